@@ -1,0 +1,1 @@
+"""Adapters: one async client per DMS, mapping vendor JSON into ``adapters.models``."""

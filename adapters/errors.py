@@ -1,0 +1,76 @@
+"""Errors an adapter raises. The graph turns each into a GraphQL error with ``code``.
+
+Messages never carry credentials, tokens or request bodies: they are shown to API clients.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from adapters.base import Capability
+    from adapters.models import Dms
+
+
+class AdapterError(Exception):
+    """Base class. ``code`` becomes ``extensions.code`` in the GraphQL response."""
+
+    code = "UPSTREAM_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotSupported(AdapterError):
+    """The DMS has no such data or operation at all (not: "there are none")."""
+
+    code = "NOT_SUPPORTED_BY_DMS"
+
+    def __init__(self, dms: Dms, capability: Capability | str) -> None:
+        super().__init__(f"{dms.value} does not provide {capability}")
+        self.dms = dms
+        self.capability = str(capability)
+
+
+class UpstreamUnavailable(AdapterError):
+    """The vendor could not be reached, timed out, or answered 5xx."""
+
+    code = "UPSTREAM_UNAVAILABLE"
+
+
+class UpstreamAuthFailed(AdapterError):
+    """The vendor refused our credentials (wrong password, bad TOTP secret, revoked key)."""
+
+    code = "UPSTREAM_AUTH_FAILED"
+
+    def __init__(self, message: str, vendor_code: str | None = None) -> None:
+        super().__init__(message)
+        self.vendor_code = vendor_code
+
+
+class UpstreamRateLimited(AdapterError):
+    """The vendor kept answering 429 after we waited as it asked."""
+
+    code = "UPSTREAM_RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class UpstreamRejected(AdapterError):
+    """The vendor answered 4xx to a request we built (a bug here, or input it refuses)."""
+
+    code = "UPSTREAM_REJECTED"
+
+    def __init__(self, message: str, status: int, vendor_code: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.vendor_code = vendor_code
+
+
+class UpstreamProtocolError(AdapterError):
+    """The vendor answered something that does not follow its contract."""
+
+    code = "UPSTREAM_PROTOCOL_ERROR"

@@ -1,0 +1,1 @@
+"""The GraphQL layer: schema, per-request context, dataloaders and the aiohttp app."""

@@ -1,0 +1,103 @@
+"""The aiohttp application: ``/graphql`` (GraphiQL on a browser GET) and ``/healthz``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from cross_web import AiohttpHTTPRequestAdapter
+from graphql import GraphQLError
+from strawberry.aiohttp.views import GraphQLView
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from graph.context import Context
+from graph.runtime import ApiClient, Runtime
+from graph.schema import build_schema
+
+RUNTIME = web.AppKey("runtime", Runtime)
+_CLIENT = "dealergraph.client"
+_CONTEXT = "dealergraph.context"
+MAX_REQUEST_BYTES = 256 * 1024
+
+
+def _bearer_token(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def _unauthenticated(message: str) -> web.Response:
+    body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+    return web.json_response(
+        body, status=401, headers={"WWW-Authenticate": 'Bearer realm="dealergraph"'}
+    )
+
+
+class DealerGraphView(GraphQLView):
+    """Strawberry's view plus API-key authentication and per-dealership partial errors."""
+
+    def __init__(self, runtime: Runtime, *, demo_key: str | None = None) -> None:
+        super().__init__(schema=build_schema(runtime.server), graphql_ide="graphiql")
+        self.runtime = runtime
+        self.demo_key = demo_key
+
+    @property
+    def graphql_ide_html(self) -> str:
+        html = super().graphql_ide_html
+        if self.demo_key is None:
+            return html
+        # Sandbox only: pre-fill the demo key so GraphiQL works on first open.
+        header = json.dumps({"Authorization": f"Bearer {self.demo_key}"})
+        return html.replace("const defaultHeaders = {};", f"const defaultHeaders = {header};")
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        # The GraphiQL page holds no data, so a browser may load it without a key.
+        if self.should_render_graphql_ide(AiohttpHTTPRequestAdapter(request)):
+            return await self.render_graphql_ide(request)
+        token = _bearer_token(request)
+        if token is None:
+            return _unauthenticated("send an API key as 'Authorization: Bearer <key>'")
+        client = self.runtime.authenticate(token)
+        if client is None:
+            return _unauthenticated("the API key is not valid")
+        request[_CLIENT] = client
+        return await super().__call__(request)
+
+    async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
+        client: ApiClient = request[_CLIENT]
+        context = Context.create(self.runtime, client)
+        request[_CONTEXT] = context
+        return context
+
+    async def process_result(  # type: ignore[override]
+        self, request: web.Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        context: Context | None = request.get(_CONTEXT)
+        if context is not None and context.partial_errors:
+            errors = response.setdefault("errors", [])  # type: ignore[misc]
+            for error, path in context.partial_errors:
+                errors.append(
+                    GraphQLError(
+                        error.message, path=list(path), extensions=error.extensions
+                    ).formatted
+                )
+        return response
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def create_app(runtime: Runtime, *, demo_key: str | None = None) -> web.Application:
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app[RUNTIME] = runtime
+    view = DealerGraphView(runtime, demo_key=demo_key)
+    app.router.add_route("GET", "/graphql", view)
+    app.router.add_route("POST", "/graphql", view)
+    app.router.add_get("/healthz", healthz)
+    return app

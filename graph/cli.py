@@ -1,0 +1,142 @@
+"""The ``dealergraph`` command: ``serve``, ``sandbox`` and ``export-schema``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiohttp import web
+
+from graph.config import AppConfig, ConfigError, load_config
+from graph.schema import schema_sdl
+
+log = logging.getLogger("dealergraph")
+
+SANDBOX_PORTS = {
+    "autosoft": 8701,
+    "automate": 8702,
+    "dealertrack": 8703,
+    "dealercenter": 8704,
+    "autosync": 8705,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dealergraph", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the GraphQL API")
+    serve.add_argument(
+        "--config",
+        type=Path,
+        default=os.environ.get("DEALERGRAPH_CONFIG"),
+        help="TOML configuration (default: $DEALERGRAPH_CONFIG; none: embedded sandbox)",
+    )
+    serve.add_argument("--host", help="listen address (default: from config, or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default: from config, or 8080)")
+    serve.add_argument("--seed", type=int, default=1, help="sandbox data seed")
+    serve.add_argument("--scale", type=float, default=1.0, help="sandbox data size factor")
+
+    sandbox = sub.add_parser("sandbox", help="run only the vendor sandbox servers")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--seed", type=int, default=1)
+    sandbox.add_argument("--scale", type=float, default=1.0)
+
+    export = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        if args.command == "export-schema":
+            sdl = schema_sdl()
+            if args.output:
+                args.output.write_text(sdl)
+            else:
+                sys.stdout.write(sdl)
+            return 0
+        if args.command == "sandbox":
+            asyncio.run(_run_sandbox(args))
+            return 0
+        asyncio.run(_serve(args))
+        return 0
+    except ConfigError as exc:
+        print(f"dealergraph: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    from graph.app import create_app
+    from graph.runtime import Runtime
+
+    sandbox = None
+    demo_key: str | None = None
+    if args.config:
+        config: AppConfig = load_config(args.config)
+        environ: dict[str, str] = dict(os.environ)
+    else:
+        from graph.sandbox_mode import DEMO_KEY_ENV, sandbox_config
+        from sandbox import SandboxOptions, start_sandbox
+
+        sandbox = await start_sandbox(SandboxOptions(seed=args.seed, scale=args.scale))
+        demo_key = os.environ.get(DEMO_KEY_ENV) or secrets.token_urlsafe(24)
+        config, environ = sandbox_config(sandbox, demo_key)
+
+    runtime = await Runtime.start(config, environ)
+    host = args.host or config.server.host
+    port = args.port if args.port is not None else config.server.port
+    runner = web.AppRunner(create_app(runtime, demo_key=demo_key))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        url = f"http://{host}:{port}/graphql"
+        print(f"dealergraph: serving {len(runtime.dealerships)} dealerships at {url}", flush=True)
+        if demo_key is not None:
+            print("dealergraph: no --config given, so serving the embedded vendor sandboxes")
+            print(f"dealergraph: open {url} in a browser (GraphiQL); demo API key: {demo_key}")
+            query = '{"query": "{ dealerships { name dms } }"}'
+            print(
+                f"dealergraph: curl -H 'Authorization: Bearer {demo_key}' "
+                f"-H 'Content-Type: application/json' -d '{query}' {url}",
+                flush=True,
+            )
+        await _wait_forever()
+    finally:
+        await runner.cleanup()
+        await runtime.close()
+        if sandbox is not None:
+            await sandbox.stop()
+
+
+async def _run_sandbox(args: argparse.Namespace) -> None:
+    from sandbox import SandboxOptions, start_sandbox
+
+    sandbox = await start_sandbox(
+        SandboxOptions(seed=args.seed, scale=args.scale), host=args.host, ports=SANDBOX_PORTS
+    )
+    try:
+        for name, handle in sandbox.vendors.items():
+            print(f"{name}: {handle.base_url}")
+            for key, value in handle.credentials.items():
+                print(f"  {key} = {value}")
+            for store_id, store_name in handle.stores:
+                print(f"  store {store_id or '-'}: {store_name}")
+        sys.stdout.flush()
+        await _wait_forever()
+    finally:
+        await sandbox.stop()
+
+
+async def _wait_forever() -> None:
+    await asyncio.Event().wait()

@@ -1,0 +1,164 @@
+"""The configuration file: server limits, DMS connections and the API clients allowed in.
+
+Secrets are never written in the file itself: each one names the environment variable that
+holds it (``"env:AUTOSOFT_PASSWORD"``), and API client keys are given either the same way or
+as a SHA-256 digest. See ``docs/configuration.md`` for a full example.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from adapters.models import Dms
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+ALL_DEALERSHIPS = "*"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    default_page_size: int = Field(25, ge=1)
+    max_page_size: int = Field(100, ge=1, le=1000)
+    max_query_depth: int = Field(12, ge=2)
+    max_aliases: int = Field(30, ge=1)
+    max_tokens: int = Field(4000, ge=100)
+    upstream_connect_timeout: float = Field(5.0, gt=0)
+    upstream_read_timeout: float = Field(20.0, gt=0)
+    upstream_concurrency: int = Field(8, ge=1)
+
+    @model_validator(mode="after")
+    def _page_sizes(self) -> ServerConfig:
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("default_page_size must not exceed max_page_size")
+        return self
+
+
+class DealershipConfig(_Strict):
+    id: Slug
+    name: str
+    store_id: str | None = None
+    """The vendor's own store scope (AutoSync shop id, Dealertrack rooftop id)."""
+
+
+class ConnectionConfig(_Strict):
+    id: Slug
+    dms: Dms
+    base_url: str
+    secrets: dict[str, str] = Field(default_factory=dict)
+    """Secret name -> ``"env:VARIABLE"``; the adapter's page in the docs lists the names."""
+    dealerships: list[DealershipConfig] = Field(min_length=1)
+
+    @field_validator("secrets")
+    @classmethod
+    def _env_refs_only(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, ref in value.items():
+            if not ref.startswith("env:") or len(ref) <= 4:
+                raise ValueError(
+                    f"secret {name!r} must be an environment reference like 'env:NAME', "
+                    "never the secret itself"
+                )
+        return value
+
+    def resolve_secrets(self, environ: Mapping[str, str]) -> dict[str, SecretStr]:
+        resolved: dict[str, SecretStr] = {}
+        for name, ref in self.secrets.items():
+            var = ref[4:]
+            if var not in environ:
+                raise ConfigError(
+                    f"connection {self.id!r}: environment variable {var} (secret {name!r}) "
+                    "is not set"
+                )
+            resolved[name] = SecretStr(environ[var])
+        return resolved
+
+
+Scope = Literal["leads", "customers", "deals", "payments", "service", "accounting"]
+
+
+class ClientConfig(_Strict):
+    name: Slug
+    key_env: str | None = None
+    key_sha256: str | None = None
+    dealerships: list[str] = Field(min_length=1)
+    """Dealership ids this key may see, or ``["*"]`` for all of them."""
+    scopes: list[Scope] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_key_source(self) -> ClientConfig:
+        if (self.key_env is None) == (self.key_sha256 is None):
+            raise ValueError(f"client {self.name!r}: give exactly one of key_env, key_sha256")
+        return self
+
+    def key_digest(self, environ: Mapping[str, str]) -> str:
+        if self.key_sha256 is not None:
+            return self.key_sha256.lower()
+        assert self.key_env is not None
+        if self.key_env not in environ:
+            raise ConfigError(
+                f"client {self.name!r}: environment variable {self.key_env} is not set"
+            )
+        return hash_api_key(environ[self.key_env])
+
+
+class AppConfig(_Strict):
+    server: ServerConfig = ServerConfig()
+    connections: list[ConnectionConfig] = Field(default_factory=list)
+    clients: list[ClientConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> AppConfig:
+        conn_ids = [c.id for c in self.connections]
+        if len(set(conn_ids)) != len(conn_ids):
+            raise ValueError("connection ids must be unique")
+        dealer_ids = [d.id for c in self.connections for d in c.dealerships]
+        if len(set(dealer_ids)) != len(dealer_ids):
+            raise ValueError("dealership ids must be unique across all connections")
+        known = set(dealer_ids)
+        for client in self.clients:
+            unknown = [d for d in client.dealerships if d != ALL_DEALERSHIPS and d not in known]
+            if unknown:
+                raise ValueError(f"client {client.name!r} names unknown dealerships {unknown}")
+        return self
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def load_config(path: Path) -> AppConfig:
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    try:
+        return AppConfig.model_validate(data)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def environ() -> Mapping[str, str]:
+    return os.environ

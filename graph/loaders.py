@@ -1,0 +1,89 @@
+"""Per-request dataloaders: batch every "load X by id" of one resolver level into one call
+per dealership, all dealerships concurrently.
+
+Keys are ``(dealership id, native id)``. One dealership failing rejects only its own keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from adapters.base import DmsAdapter
+from adapters.errors import AdapterError
+from graph.errors import upstream_error
+from graph.runtime import DealershipEntry
+
+Key = tuple[str, str]
+Fetch = Callable[[DmsAdapter, str | None, Sequence[str]], Awaitable[Sequence[Any]]]
+
+# kind -> the adapter's batch getter
+FETCHERS: dict[str, Fetch] = {
+    "vehicles": lambda a, s, ids: a.get_vehicles(s, ids),
+    "customers": lambda a, s, ids: a.get_customers(s, ids),
+    "service_vehicles": lambda a, s, ids: a.get_service_vehicles(s, ids),
+    "leads": lambda a, s, ids: a.get_leads(s, ids),
+    "deals": lambda a, s, ids: a.get_deals(s, ids),
+    "repair_orders": lambda a, s, ids: a.get_repair_orders(s, ids),
+    "appointments": lambda a, s, ids: a.get_appointments(s, ids),
+    "parts": lambda a, s, ids: a.get_parts(s, ids),
+    "employees": lambda a, s, ids: a.get_employees(s, ids),
+    "accounts": lambda a, s, ids: a.get_accounts(s, ids),
+    "payments": lambda a, s, ids: a.get_payments(s, ids),
+}
+
+
+class EntityLoader(DataLoader[Key, Any]):
+    def __init__(self, kind: str, dealerships: dict[str, DealershipEntry]) -> None:
+        super().__init__()
+        self.kind = kind
+        self._fetch = FETCHERS[kind]
+        self._dealerships = dealerships
+
+    async def batch_load_fn(self, keys: list[Key]) -> list[Any]:  # type: ignore[override]
+        by_dealer: dict[str, list[str]] = defaultdict(list)
+        for dealer_id, native_id in keys:
+            if native_id not in by_dealer[dealer_id]:
+                by_dealer[dealer_id].append(native_id)
+        dealer_ids = list(by_dealer)
+        outcomes = await asyncio.gather(
+            *(self._load_one(d, by_dealer[d]) for d in dealer_ids), return_exceptions=True
+        )
+        found: dict[Key, Any] = {}
+        for dealer_id, outcome in zip(dealer_ids, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                if not isinstance(outcome, Exception):
+                    raise outcome
+                error = (
+                    upstream_error(outcome, dealer_id)
+                    if isinstance(outcome, AdapterError)
+                    else outcome
+                )
+                for native_id in by_dealer[dealer_id]:
+                    found[(dealer_id, native_id)] = error
+            else:
+                for native_id, value in zip(by_dealer[dealer_id], outcome, strict=True):
+                    found[(dealer_id, native_id)] = value
+        return [found[key] for key in keys]
+
+    async def _load_one(self, dealer_id: str, ids: list[str]) -> Sequence[Any]:
+        entry = self._dealerships[dealer_id]
+        return await self._fetch(entry.adapter, entry.store_id, ids)
+
+
+class Loaders:
+    """Created per request, so nothing cached here outlives the request."""
+
+    def __init__(self, dealerships: dict[str, DealershipEntry]) -> None:
+        self._dealerships = dealerships
+        self._loaders: dict[str, EntityLoader] = {}
+
+    def __getitem__(self, kind: str) -> EntityLoader:
+        loader = self._loaders.get(kind)
+        if loader is None:
+            loader = self._loaders[kind] = EntityLoader(kind, self._dealerships)
+        return loader

@@ -1,0 +1,30 @@
+"""Resolving global ids to objects, for ``node``, ``nodes`` and federation references."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.context import Info
+from graph.types.convert import to_node
+from graph.types.dealership import Dealership
+from graph.types.kinds import KIND_BY_TYPE_NAME
+
+
+async def resolve_node(info: Info, value: str, *, expected: str | None = None) -> Any:
+    """The object a global id names, or None when it names nothing this client may see.
+
+    Ids of other tenants' dealerships resolve exactly like ids that never existed.
+    """
+    resolved = info.context.resolve_id(value)
+    if resolved is None:
+        return None
+    gid, entry = resolved
+    if expected is not None and gid.type_name != expected:
+        return None
+    if gid.type_name == "Dealership":
+        return Dealership.from_entry(entry) if gid.native_id == entry.id else None
+    kind = KIND_BY_TYPE_NAME.get(gid.type_name)
+    if kind is None or kind.capability not in entry.capabilities:
+        return None
+    model = await info.context.loaders[kind.name].load((entry.id, gid.native_id))
+    return None if model is None else to_node(kind.graph_type, model, entry.id)

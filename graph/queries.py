@@ -1,0 +1,77 @@
+"""The root Query type."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import strawberry
+
+from graph.context import Info
+from graph.errors import BadUserInput
+from graph.listing import cross_dealership_list
+from graph.nodes import resolve_node
+from graph.pagination import Connection
+from graph.types import filters as f
+from graph.types.dealership import Dealership
+from graph.types.node import Node
+from graph.types.sales import InventoryVehicle
+from graph.types.service import RepairOrder
+
+_CROSS_NOTE = (
+    " Rows come dealership by dealership, in the order of `dealerships`. Without "
+    "dealershipIds every dealership whose DMS has this list is used; a dealership named in "
+    "dealershipIds that has no such list, or whose DMS fails, adds an error naming it "
+    "(extensions.dealershipId) while the other dealerships' rows still come back."
+)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Every dealership this API key may see.")
+    def dealerships(self, info: Info) -> list[Dealership]:
+        return [Dealership.from_entry(e) for e in info.context.visible_dealerships()]
+
+    @strawberry.field
+    async def dealership(self, info: Info, id: strawberry.ID) -> Dealership | None:
+        result: Dealership | None = await resolve_node(info, id, expected="Dealership")
+        return result
+
+    @strawberry.field(description="The object with this global id, or null if none is visible.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        result: Node | None = await resolve_node(info, id)
+        return result
+
+    @strawberry.field(
+        description="The objects with these ids, in order; null where none is visible."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        cap = info.context.runtime.server.max_page_size
+        if len(ids) > cap:
+            raise BadUserInput(f"ids takes at most {cap} ids", field="ids")
+        results: list[Any] = await asyncio.gather(*(resolve_node(info, i) for i in ids))
+        return results
+
+    @strawberry.field(description="Vehicles for sale across dealerships." + _CROSS_NOTE)
+    async def vehicles(
+        self,
+        info: Info,
+        dealership_ids: list[strawberry.ID] | None = None,
+        filter: f.InventoryVehicleFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[InventoryVehicle]:
+        return await cross_dealership_list(info, "vehicles", dealership_ids, filter, first, after)
+
+    @strawberry.field(description="Repair orders across dealerships." + _CROSS_NOTE)
+    async def repair_orders(
+        self,
+        info: Info,
+        dealership_ids: list[strawberry.ID] | None = None,
+        filter: f.RepairOrderFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[RepairOrder]:
+        return await cross_dealership_list(
+            info, "repair_orders", dealership_ids, filter, first, after
+        )

@@ -1,0 +1,129 @@
+"""Process-wide state: the shared HTTP session, one adapter per connection, and who may see what.
+
+Built once at start-up from the configuration; every request reads it and never changes it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import aiohttp
+from adapters.http import HttpPolicy
+from adapters.registry import build_adapter
+
+from adapters.base import Capability, DmsAdapter
+from adapters.models import Dms
+from graph.config import ALL_DEALERSHIPS, AppConfig, ServerConfig, hash_api_key
+
+
+@dataclass(frozen=True, slots=True)
+class DealershipEntry:
+    id: str
+    name: str
+    dms: Dms
+    connection_id: str
+    store_id: str | None
+    adapter: DmsAdapter
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return self.adapter.capabilities
+
+
+@dataclass(frozen=True, slots=True)
+class ApiClient:
+    name: str
+    dealership_ids: frozenset[str]
+    scopes: frozenset[str]
+
+    def may_see(self, dealership_id: str) -> bool:
+        return dealership_id in self.dealership_ids
+
+
+@dataclass
+class Runtime:
+    server: ServerConfig
+    http: aiohttp.ClientSession
+    dealerships: dict[str, DealershipEntry]
+    adapters: dict[str, DmsAdapter]
+    _clients_by_digest: dict[str, ApiClient] = field(repr=False)
+
+    @classmethod
+    async def start(cls, config: AppConfig, environ: Mapping[str, str]) -> Runtime:
+        # Resolve every secret and key before opening anything, so a bad config fails fast.
+        secrets = {c.id: c.resolve_secrets(environ) for c in config.connections}
+        digests = {c.name: c.key_digest(environ) for c in config.clients}
+
+        s = config.server
+        policy = HttpPolicy(
+            connect_timeout=s.upstream_connect_timeout,
+            read_timeout=s.upstream_read_timeout,
+            max_concurrency=s.upstream_concurrency,
+        )
+        http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=200, limit_per_host=50),
+            raise_for_status=False,
+        )
+        adapters: dict[str, DmsAdapter] = {}
+        dealerships: dict[str, DealershipEntry] = {}
+        try:
+            for conn in config.connections:
+                adapter = build_adapter(
+                    conn.dms,
+                    http=http,
+                    base_url=conn.base_url,
+                    secrets={k: v.get_secret_value() for k, v in secrets[conn.id].items()},
+                    policy=policy,
+                )
+                await adapter.start()
+                adapters[conn.id] = adapter
+                for d in conn.dealerships:
+                    dealerships[d.id] = DealershipEntry(
+                        id=d.id,
+                        name=d.name,
+                        dms=conn.dms,
+                        connection_id=conn.id,
+                        store_id=d.store_id,
+                        adapter=adapter,
+                    )
+        except BaseException:
+            for adapter in adapters.values():
+                await adapter.close()
+            await http.close()
+            raise
+
+        all_ids = frozenset(dealerships)
+        clients = {
+            digests[c.name]: ApiClient(
+                name=c.name,
+                dealership_ids=all_ids
+                if ALL_DEALERSHIPS in c.dealerships
+                else frozenset(c.dealerships),
+                scopes=frozenset(c.scopes),
+            )
+            for c in config.clients
+        }
+        return cls(
+            server=s,
+            http=http,
+            dealerships=dealerships,
+            adapters=adapters,
+            _clients_by_digest=clients,
+        )
+
+    async def close(self) -> None:
+        for adapter in self.adapters.values():
+            await adapter.close()
+        await self.http.close()
+
+    def authenticate(self, api_key: str) -> ApiClient | None:
+        digest = hash_api_key(api_key)
+        # Compare against every digest in constant time so timing does not leak which
+        # prefix matched; the client list is small.
+        found: ApiClient | None = None
+        for known, client in self._clients_by_digest.items():
+            if hmac.compare_digest(known, digest):
+                found = client
+        return found

@@ -1,0 +1,67 @@
+"""The embedded default: with no configuration, serve the vendor sandboxes in-process.
+
+The adapters still talk to the sandboxes over real HTTP on loopback; only the configuration
+is generated, with the sandbox credentials passed the same way real ones are (through an
+environment mapping), so the one code path is exercised.
+"""
+
+from __future__ import annotations
+
+import re
+
+from adapters.models import Dms
+from graph.config import (
+    ALL_DEALERSHIPS,
+    AppConfig,
+    ClientConfig,
+    ConnectionConfig,
+    DealershipConfig,
+    ServerConfig,
+)
+from sandbox import RunningSandbox
+
+DEMO_CLIENT = "sandbox-demo"
+DEMO_KEY_ENV = "DEALERGRAPH_DEMO_KEY"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "store"
+
+
+def sandbox_config(
+    sandbox: RunningSandbox, demo_key: str, server: ServerConfig | None = None
+) -> tuple[AppConfig, dict[str, str]]:
+    """A configuration with one connection per sandbox vendor, and its environment."""
+    environ = {DEMO_KEY_ENV: demo_key}
+    connections: list[ConnectionConfig] = []
+    for name, handle in sandbox.vendors.items():
+        secrets: dict[str, str] = {}
+        for secret_name, value in handle.credentials.items():
+            var = f"DEALERGRAPH_SANDBOX_{name}_{secret_name}".upper()
+            environ[var] = value
+            secrets[secret_name] = f"env:{var}"
+        dealerships = [
+            DealershipConfig(
+                id=f"{name}-{_slug(store_name)}" if store_id is None else f"{name}-{store_id}",
+                name=store_name,
+                store_id=store_id,
+            )
+            for store_id, store_name in handle.stores
+        ]
+        connections.append(
+            ConnectionConfig(
+                id=f"{name}-sandbox",
+                dms=Dms(name),
+                base_url=handle.base_url,
+                secrets=secrets,
+                dealerships=dealerships,
+            )
+        )
+    config = AppConfig(
+        server=server or ServerConfig(),
+        connections=connections,
+        clients=[
+            ClientConfig(name=DEMO_CLIENT, key_env=DEMO_KEY_ENV, dealerships=[ALL_DEALERSHIPS])
+        ],
+    )
+    return config, environ

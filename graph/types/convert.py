@@ -1,0 +1,83 @@
+"""Build graph objects from canonical models by copying same-named fields.
+
+Graph types mirror the canonical models' field names on purpose, so one small routine
+serves every type and list-item leaves stay plain attributes (no per-field resolver, which
+the executor pays for on every row).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from graph.ids import encode_global_id
+
+T = TypeVar("T")
+
+_VALUE_TYPES: dict[type[BaseModel], type] = {}
+
+
+def value_type(model: type[BaseModel]) -> Any:
+    """Register a graph type as the rendering of a canonical value object."""
+
+    def register(cls: type[T]) -> type[T]:
+        _VALUE_TYPES[model] = cls
+        return cls
+
+    return register
+
+
+_MISSING = object()
+
+
+@cache
+def _sources(cls: type) -> tuple[tuple[str, str], ...]:
+    """(graph field, model attribute) pairs; a type's ``renamed_from`` maps differing names."""
+    renamed: dict[str, str] = getattr(cls, "renamed_from", {})
+    return tuple(
+        (f.name, renamed.get(f.name, f.name))
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+    )
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_convert(v) for v in value]
+    if isinstance(value, BaseModel):
+        return build(_VALUE_TYPES[type(value)], value)
+    return value
+
+
+def build(cls: type[T], model: BaseModel, **extra: Any) -> T:
+    values = model.__dict__
+    kwargs = dict(extra)
+    for name, source in _sources(cls):
+        if name in kwargs:
+            continue
+        value = values[source] if source in values else getattr(model, source, _MISSING)
+        if value is not _MISSING:
+            kwargs[name] = _convert(value)
+    return cls(**kwargs)
+
+
+def build_node(cls: type[T], model: BaseModel, dealership_id: str, **extra: Any) -> T:
+    native = model.id  # type: ignore[attr-defined]
+    return build(
+        cls,
+        model,
+        id=encode_global_id(cls.__name__, dealership_id, native),
+        vendor_id=native,
+        dealership_id=dealership_id,
+        **extra,
+    )
+
+
+def to_node(cls: type[T], model: BaseModel, dealership_id: str) -> T:
+    """A node from its model, through the type's own ``from_model`` where it has one."""
+    factory = getattr(cls, "from_model", None)
+    if factory is not None:
+        return factory(model, dealership_id)  # type: ignore[no-any-return]
+    return build_node(cls, model, dealership_id)

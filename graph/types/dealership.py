@@ -1,0 +1,164 @@
+"""Dealership: one store on one DMS, and the lists it holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from graph.context import Info
+from graph.ids import encode_global_id
+from graph.listing import dealership_list
+from graph.pagination import Connection
+from graph.runtime import DealershipEntry
+from graph.types import filters as f
+from graph.types.enums import Capability, Dms
+from graph.types.node import Node
+from graph.types.receivables import Account, Payment
+from graph.types.sales import Customer, Deal, InventoryVehicle, Lead
+from graph.types.service import Employee, Part, RepairOrder, ServiceAppointment, ServiceVehicle
+
+_LIST_NOTE = " A DMS without this list answers with an error whose code is NOT_SUPPORTED_BY_DMS."
+
+
+@strawberry.federation.type(
+    keys=["id"],
+    description="One store (rooftop, shop) on one dealer-management system.",
+)
+class Dealership(Node):
+    name: str
+    dms: Dms
+    store_id: str | None = strawberry.field(
+        description="The DMS's own id for the store (AutoSync shop id, Dealertrack rooftop)."
+    )
+    capabilities: list[Capability] = strawberry.field(
+        description="The lists this dealership's DMS provides; the others answer with errors."
+    )
+    entry: strawberry.Private[DealershipEntry]
+
+    @classmethod
+    def from_entry(cls, entry: DealershipEntry) -> Dealership:
+        return cls(
+            id=strawberry.ID(encode_global_id("Dealership", entry.id, entry.id)),
+            name=entry.name,
+            dms=entry.dms,
+            store_id=entry.store_id,
+            capabilities=sorted(entry.capabilities, key=lambda c: c.value),
+            entry=entry,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Any:
+        from graph.nodes import resolve_node
+
+        return await resolve_node(info, id, expected="Dealership")
+
+    @strawberry.field(description="Vehicles held for sale." + _LIST_NOTE)
+    async def vehicles(
+        self,
+        info: Info,
+        filter: f.InventoryVehicleFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[InventoryVehicle]:
+        return await dealership_list(info, self.entry, "vehicles", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def customers(
+        self,
+        info: Info,
+        filter: f.CustomerFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Customer]:
+        return await dealership_list(info, self.entry, "customers", filter, first, after)
+
+    @strawberry.field(description="Customers' vehicles known to service." + _LIST_NOTE)
+    async def service_vehicles(
+        self,
+        info: Info,
+        filter: f.ServiceVehicleFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ServiceVehicle]:
+        return await dealership_list(info, self.entry, "service_vehicles", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def leads(
+        self,
+        info: Info,
+        filter: f.LeadFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Lead]:
+        return await dealership_list(info, self.entry, "leads", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def deals(
+        self,
+        info: Info,
+        filter: f.DealFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Deal]:
+        return await dealership_list(info, self.entry, "deals", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def repair_orders(
+        self,
+        info: Info,
+        filter: f.RepairOrderFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[RepairOrder]:
+        return await dealership_list(info, self.entry, "repair_orders", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def appointments(
+        self,
+        info: Info,
+        filter: f.AppointmentFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ServiceAppointment]:
+        return await dealership_list(info, self.entry, "appointments", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def parts(
+        self,
+        info: Info,
+        filter: f.PartFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Part]:
+        return await dealership_list(info, self.entry, "parts", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def employees(
+        self,
+        info: Info,
+        filter: f.EmployeeFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Employee]:
+        return await dealership_list(info, self.entry, "employees", filter, first, after)
+
+    @strawberry.field(description="Customers' receivable and BHPH accounts." + _LIST_NOTE)
+    async def accounts(
+        self,
+        info: Info,
+        filter: f.AccountFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Account]:
+        return await dealership_list(info, self.entry, "accounts", filter, first, after)
+
+    @strawberry.field(description=_LIST_NOTE.strip())
+    async def payments(
+        self,
+        info: Info,
+        filter: f.PaymentFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Payment]:
+        return await dealership_list(info, self.entry, "payments", filter, first, after)

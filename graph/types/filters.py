@@ -1,0 +1,205 @@
+"""List filters as GraphQL inputs, and their translation into the adapters' filters.
+
+Ids in filters are global ids; they must belong to the dealership being listed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TypeVar
+
+import strawberry
+
+from adapters import base
+from graph.context import Context
+from graph.runtime import DealershipEntry
+from graph.types.enums import (
+    AccountStatus,
+    AppointmentStatus,
+    DealStatus,
+    EmployeeRole,
+    LeadStatus,
+    RepairOrderStatus,
+    VehicleCondition,
+    VehicleStatus,
+)
+
+E = TypeVar("E")
+
+
+def _set(values: list[E] | None) -> frozenset[E] | None:
+    return frozenset(values) if values else None
+
+
+@strawberry.input(description="Every field narrows the list; omitted fields do not.")
+class InventoryVehicleFilter:
+    status: list[VehicleStatus] | None = None
+    condition: list[VehicleCondition] | None = None
+    vin: str | None = None
+    stock_number: str | None = None
+    make: str | None = strawberry.field(default=None, description="Exact, case-insensitive.")
+    model: str | None = strawberry.field(default=None, description="Exact, case-insensitive.")
+    year: int | None = None
+    updated_since: datetime.datetime | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.VehicleFilter:
+        return base.VehicleFilter(
+            status=_set(self.status),
+            condition=_set(self.condition),
+            vin=self.vin.strip().upper() if self.vin else None,
+            stock_number=self.stock_number,
+            make=self.make,
+            model=self.model,
+            year=self.year,
+            updated_since=self.updated_since,
+        )
+
+
+@strawberry.input
+class CustomerFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Part of a name, e-mail address or phone number."
+    )
+    updated_since: datetime.datetime | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.CustomerFilter:
+        return base.CustomerFilter(search=self.search, updated_since=self.updated_since)
+
+
+@strawberry.input
+class ServiceVehicleFilter:
+    owner_id: strawberry.ID | None = None
+    vin: str | None = None
+    license_plate: str | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.ServiceVehicleFilter:
+        owner = ctx.native_id_in(
+            self.owner_id, type_names={"Customer"}, dealership=entry, arg="ownerId"
+        )
+        return base.ServiceVehicleFilter(
+            customer_id=owner,
+            vin=self.vin.strip().upper() if self.vin else None,
+            license_plate=self.license_plate,
+        )
+
+
+@strawberry.input
+class LeadFilter:
+    status: list[LeadStatus] | None = None
+    updated_since: datetime.datetime | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.LeadFilter:
+        return base.LeadFilter(status=_set(self.status), updated_since=self.updated_since)
+
+
+@strawberry.input
+class DealFilter:
+    status: list[DealStatus] | None = None
+    buyer_id: strawberry.ID | None = None
+    updated_since: datetime.datetime | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.DealFilter:
+        buyer = ctx.native_id_in(
+            self.buyer_id, type_names={"Customer"}, dealership=entry, arg="buyerId"
+        )
+        return base.DealFilter(
+            status=_set(self.status), buyer_id=buyer, updated_since=self.updated_since
+        )
+
+
+@strawberry.input
+class RepairOrderFilter:
+    status: list[RepairOrderStatus] | None = None
+    advisor_id: strawberry.ID | None = None
+    technician_id: strawberry.ID | None = None
+    customer_id: strawberry.ID | None = None
+    vehicle_id: strawberry.ID | None = None
+    updated_since: datetime.datetime | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.RepairOrderFilter:
+        def native(value: str | None, type_name: str, arg: str) -> str | None:
+            return ctx.native_id_in(value, type_names={type_name}, dealership=entry, arg=arg)
+
+        return base.RepairOrderFilter(
+            status=_set(self.status),
+            advisor_id=native(self.advisor_id, "Employee", "advisorId"),
+            technician_id=native(self.technician_id, "Employee", "technicianId"),
+            customer_id=native(self.customer_id, "Customer", "customerId"),
+            vehicle_id=native(self.vehicle_id, "ServiceVehicle", "vehicleId"),
+            updated_since=self.updated_since,
+        )
+
+
+@strawberry.input
+class AppointmentFilter:
+    status: list[AppointmentStatus] | None = None
+    customer_id: strawberry.ID | None = None
+    starts_after: datetime.datetime | None = None
+    starts_before: datetime.datetime | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.AppointmentFilter:
+        customer = ctx.native_id_in(
+            self.customer_id, type_names={"Customer"}, dealership=entry, arg="customerId"
+        )
+        return base.AppointmentFilter(
+            status=_set(self.status),
+            customer_id=customer,
+            starts_after=self.starts_after,
+            starts_before=self.starts_before,
+        )
+
+
+@strawberry.input
+class PartFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Part of a part number or description."
+    )
+    part_number: str | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.PartFilter:
+        return base.PartFilter(search=self.search, part_number=self.part_number)
+
+
+@strawberry.input
+class EmployeeFilter:
+    role: list[EmployeeRole] | None = None
+    active: bool | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.EmployeeFilter:
+        return base.EmployeeFilter(role=_set(self.role), active=self.active)
+
+
+@strawberry.input
+class AccountFilter:
+    status: list[AccountStatus] | None = None
+    customer_id: strawberry.ID | None = None
+    past_due_only: bool = False
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.AccountFilter:
+        customer = ctx.native_id_in(
+            self.customer_id, type_names={"Customer"}, dealership=entry, arg="customerId"
+        )
+        return base.AccountFilter(
+            status=_set(self.status), customer_id=customer, past_due_only=self.past_due_only
+        )
+
+
+@strawberry.input
+class PaymentFilter:
+    account_id: strawberry.ID | None = None
+    repair_order_id: strawberry.ID | None = None
+    received_since: datetime.datetime | None = None
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.PaymentFilter:
+        return base.PaymentFilter(
+            account_id=ctx.native_id_in(
+                self.account_id, type_names={"Account"}, dealership=entry, arg="accountId"
+            ),
+            repair_order_id=ctx.native_id_in(
+                self.repair_order_id,
+                type_names={"RepairOrder"},
+                dealership=entry,
+                arg="repairOrderId",
+            ),
+            received_since=self.received_since,
+        )

@@ -1,0 +1,87 @@
+"""Receivables: customers' accounts (AR and buy-here-pay-here) and payments."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph.context import Info
+from graph.types.enums import AccountKind, AccountStatus, PaymentMethod
+from graph.types.node import DealershipObject
+from graph.types.relations import related
+from graph.types.values import Installment, PaymentAllocation
+
+if TYPE_CHECKING:
+    from graph.types.sales import Customer
+    from graph.types.service import RepairOrder
+
+CustomerRef = Annotated["Customer", strawberry.lazy("graph.types.sales")]
+RepairOrderRef = Annotated["RepairOrder", strawberry.lazy("graph.types.service")]
+
+
+@strawberry.federation.type(
+    keys=["id"], description="A customer's receivable or buy-here-pay-here account."
+)
+class Account(DealershipObject):
+    account_number: str | None
+    kind: AccountKind
+    status: AccountStatus
+    status_raw: str | None
+    opened_on: datetime.date | None
+    original_amount: Decimal | None
+    balance: Decimal
+    payoff_amount: Decimal | None
+    apr: Decimal | None
+    payment_amount: Decimal | None = strawberry.field(description="The scheduled installment.")
+    payment_frequency: str | None
+    next_due_date: datetime.date | None
+    next_due_amount: Decimal | None
+    days_past_due: int
+    past_due_amount: Decimal | None
+    last_payment_at: datetime.datetime | None
+    schedule: list[Installment]
+    updated_at: datetime.datetime | None
+    customer_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerRef | None:
+        from graph.types.sales import Customer
+
+        return await related(info, Customer, "customers", self.dealership_id, self.customer_id)
+
+
+@strawberry.federation.type(keys=["id"])
+class Payment(DealershipObject):
+    amount: Decimal
+    method: PaymentMethod
+    method_raw: str | None
+    status: str | None
+    received_at: datetime.datetime | None
+    receipt_number: str | None
+    allocation: PaymentAllocation | None
+    reference_id: str | None
+    note: str | None
+    account_id: strawberry.Private[str | None]
+    repair_order_id: strawberry.Private[str | None]
+    customer_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def account(self, info: Info) -> Account | None:
+        return await related(info, Account, "accounts", self.dealership_id, self.account_id)
+
+    @strawberry.field(description="The repair order the payment settles, where there is one.")
+    async def repair_order(self, info: Info) -> RepairOrderRef | None:
+        from graph.types.service import RepairOrder
+
+        return await related(
+            info, RepairOrder, "repair_orders", self.dealership_id, self.repair_order_id
+        )
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerRef | None:
+        from graph.types.sales import Customer
+
+        return await related(info, Customer, "customers", self.dealership_id, self.customer_id)

@@ -1,0 +1,150 @@
+"""The sales side: inventory for sale, customers, leads and deals."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from graph.context import Info
+from graph.types.enums import DealStatus, LeadStatus, VehicleCondition, VehicleStatus
+from graph.types.node import DealershipObject
+from graph.types.relations import related
+from graph.types.values import (
+    Address,
+    BookValue,
+    Consent,
+    DealFinancing,
+    DealPricing,
+    FinanceProduct,
+    Photo,
+    TradeIn,
+    VehicleReference,
+)
+
+if TYPE_CHECKING:
+    from graph.types.service import Employee
+
+EmployeeRef = Annotated["Employee", strawberry.lazy("graph.types.service")]
+
+
+@strawberry.federation.type(
+    keys=["id"],
+    description="A vehicle the dealership holds for sale. A customer's car in for service "
+    "is a ServiceVehicle, never this.",
+)
+class InventoryVehicle(DealershipObject):
+    vin: str | None
+    stock_number: str | None
+    status: VehicleStatus
+    status_raw: str | None = strawberry.field(description="The status as the DMS spells it.")
+    condition: VehicleCondition
+    condition_raw: str | None
+    year: int | None
+    make: str | None
+    model: str | None
+    trim: str | None
+    body_style: str | None
+    mileage: int | None = strawberry.field(description="Odometer reading, in mileageUnit.")
+    mileage_unit: str
+    exterior_color: str | None
+    interior_color: str | None
+    drivetrain: str | None
+    transmission: str | None
+    engine: str | None
+    fuel_type: str | None
+    msrp: Decimal | None
+    asking_price: Decimal | None
+    internet_price: Decimal | None
+    sale_price: Decimal | None
+    cost: Decimal | None
+    book_values: list[BookValue]
+    location_id: str | None
+    lot_id: str | None
+    lot_name: str | None
+    photos: list[Photo]
+    options: list[str]
+    acquired_on: datetime.date | None
+    days_in_stock: int | None
+    updated_at: datetime.datetime | None
+
+
+@strawberry.federation.type(keys=["id"])
+class Customer(DealershipObject):
+    first_name: str | None
+    last_name: str | None
+    company_name: str | None
+    is_business: bool
+    email: str | None
+    phone: str | None
+    address: Address | None
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    display_name: str = strawberry.field(description="Company name or first and last name.")
+
+
+@strawberry.federation.type(keys=["id"], description="A sales lead.")
+class Lead(DealershipObject):
+    status: LeadStatus
+    status_raw: str | None
+    source: str | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    vehicle_of_interest: VehicleReference | None
+    trade_in: TradeIn | None
+    notes: str | None
+    consent: Consent | None
+    reference_id: str | None = strawberry.field(description="The writer's idempotency key.")
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    customer_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The customer record the lead is attached to, if any.")
+    async def customer(self, info: Info) -> Customer | None:
+        return await related(info, Customer, "customers", self.dealership_id, self.customer_id)
+
+
+@strawberry.federation.type(keys=["id"], description="A vehicle sale, from draft to delivery.")
+class Deal(DealershipObject):
+    deal_number: str | None
+    status: DealStatus
+    status_raw: str | None
+    sale_type: str | None
+    vehicle_reference: VehicleReference | None = strawberry.field(
+        description="The vehicle as the deal names it, even when it is no longer in stock."
+    )
+    pricing: DealPricing
+    trade_ins: list[TradeIn]
+    financing: DealFinancing | None
+    products: list[FinanceProduct]
+    reference_id: str | None
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    buyer_id: strawberry.Private[str | None]
+    co_buyer_id: strawberry.Private[str | None]
+    salesperson_id: strawberry.Private[str | None]
+    renamed_from: ClassVar[dict[str, str]] = {"vehicle_reference": "vehicle"}
+
+    @strawberry.field
+    async def vehicle(self, info: Info) -> InventoryVehicle | None:
+        ref = self.vehicle_reference
+        vehicle_id = ref.vehicle_id if ref else None
+        return await related(info, InventoryVehicle, "vehicles", self.dealership_id, vehicle_id)
+
+    @strawberry.field
+    async def buyer(self, info: Info) -> Customer | None:
+        return await related(info, Customer, "customers", self.dealership_id, self.buyer_id)
+
+    @strawberry.field
+    async def co_buyer(self, info: Info) -> Customer | None:
+        return await related(info, Customer, "customers", self.dealership_id, self.co_buyer_id)
+
+    @strawberry.field
+    async def salesperson(self, info: Info) -> EmployeeRef | None:
+        from graph.types.service import Employee
+
+        return await related(info, Employee, "employees", self.dealership_id, self.salesperson_id)

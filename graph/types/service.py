@@ -1,0 +1,184 @@
+"""The service side: customers' vehicles, repair orders, appointments, parts and staff."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from adapters import models as m
+from adapters.base import Capability
+from graph.context import Info
+from graph.types.convert import build, build_node
+from graph.types.enums import AppointmentStatus, EmployeeRole, RepairOrderStatus
+from graph.types.node import DealershipObject
+from graph.types.relations import related, related_many
+from graph.types.values import LaborLine, PartLine, RepairOrderTotals
+
+if TYPE_CHECKING:
+    from graph.types.sales import Customer
+
+CustomerRef = Annotated["Customer", strawberry.lazy("graph.types.sales")]
+
+
+async def _customer(info: Info, dealership_id: str, customer_id: str | None) -> CustomerRef | None:
+    from graph.types.sales import Customer
+
+    return await related(info, Customer, "customers", dealership_id, customer_id)
+
+
+@strawberry.federation.type(keys=["id"], description="A member of the dealership's staff.")
+class Employee(DealershipObject):
+    name: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    role: EmployeeRole
+    role_raw: str | None
+    active: bool
+
+
+@strawberry.federation.type(
+    keys=["id"],
+    description="A customer's vehicle as the service department knows it. Inventory for sale "
+    "is an InventoryVehicle, never this.",
+)
+class ServiceVehicle(DealershipObject):
+    vin: str | None
+    year: int | None
+    make: str | None
+    model: str | None
+    trim: str | None
+    license_plate: str | None
+    mileage: int | None = strawberry.field(description="The last mileage the shop recorded.")
+    created_at: datetime.datetime | None
+    owner_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def owner(self, info: Info) -> CustomerRef | None:
+        return await _customer(info, self.dealership_id, self.owner_id)
+
+
+@strawberry.federation.type(keys=["id"], description="A repair order (work order).")
+class RepairOrder(DealershipObject):
+    ro_number: str | None
+    status: RepairOrderStatus
+    status_raw: str | None
+    opened_at: datetime.datetime | None
+    promised_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    customer_name: str | None = strawberry.field(
+        description="The customer's name as written on the RO."
+    )
+    mileage_in: int | None
+    customer_approved: bool | None
+    notes: str | None
+    updated_at: datetime.datetime | None
+    customer_id: strawberry.Private[str | None]
+    vehicle_id: strawberry.Private[str | None]
+    embedded_vehicle: strawberry.Private[m.ServiceVehicle | None]
+    advisor_id: strawberry.Private[str | None]
+    technician_ids: strawberry.Private[list[str]]
+    model_: strawberry.Private[m.RepairOrder]
+    renamed_from: ClassVar[dict[str, str]] = {"embedded_vehicle": "vehicle"}
+
+    @classmethod
+    def from_model(cls, model: m.RepairOrder, dealership_id: str) -> RepairOrder:
+        return build_node(cls, model, dealership_id, model_=model)
+
+    async def _full(self, info: Info) -> m.RepairOrder:
+        # Some vendors list ROs without their lines; the detail call has them.
+        if self.model_.lines_included:
+            return self.model_
+        loaded = await info.context.loaders["repair_orders"].load(
+            (self.dealership_id, self.vendor_id)
+        )
+        return loaded or self.model_
+
+    @strawberry.field
+    async def labor_lines(self, info: Info) -> list[LaborLine]:
+        return [build(LaborLine, line) for line in (await self._full(info)).labor_lines]
+
+    @strawberry.field
+    async def part_lines(self, info: Info) -> list[PartLine]:
+        return [build(PartLine, line) for line in (await self._full(info)).part_lines]
+
+    @strawberry.field
+    async def totals(self, info: Info) -> RepairOrderTotals:
+        return build(RepairOrderTotals, (await self._full(info)).totals)
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerRef | None:
+        return await _customer(info, self.dealership_id, self.customer_id)
+
+    @strawberry.field
+    async def vehicle(self, info: Info) -> ServiceVehicle | None:
+        entry = info.context.runtime.dealerships[self.dealership_id]
+        if self.vehicle_id and Capability.SERVICE_VEHICLES in entry.capabilities:
+            found = await related(
+                info, ServiceVehicle, "service_vehicles", self.dealership_id, self.vehicle_id
+            )
+            if found is not None:
+                return found
+        if self.embedded_vehicle is None:
+            return None
+        return build_node(ServiceVehicle, self.embedded_vehicle, self.dealership_id)
+
+    @strawberry.field(description="The service advisor (service writer) who owns the RO.")
+    async def advisor(self, info: Info) -> Employee | None:
+        return await related(info, Employee, "employees", self.dealership_id, self.advisor_id)
+
+    @strawberry.field
+    async def technicians(self, info: Info) -> list[Employee]:
+        return await related_many(
+            info, Employee, "employees", self.dealership_id, self.technician_ids
+        )
+
+
+@strawberry.federation.type(keys=["id"])
+class ServiceAppointment(DealershipObject):
+    status: AppointmentStatus
+    status_raw: str | None
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    vin: str | None
+    op_codes: list[str]
+    concern: str | None
+    transportation: str | None
+    notes: str | None
+    created_at: datetime.datetime | None
+    customer_id: strawberry.Private[str | None]
+    vehicle_id: strawberry.Private[str | None]
+    advisor_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerRef | None:
+        return await _customer(info, self.dealership_id, self.customer_id)
+
+    @strawberry.field
+    async def vehicle(self, info: Info) -> ServiceVehicle | None:
+        entry = info.context.runtime.dealerships[self.dealership_id]
+        if Capability.SERVICE_VEHICLES not in entry.capabilities:
+            return None
+        return await related(
+            info, ServiceVehicle, "service_vehicles", self.dealership_id, self.vehicle_id
+        )
+
+    @strawberry.field
+    async def advisor(self, info: Info) -> Employee | None:
+        return await related(info, Employee, "employees", self.dealership_id, self.advisor_id)
+
+
+@strawberry.federation.type(keys=["id"], description="A part in the parts inventory.")
+class Part(DealershipObject):
+    part_number: str
+    description: str | None
+    quantity_on_hand: Decimal | None
+    cost: Decimal | None
+    price: Decimal | None
+    bin: str | None
+    vendor: str | None
+    reorder_point: Decimal | None
+    updated_at: datetime.datetime | None

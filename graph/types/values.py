@@ -1,0 +1,164 @@
+"""Value objects: no identity of their own, always reached through a node."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import strawberry
+
+from adapters import models as m
+from graph.types.convert import value_type
+
+
+@value_type(m.Address)
+@strawberry.type
+class Address:
+    line1: str | None
+    line2: str | None
+    city: str | None
+    region: str | None = strawberry.field(description="State or province.")
+    postal_code: str | None
+    country: str | None
+
+
+@value_type(m.Photo)
+@strawberry.type
+class Photo:
+    url: str
+    primary: bool
+    position: int | None
+
+
+@value_type(m.BookValue)
+@strawberry.type(description="A guide-book valuation such as KBB, NADA or Black Book.")
+class BookValue:
+    source: str
+    amount: Decimal
+
+
+@value_type(m.Fee)
+@strawberry.type
+class Fee:
+    code: str
+    description: str | None
+    amount: Decimal
+
+
+@value_type(m.Consent)
+@strawberry.type(description="Contact consent captured with a lead.")
+class Consent:
+    tcpa: bool | None = strawberry.field(description="Consent to calls under the TCPA.")
+    email: bool | None
+    sms: bool | None
+    captured_at: datetime.datetime | None
+
+
+@value_type(m.VehicleRef)
+@strawberry.type(description="A vehicle as a vendor referred to it: by id, VIN or stock number.")
+class VehicleReference:
+    vehicle_id: str | None = strawberry.field(description="The vendor's own vehicle id.")
+    vin: str | None
+    stock_number: str | None
+
+
+@value_type(m.TradeIn)
+@strawberry.type
+class TradeIn:
+    vin: str | None
+    year: int | None
+    make: str | None
+    model: str | None
+    mileage: int | None
+    allowance: Decimal | None
+    actual_cash_value: Decimal | None
+    payoff: Decimal | None
+    lienholder: str | None
+
+
+@value_type(m.FinanceProduct)
+@strawberry.type(description="An F&I product sold on a deal (service contract, GAP...).")
+class FinanceProduct:
+    code: str
+    name: str | None
+    price: Decimal
+
+
+@value_type(m.DealPricing)
+@strawberry.type
+class DealPricing:
+    selling_price: Decimal | None
+    discounts: Decimal | None
+    rebates: Decimal | None
+    doc_fee: Decimal | None
+    cash_down: Decimal | None
+    tax_rate: Decimal | None = strawberry.field(description="As a fraction: 0.07 is 7%.")
+    tax_basis: str | None
+    tax_amount: Decimal | None
+    fees: list[Fee]
+
+
+@value_type(m.DealFinancing)
+@strawberry.type
+class DealFinancing:
+    term_months: int | None
+    apr: Decimal | None = strawberry.field(description="Annual percentage rate: 3.49 is 3.49%.")
+    lender_preferences: list[str]
+    lender_id: str | None
+    lender_status: str | None
+    monthly_payment: Decimal | None
+
+
+@value_type(m.LaborLine)
+@strawberry.type
+class LaborLine:
+    op_code: str | None
+    description: str | None
+    hours: Decimal | None
+    rate: Decimal | None
+    amount: Decimal
+    declined: bool
+    technician_id: str | None = strawberry.field(description="The vendor's technician id.")
+    job_name: str | None
+
+
+@value_type(m.PartLine)
+@strawberry.type
+class PartLine:
+    part_number: str | None
+    description: str | None
+    quantity: Decimal
+    unit_price: Decimal | None
+    amount: Decimal
+    declined: bool
+    job_name: str | None
+
+
+@value_type(m.RepairOrderTotals)
+@strawberry.type
+class RepairOrderTotals:
+    labor: Decimal | None
+    parts: Decimal | None
+    shop_supplies: Decimal | None
+    subtotal: Decimal | None
+    tax: Decimal | None
+    grand_total: Decimal | None
+
+
+@value_type(m.PaymentAllocation)
+@strawberry.type(description="How a payment was split; the parts add up to the amount.")
+class PaymentAllocation:
+    principal: Decimal
+    interest: Decimal
+    late_fees: Decimal
+    other: Decimal
+
+
+@value_type(m.Installment)
+@strawberry.type(description="One row of an account's payment schedule.")
+class Installment:
+    due_date: datetime.date
+    amount: Decimal
+    principal: Decimal | None
+    interest: Decimal | None
+    paid: bool
