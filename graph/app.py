@@ -17,8 +17,8 @@ from graph.runtime import ApiClient, Runtime
 from graph.schema import build_schema
 
 RUNTIME = web.AppKey("runtime", Runtime)
-_CLIENT = "dealergraph.client"
-_CONTEXT = "dealergraph.context"
+_CLIENT = web.RequestKey("client", ApiClient)
+_CONTEXT = web.RequestKey("context", Context)
 MAX_REQUEST_BYTES = 256 * 1024
 
 

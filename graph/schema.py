@@ -48,10 +48,10 @@ def build_schema(server: ServerConfig | None = None) -> strawberry.federation.Sc
     return strawberry.federation.Schema(
         query=Query,
         extensions=[
-            QueryDepthLimiter(max_depth=server.max_query_depth),
-            MaxAliasesLimiter(max_alias_count=server.max_aliases),
-            MaxTokensLimiter(max_token_count=server.max_tokens),
-            MaskInternalErrors(should_mask_error=_is_internal),
+            lambda: QueryDepthLimiter(max_depth=server.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
+            lambda: MaskInternalErrors(should_mask_error=_is_internal),
         ],
     )
 

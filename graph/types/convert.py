@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from strawberry.types.private import is_private
 
 from graph.ids import encode_global_id
 
@@ -34,12 +35,22 @@ _MISSING = object()
 
 
 @cache
-def _sources(cls: type) -> tuple[tuple[str, str], ...]:
-    """(graph field, model attribute) pairs; a type's ``renamed_from`` maps differing names."""
+def _sources(cls: type) -> tuple[tuple[str, str, bool], ...]:
+    """(graph field, model attribute, is a GraphQL field) for each constructor argument.
+
+    A type's ``renamed_from`` maps graph names that differ from the model's. Private
+    fields (not in the schema) receive the model's value as it is.
+    """
     renamed: dict[str, str] = getattr(cls, "renamed_from", {})
+    public = {
+        f.python_name
+        for f in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+        if not is_private(f.type)
+    }
     return tuple(
-        (f.name, renamed.get(f.name, f.name))
+        (f.name, renamed.get(f.name, f.name), f.name in public)
         for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.init  # resolver fields are dataclass fields too, but not constructor arguments
     )
 
 
@@ -54,12 +65,12 @@ def _convert(value: Any) -> Any:
 def build(cls: type[T], model: BaseModel, **extra: Any) -> T:
     values = model.__dict__
     kwargs = dict(extra)
-    for name, source in _sources(cls):
+    for name, source, public in _sources(cls):
         if name in kwargs:
             continue
         value = values[source] if source in values else getattr(model, source, _MISSING)
         if value is not _MISSING:
-            kwargs[name] = _convert(value)
+            kwargs[name] = _convert(value) if public else value
     return cls(**kwargs)
 
 

@@ -60,7 +60,7 @@ class Dealership(Node):
         filter: f.InventoryVehicleFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[InventoryVehicle]:
+    ) -> Connection[InventoryVehicle] | None:
         return await dealership_list(info, self.entry, "vehicles", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -70,7 +70,7 @@ class Dealership(Node):
         filter: f.CustomerFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Customer]:
+    ) -> Connection[Customer] | None:
         return await dealership_list(info, self.entry, "customers", filter, first, after)
 
     @strawberry.field(description="Customers' vehicles known to service." + _LIST_NOTE)
@@ -80,7 +80,7 @@ class Dealership(Node):
         filter: f.ServiceVehicleFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[ServiceVehicle]:
+    ) -> Connection[ServiceVehicle] | None:
         return await dealership_list(info, self.entry, "service_vehicles", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -90,7 +90,7 @@ class Dealership(Node):
         filter: f.LeadFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Lead]:
+    ) -> Connection[Lead] | None:
         return await dealership_list(info, self.entry, "leads", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -100,7 +100,7 @@ class Dealership(Node):
         filter: f.DealFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Deal]:
+    ) -> Connection[Deal] | None:
         return await dealership_list(info, self.entry, "deals", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -110,7 +110,7 @@ class Dealership(Node):
         filter: f.RepairOrderFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[RepairOrder]:
+    ) -> Connection[RepairOrder] | None:
         return await dealership_list(info, self.entry, "repair_orders", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -120,7 +120,7 @@ class Dealership(Node):
         filter: f.AppointmentFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[ServiceAppointment]:
+    ) -> Connection[ServiceAppointment] | None:
         return await dealership_list(info, self.entry, "appointments", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -130,7 +130,7 @@ class Dealership(Node):
         filter: f.PartFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Part]:
+    ) -> Connection[Part] | None:
         return await dealership_list(info, self.entry, "parts", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -140,7 +140,7 @@ class Dealership(Node):
         filter: f.EmployeeFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Employee]:
+    ) -> Connection[Employee] | None:
         return await dealership_list(info, self.entry, "employees", filter, first, after)
 
     @strawberry.field(description="Customers' receivable and BHPH accounts." + _LIST_NOTE)
@@ -150,7 +150,7 @@ class Dealership(Node):
         filter: f.AccountFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Account]:
+    ) -> Connection[Account] | None:
         return await dealership_list(info, self.entry, "accounts", filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
@@ -160,5 +160,5 @@ class Dealership(Node):
         filter: f.PaymentFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Payment]:
+    ) -> Connection[Payment] | None:
         return await dealership_list(info, self.entry, "payments", filter, first, after)

@@ -98,15 +98,15 @@ class RepairOrder(DealershipObject):
         return loaded or self.model_
 
     @strawberry.field
-    async def labor_lines(self, info: Info) -> list[LaborLine]:
+    async def labor_lines(self, info: Info) -> list[LaborLine] | None:
         return [build(LaborLine, line) for line in (await self._full(info)).labor_lines]
 
     @strawberry.field
-    async def part_lines(self, info: Info) -> list[PartLine]:
+    async def part_lines(self, info: Info) -> list[PartLine] | None:
         return [build(PartLine, line) for line in (await self._full(info)).part_lines]
 
     @strawberry.field
-    async def totals(self, info: Info) -> RepairOrderTotals:
+    async def totals(self, info: Info) -> RepairOrderTotals | None:
         return build(RepairOrderTotals, (await self._full(info)).totals)
 
     @strawberry.field
@@ -131,7 +131,7 @@ class RepairOrder(DealershipObject):
         return await related(info, Employee, "employees", self.dealership_id, self.advisor_id)
 
     @strawberry.field
-    async def technicians(self, info: Info) -> list[Employee]:
+    async def technicians(self, info: Info) -> list[Employee] | None:
         return await related_many(
             info, Employee, "employees", self.dealership_id, self.technician_ids
         )
