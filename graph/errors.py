@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.errors import AdapterError
+from graph.ids import encode_global_id
 
 
 class GraphError(Exception):
@@ -35,6 +36,15 @@ class Forbidden(GraphError):
     code = "FORBIDDEN"
 
 
+def dealership_error(message: str, code: str, dealership_id: str) -> GraphError:
+    """An error about one dealership; ``dealershipId`` equals that Dealership's ``id``."""
+    return GraphError(
+        message,
+        code=code,
+        dealershipId=encode_global_id("Dealership", dealership_id, dealership_id),
+    )
+
+
 def upstream_error(exc: AdapterError, dealership_id: str) -> GraphError:
     """An adapter failure as seen by a client: its code and the dealership it concerns."""
-    return GraphError(exc.message, code=exc.code, dealershipId=dealership_id)
+    return dealership_error(exc.message, exc.code, dealership_id)

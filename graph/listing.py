@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from adapters.base import Page, Window
-from adapters.errors import AdapterError
+from adapters.errors import AdapterError, NotSupported
 from adapters.models import RepairOrder as RepairOrderModel
 from graph.context import Context, Info
 from graph.errors import BadUserInput, GraphError, upstream_error
@@ -129,14 +129,8 @@ async def cross_dealership_list(
     limit = window_for(first, None, server.default_page_size, server.max_page_size).limit
     entries, lacking = selected_dealerships(ctx, kind, dealership_ids)
     for entry in lacking:
-        ctx.add_partial_error(
-            GraphError(
-                f"{entry.dms.value} does not provide {kind.capability.value}",
-                code="NOT_SUPPORTED_BY_DMS",
-                dealershipId=entry.id,
-            ),
-            info,
-        )
+        unsupported = NotSupported(entry.dms, kind.capability)
+        ctx.add_partial_error(upstream_error(unsupported, entry.id), info)
     offsets = {e.id: 0 for e in entries}
     if after is not None:
         offsets.update({d: o for d, o in _decode_offsets(after).items() if d in offsets})

@@ -53,6 +53,11 @@ class Api:
         entry = next(d for d in self.runtime.dealerships.values() if d.dms.value == dms)
         return encode_global_id("Dealership", entry.id, entry.id)
 
+    def dms_of(self, dealership_global_id: str) -> str:
+        from graph.ids import decode_global_id
+
+        return self.runtime.dealerships[decode_global_id(dealership_global_id).native_id].dms.value
+
     def upstream_requests(self, vendor: str) -> int:
         return self.sandbox.vendors[vendor].requests.count()
 

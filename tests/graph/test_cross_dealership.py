@@ -52,5 +52,4 @@ async def test_naming_a_store_without_the_list_adds_an_error_and_keeps_data(api:
     [error] = result["errors"]
     assert error["extensions"]["code"] == "NOT_SUPPORTED_BY_DMS"
     assert error["path"] == ["vehicles"]
-    dealer = error["extensions"]["dealershipId"]
-    assert api.runtime.dealerships[dealer].dms.value == "autosync"
+    assert error["extensions"]["dealershipId"] == api.dealership_id("autosync")

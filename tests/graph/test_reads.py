@@ -11,7 +11,7 @@ def _errors_by_dms(result: dict, api: Api) -> dict[str, list[str]]:  # type: ign
     out: dict[str, list[str]] = {}
     for error in result.get("errors", []):
         dealer = error["extensions"].get("dealershipId")
-        dms = api.runtime.dealerships[dealer].dms.value if dealer else "?"
+        dms = api.dms_of(dealer) if dealer else "?"
         out.setdefault(dms, []).append(error["extensions"]["code"])
     return out
 

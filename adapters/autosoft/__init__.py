@@ -1,0 +1,3 @@
+from adapters.autosoft.adapter import AutoSoftAdapter
+
+__all__ = ["AutoSoftAdapter"]

@@ -1,0 +1,3 @@
+from adapters.autosync.adapter import AutoSyncAdapter
+
+__all__ = ["AutoSyncAdapter"]

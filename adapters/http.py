@@ -1,0 +1,335 @@
+"""The HTTP machinery every vendor client runs on, written once.
+
+One ``HttpClient`` per connection, over the process-wide ``aiohttp.ClientSession`` it is
+given. It bounds concurrency per connection, sets explicit timeouts, parses JSON with
+``Decimal`` floats (money stays exact), retries idempotent reads on transient failures with
+jittered exponential backoff, waits out short rate limits, replays once after a 401 the
+auth strategy could renew, and maps every failure onto ``adapters.errors``.
+
+Error messages name the vendor, method, path and vendor error code only: never headers,
+query strings, bodies, tokens or keys (vendor text is scrubbed of known secrets too).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from adapters.auth import AuthStrategy
+from adapters.errors import (
+    UpstreamAuthFailed,
+    UpstreamProtocolError,
+    UpstreamRateLimited,
+    UpstreamRejected,
+    UpstreamUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+# Only reads are replayed after a failure that may have reached the vendor: a retried
+# POST could create a second lead or payment.
+_RETRYABLE_METHODS = frozenset({"GET", "HEAD"})
+_REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpPolicy:
+    """Timeouts, retry and concurrency limits of one connection."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    total_timeout: float | None = 60.0
+    max_retries: int = 2
+    """Extra attempts for an idempotent read after a 5xx, timeout or connection failure."""
+    backoff_base: float = 0.2
+    backoff_max: float = 3.0
+    max_rate_limit_wait: float = 5.0
+    """Longest Retry-After / X-RateLimit-Reset we sit out; longer ones fail fast."""
+    rate_limit_retries: int = 3
+    max_concurrency: int = 8
+    """Requests in flight at once per connection."""
+    reference_ttl: float = 120.0
+    """How long reference data (employees, shops) is reused before it is read again."""
+
+    def __post_init__(self) -> None:
+        if self.max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        if self.max_retries < 0 or self.rate_limit_retries < 0:
+            raise ValueError("retry counts cannot be negative")
+
+    def timeout(self) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(
+            total=self.total_timeout,
+            sock_connect=self.connect_timeout,
+            sock_read=self.read_timeout,
+        )
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry ``attempt`` (1-based): exponential, capped, half jittered."""
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+@dataclass(frozen=True, slots=True)
+class VendorError:
+    code: str | None = None
+    message: str | None = None
+
+
+ErrorReader = Callable[[Any], VendorError]
+
+
+def read_error_object(body: Any) -> VendorError:
+    """Both vendor families answer errors as ``{"error": {"code", "message", ...}}``."""
+    err = body.get("error") if isinstance(body, Mapping) else None
+    if not isinstance(err, Mapping):
+        return VendorError()
+    code, message = err.get("code"), err.get("message")
+    return VendorError(
+        code=str(code) if code is not None else None,
+        message=str(message) if message is not None else None,
+    )
+
+
+def path_segment(value: str) -> str:
+    """One URL path segment, so an id with ``/`` or ``?`` cannot reach another endpoint."""
+    return quote(str(value), safe="")
+
+
+def loads(raw: bytes) -> Any:
+    """JSON with exact decimals; NaN and Infinity are not money and are refused."""
+    return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"non-finite number {name}")
+
+
+def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds the vendor asks us to wait, from Retry-After or X-RateLimit-Reset."""
+    now = time.time() if now is None else now
+    retry_after = headers.get("Retry-After")
+    if retry_after:
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
+            except (TypeError, ValueError):
+                pass
+    reset = headers.get("X-RateLimit-Reset")
+    if reset:
+        try:
+            value = float(reset)
+        except ValueError:
+            return None
+        # Unix seconds per the AutoSync page; small values are a delta some vendors send.
+        return max(0.0, value - now) if value > 1_000_000_000 else max(0.0, value)
+    return None
+
+
+class HttpClient:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        *,
+        vendor: str,
+        policy: HttpPolicy | None = None,
+        auth: AuthStrategy | None = None,
+        error_reader: ErrorReader = read_error_object,
+    ) -> None:
+        self.vendor = vendor
+        self.policy = policy or HttpPolicy()
+        self._session = session
+        self._base = base_url.rstrip("/")
+        self._auth = auth
+        self._read_error = error_reader
+        self._slots = asyncio.Semaphore(self.policy.max_concurrency)
+        self._timeout = self.policy.timeout()
+        # Set when the vendor says the rate window is spent, so concurrent requests wait
+        # instead of each collecting its own 429.
+        self._paused_until = 0.0
+
+    def __repr__(self) -> str:
+        return f"HttpClient(vendor={self.vendor!r}, base_url={self._base!r})"
+
+    async def get(
+        self, path: str, params: Mapping[str, str] | None = None, *, not_found_ok: bool = False
+    ) -> Any:
+        return await self.request("GET", path, params=params, not_found_ok=not_found_ok)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        authenticate: bool = True,
+        not_found_ok: bool = False,
+    ) -> Any:
+        """Send one request and return its decoded JSON body.
+
+        ``not_found_ok``: a 404 returns None (detail reads) instead of raising.
+        ``authenticate=False`` is for the auth strategy's own login and refresh calls.
+        """
+        method = method.upper()
+        retryable = method in _RETRYABLE_METHODS
+        auth = self._auth if authenticate else None
+        failures = throttled = 0
+        renewed = False
+        while True:
+            sent = dict(headers or {})
+            if auth is not None:
+                sent.update(await auth.headers(self))
+            try:
+                status, resp_headers, raw = await self._send(method, path, params, json_body, sent)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                # aiohttp errors may carry request headers (the token): never chain them.
+                what = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+                if retryable and failures < self.policy.max_retries:
+                    failures += 1
+                    await self._retry_pause(failures, method, path, what)
+                    continue
+                raise UpstreamUnavailable(f"{self.vendor} {method} {path}: {what}") from None
+
+            if 200 <= status < 300:
+                return self._decode(raw, method, path)
+            err = self._read_error(self._decode_error(raw))
+            message = self._describe(method, path, status, err)
+
+            if status == 401:
+                if auth is not None and not renewed and await auth.renew(self, sent):
+                    renewed = True
+                    continue
+                raise UpstreamAuthFailed(message, vendor_code=err.code)
+            if status == 404 and not_found_ok:
+                return None
+            if status == 429:
+                wait = rate_limit_wait(resp_headers)
+                delay = self.policy.backoff(throttled + 1) if wait is None else wait
+                if delay <= self.policy.max_rate_limit_wait and (
+                    throttled < self.policy.rate_limit_retries
+                ):
+                    # The vendor refused the request unprocessed, so even writes may resend.
+                    throttled += 1
+                    log.info("%s: rate limited, waiting %.2f s", message, delay)
+                    self._pause(delay)
+                    continue
+                raise UpstreamRateLimited(message, retry_after=wait)
+            if status >= 500:
+                if retryable and failures < self.policy.max_retries:
+                    failures += 1
+                    await self._retry_pause(failures, method, path, str(status))
+                    continue
+                raise UpstreamUnavailable(message)
+            if status >= 400:
+                raise UpstreamRejected(message, status=status, vendor_code=err.code)
+            raise UpstreamProtocolError(message)
+
+    # --- internals ----------------------------------------------------------------------
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str],
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        async with self._slots:
+            delay = self._paused_until - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            started = time.monotonic()
+            async with self._session.request(
+                method,
+                self._base + path,
+                params=params,
+                json=json_body,
+                headers=headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+                raise_for_status=False,
+            ) as resp:
+                raw = await resp.read()
+                log.debug(
+                    "%s %s %s -> %d in %.1f ms",
+                    self.vendor,
+                    method,
+                    path,
+                    resp.status,
+                    (time.monotonic() - started) * 1000,
+                )
+                self._note_rate_window(resp.headers)
+                return resp.status, resp.headers, raw
+
+    def _note_rate_window(self, headers: Mapping[str, str]) -> None:
+        if headers.get("X-RateLimit-Remaining") == "0":
+            wait = rate_limit_wait({"X-RateLimit-Reset": headers.get("X-RateLimit-Reset", "")})
+            if wait is not None and wait <= self.policy.max_rate_limit_wait:
+                self._pause(wait)
+
+    def _pause(self, seconds: float) -> None:
+        # A little jitter so the waiting requests do not all land in the same instant.
+        until = time.monotonic() + seconds + random.uniform(0, 0.05)
+        self._paused_until = max(self._paused_until, until)
+
+    async def _retry_pause(self, attempt: int, method: str, path: str, what: str) -> None:
+        delay = self.policy.backoff(attempt)
+        log.warning(
+            "%s %s %s: %s; retry %d/%d in %.2f s",
+            self.vendor,
+            method,
+            path,
+            what,
+            attempt,
+            self.policy.max_retries,
+            delay,
+        )
+        await asyncio.sleep(delay)
+
+    def _decode(self, raw: bytes, method: str, path: str) -> Any:
+        if not raw.strip():
+            return None
+        try:
+            return loads(raw)
+        except ValueError:
+            raise UpstreamProtocolError(
+                f"{self.vendor} {method} {path}: response is not valid JSON"
+            ) from None
+
+    @staticmethod
+    def _decode_error(raw: bytes) -> Any:
+        try:
+            return loads(raw) if raw.strip() else None
+        except ValueError:
+            return None
+
+    def _describe(self, method: str, path: str, status: int, err: VendorError) -> str:
+        text = f"{self.vendor} {method} {path} answered {status}"
+        if err.code:
+            text += f" {err.code}"
+        if err.message:
+            text += f": {self._scrub(err.message)}"
+        return text
+
+    def _scrub(self, text: str) -> str:
+        secrets: Iterable[str] = self._auth.sensitive_values() if self._auth else ()
+        for secret in secrets:
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, _REDACTED)
+        return text

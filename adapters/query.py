@@ -1,0 +1,91 @@
+"""Turning a canonical filter into vendor query parameters plus local checks.
+
+Whatever the vendor can filter is pushed down as a parameter (fewer rows on the wire, the
+vendor's total stays exact); whatever it cannot becomes a check on mapped rows, which makes
+the listing a scan (``paging.read_window`` with a predicate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Generic, TypeVar
+
+from adapters.base import EmployeeFilter
+from adapters.models import Employee
+
+T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
+
+
+def format_param(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+class Query(Generic[T]):
+    def __init__(self) -> None:
+        self.params: dict[str, str] = {}
+        self.impossible = False
+        """The filter can match nothing this vendor holds: answer empty without a call."""
+        self._checks: list[Callable[[T], bool]] = []
+
+    def param(self, name: str, value: object) -> None:
+        if value is not None:
+            self.params[name] = format_param(value)
+
+    def check(self, check: Callable[[T], bool]) -> None:
+        self._checks.append(check)
+
+    def never(self) -> None:
+        self.impossible = True
+
+    def enum(
+        self,
+        name: str | None,
+        wanted: frozenset[E] | None,
+        vendor_values: Mapping[str, E],
+        get: Callable[[T], E],
+        fallback: E,
+    ) -> None:
+        """A set of normalized values; ``vendor_values`` maps raw vendor values onto them.
+
+        Pushed down when exactly one raw value matches (vendors take one value per
+        parameter); checked locally when several do, when the vendor has no such parameter
+        (``name`` None), or when ``fallback`` is wanted (unrecognised raw values land
+        there, and no parameter can ask for "anything we do not know").
+        """
+        if wanted is None:
+            return
+        if name is None or fallback in wanted:
+            self.check(lambda row: get(row) in wanted)
+            return
+        raw = [value for value, normal in vendor_values.items() if normal in wanted]
+        if not raw:
+            self.never()
+        elif len(raw) == 1:
+            self.params[name] = raw[0]
+        else:
+            self.check(lambda row: get(row) in wanted)
+
+    def predicate(self) -> Callable[[T], bool] | None:
+        checks = tuple(self._checks)
+        if not checks:
+            return None
+        return lambda row: all(check(row) for check in checks)
+
+
+def employee_predicate(flt: EmployeeFilter) -> Callable[[Employee], bool]:
+    """Employees are cached whole per connection, so their filter is always local."""
+    return lambda e: (
+        (flt.role is None or e.role in flt.role) and (flt.active is None or e.active == flt.active)
+    )

@@ -1,0 +1,50 @@
+"""Building an adapter for one connection from configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import aiohttp
+
+from adapters.autosoft import AutoSoftAdapter
+from adapters.autosync import AutoSyncAdapter
+from adapters.base import DmsAdapter
+from adapters.http import HttpPolicy
+from adapters.models import Dms
+
+AdapterFactory = Callable[..., DmsAdapter]
+
+_FACTORIES: dict[Dms, AdapterFactory] = {
+    Dms.AUTOSOFT: AutoSoftAdapter.connect,
+    Dms.AUTOSYNC: AutoSyncAdapter.connect,
+}
+
+
+def supported_dms() -> frozenset[Dms]:
+    return frozenset(_FACTORIES)
+
+
+def build_adapter(
+    dms: Dms,
+    *,
+    http: aiohttp.ClientSession,
+    base_url: str,
+    secrets: Mapping[str, str],
+    policy: HttpPolicy | None = None,
+) -> DmsAdapter:
+    """An adapter for one connection over the process-wide ``http`` session.
+
+    ``secrets`` holds the vendor's keys (AutoSoft: client_id, client_secret, username,
+    password, totp_secret; AutoSync: api_key); they are wrapped at once and never kept as
+    plain text beyond the request headers that need them. Raises ``ValueError`` naming
+    the problem (unknown or not yet supported DMS, missing secret keys), never a value.
+    """
+    available = ", ".join(sorted(d.value for d in _FACTORIES))
+    try:
+        kind = Dms(dms)
+    except ValueError:
+        raise ValueError(f"unknown dms {dms!r}; adapters exist for: {available}") from None
+    factory = _FACTORIES.get(kind)
+    if factory is None:
+        raise ValueError(f"no adapter for dms {kind.value!r} yet; adapters exist for: {available}")
+    return factory(session=http, base_url=base_url, secrets=secrets, policy=policy or HttpPolicy())

@@ -1,0 +1,57 @@
+"""The Supergood family's API conventions: list answers ``{items, page, pageSize, total}``
+(pageSize at most 100), detail answers the bare object, errors
+``{"error": {"code", "message", "details": [{"field", "message"}]}}``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+
+from adapters.http import HttpClient, HttpPolicy, VendorError, read_error_object
+from adapters.rest import ListStyle, RestApi
+from adapters.supergood.auth import SupergoodCredentials, SupergoodSessionAuth
+
+SUPERGOOD_LISTS = ListStyle(
+    page_param="page",
+    size_param="pageSize",
+    max_page_size=100,
+    items=lambda body: body["items"],
+    total=lambda body: body.get("total"),
+    detail=lambda body: body,
+)
+
+
+def read_supergood_error(body: Any) -> VendorError:
+    """The error object, with the fields named in ``details`` (their messages may echo
+    submitted values, so only field names are kept)."""
+    err = read_error_object(body)
+    raw = body.get("error") if isinstance(body, Mapping) else None
+    details = raw.get("details") if isinstance(raw, Mapping) else None
+    fields = [str(d["field"]) for d in details or () if isinstance(d, Mapping) and d.get("field")]
+    if fields:
+        message = f"{err.message or 'invalid'} (fields: {', '.join(fields)})"
+        return VendorError(code=err.code, message=message)
+    return err
+
+
+def supergood_api(
+    *,
+    vendor: str,
+    session: aiohttp.ClientSession,
+    base_url: str,
+    secrets: Mapping[str, str],
+    policy: HttpPolicy,
+) -> RestApi:
+    """An authenticated API for one Supergood-family connection."""
+    auth = SupergoodSessionAuth(SupergoodCredentials.from_secrets(secrets, dms=vendor))
+    http = HttpClient(
+        session,
+        base_url,
+        vendor=vendor,
+        policy=policy,
+        auth=auth,
+        error_reader=read_supergood_error,
+    )
+    return RestApi(http, SUPERGOOD_LISTS)

@@ -1,0 +1,1 @@
+"""What every vendor sandbox shares: HTTP plumbing, exact JSON, seeded realistic data."""

@@ -1,0 +1,26 @@
+"""Knobs every sandbox vendor reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+DEFAULT_TODAY = date(2026, 11, 20)
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    seed: int = 1
+    scale: float = 1.0  # multiplies every record count (benchmarks use 5-20)
+    token_ttl_seconds: int = 3600  # Supergood-family "expiresIn"
+    rate_limit_per_minute: int = 100  # AutoSync, per API key
+    today: date = DEFAULT_TODAY  # anchor for generated dates, so data is deterministic
+
+    def __post_init__(self) -> None:
+        if self.scale <= 0:
+            raise ValueError("scale must be positive")
+        if self.token_ttl_seconds < 1 or self.rate_limit_per_minute < 1:
+            raise ValueError("token_ttl_seconds and rate_limit_per_minute must be at least 1")
+
+
+DEFAULT_OPTIONS = SandboxOptions()

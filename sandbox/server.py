@@ -1,0 +1,106 @@
+"""Start vendor sandboxes on the caller's event loop and hand back what clients need."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from sandbox.autosoft import create_autosoft
+from sandbox.autosync import create_autosync
+from sandbox.common.request_log import RequestLog
+from sandbox.common.vendor import VendorApp
+from sandbox.options import DEFAULT_OPTIONS, SandboxOptions
+
+VENDOR_FACTORIES: dict[str, Callable[[SandboxOptions], VendorApp]] = {
+    "autosoft": create_autosoft,
+    "autosync": create_autosync,
+}
+
+
+@dataclass
+class VendorHandle:
+    """One running vendor server."""
+
+    name: str
+    base_url: str
+    credentials: dict[str, str]
+    stores: list[tuple[str | None, str]]
+    requests: RequestLog
+    state: Any
+    _runner: web.AppRunner | None = field(default=None, repr=False, compare=False)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+@dataclass
+class RunningSandbox:
+    vendors: dict[str, VendorHandle]
+
+    async def stop(self) -> None:
+        for handle in self.vendors.values():
+            await handle.stop()
+
+    async def __aenter__(self) -> RunningSandbox:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+async def serve_vendor(
+    vendor: VendorApp, *, host: str = "127.0.0.1", port: int = 0
+) -> VendorHandle:
+    """Serve one vendor app on ``host:port`` (0 picks a free port)."""
+    runner = web.AppRunner(vendor.app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound_host, bound_port = runner.addresses[0][:2]
+    except BaseException:
+        await runner.cleanup()
+        raise
+    url_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    return VendorHandle(
+        name=vendor.name,
+        base_url=f"http://{url_host}:{bound_port}{vendor.base_path}",
+        credentials=dict(vendor.credentials),
+        stores=list(vendor.stores),
+        requests=vendor.requests,
+        state=vendor.state,
+        _runner=runner,
+    )
+
+
+async def start_sandbox(
+    options: SandboxOptions = DEFAULT_OPTIONS,
+    *,
+    host: str = "127.0.0.1",
+    ports: Mapping[str, int] | None = None,
+    vendors: Sequence[str] = ("autosoft", "autosync"),
+) -> RunningSandbox:
+    unknown = [v for v in vendors if v not in VENDOR_FACTORIES]
+    if unknown:
+        raise ValueError(f"unknown sandbox vendor(s) {unknown}; known: {sorted(VENDOR_FACTORIES)}")
+    running = RunningSandbox(vendors={})
+    try:
+        for name in vendors:
+            app = VENDOR_FACTORIES[name](options)
+            port = (ports or {}).get(name, 0)
+            running.vendors[name] = await serve_vendor(app, host=host, port=port)
+    except BaseException:
+        await running.stop()
+        raise
+    return running
