@@ -29,6 +29,16 @@ class FilterInput(Protocol):
     def to_adapter(self, ctx: Context, entry: DealershipEntry) -> Any: ...
 
 
+class FixedFilter:
+    """A filter the graph sets itself (e.g. an account's payments), not a client input."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def to_adapter(self, ctx: Context, entry: DealershipEntry) -> Any:
+        return self.value
+
+
 def _primable(model: Any) -> bool:
     # A list item that lacks what the detail call has must not stand in for it.
     return not (isinstance(model, RepairOrderModel) and not model.lines_included)

@@ -15,10 +15,13 @@ class SandboxOptions:
     token_ttl_seconds: int = 3600  # Supergood-family "expiresIn"
     rate_limit_per_minute: int = 100  # AutoSync, per API key
     today: date = DEFAULT_TODAY  # anchor for generated dates, so data is deterministic
+    latency_ms: int = 0  # added to every vendor response (VendorHandle.faults changes it live)
 
     def __post_init__(self) -> None:
         if self.scale <= 0:
             raise ValueError("scale must be positive")
+        if self.latency_ms < 0:
+            raise ValueError("latency_ms cannot be negative")
         if self.token_ttl_seconds < 1 or self.rate_limit_per_minute < 1:
             raise ValueError("token_ttl_seconds and rate_limit_per_minute must be at least 1")
 

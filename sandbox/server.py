@@ -11,6 +11,7 @@ from aiohttp import web
 
 from sandbox.autosoft import create_autosoft
 from sandbox.autosync import create_autosync
+from sandbox.common.faults import Faults, faults_middleware
 from sandbox.common.request_log import RequestLog
 from sandbox.common.vendor import VendorApp
 from sandbox.options import DEFAULT_OPTIONS, SandboxOptions
@@ -31,6 +32,7 @@ class VendorHandle:
     stores: list[tuple[str | None, str]]
     requests: RequestLog
     state: Any
+    faults: Faults = field(default_factory=Faults)
     _runner: web.AppRunner | None = field(default=None, repr=False, compare=False)
 
     async def stop(self) -> None:
@@ -60,9 +62,12 @@ class RunningSandbox:
 
 
 async def serve_vendor(
-    vendor: VendorApp, *, host: str = "127.0.0.1", port: int = 0
+    vendor: VendorApp, *, host: str = "127.0.0.1", port: int = 0, latency_seconds: float = 0.0
 ) -> VendorHandle:
     """Serve one vendor app on ``host:port`` (0 picks a free port)."""
+    faults = Faults(latency_seconds=latency_seconds)
+    # Inside the request log, so logged requests include the injected ones.
+    vendor.app.middlewares.insert(1, faults_middleware(faults))
     runner = web.AppRunner(vendor.app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
@@ -80,6 +85,7 @@ async def serve_vendor(
         stores=list(vendor.stores),
         requests=vendor.requests,
         state=vendor.state,
+        faults=faults,
         _runner=runner,
     )
 
@@ -99,7 +105,9 @@ async def start_sandbox(
         for name in vendors:
             app = VENDOR_FACTORIES[name](options)
             port = (ports or {}).get(name, 0)
-            running.vendors[name] = await serve_vendor(app, host=host, port=port)
+            running.vendors[name] = await serve_vendor(
+                app, host=host, port=port, latency_seconds=options.latency_ms / 1000
+            )
     except BaseException:
         await running.stop()
         raise

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from adapters.base import PaymentFilter
 from graph.context import Info
+from graph.pagination import Connection
 from graph.types.enums import AccountKind, AccountStatus, PaymentMethod
 from graph.types.node import DealershipObject
 from graph.types.relations import related
@@ -51,6 +53,16 @@ class Account(DealershipObject):
         from graph.types.sales import Customer
 
         return await related(info, Customer, "customers", self.dealership_id, self.customer_id)
+
+    @strawberry.field(description="Payments posted to this account: the payment history.")
+    async def payments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Payment] | None:
+        from graph.listing import FixedFilter, dealership_list
+
+        entry = info.context.runtime.dealerships[self.dealership_id]
+        only_this = FixedFilter(PaymentFilter(account_id=self.vendor_id))
+        return await dealership_list(info, entry, "payments", only_this, first, after)
 
 
 @strawberry.federation.type(keys=["id"])

@@ -220,3 +220,21 @@ async def test_query_limits(api: Api) -> None:
     result = await api.query(deep)
     assert result.get("data") is None
     assert "depth" in result["errors"][0]["message"].lower()
+
+
+async def test_account_with_customer_and_payment_history(api: Api) -> None:
+    data = await api.data(
+        """query($d: ID!) { dealership(id: $d) { accounts(first: 20) { nodes {
+             id vendorId balance nextDueDate daysPastDue customer { displayName }
+             payments(first: 50) { totalCount nodes { amount receivedAt account { id } } }
+           } } } }""",
+        {"d": api.dealership_id("autosoft")},
+    )
+    accounts = data["dealership"]["accounts"]["nodes"]
+    assert accounts
+    with_history = [a for a in accounts if a["payments"]["nodes"]]
+    assert with_history, "no account in the first 20 has payments"
+    for account in with_history:
+        assert account["customer"]["displayName"]
+        assert {p["account"]["id"] for p in account["payments"]["nodes"]} == {account["id"]}
+        assert all(Decimal(p["amount"]) > 0 for p in account["payments"]["nodes"])
