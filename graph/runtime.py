@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
-from adapters.http import HttpPolicy
-from adapters.registry import build_adapter
 
 from adapters.base import Capability, DmsAdapter
+from adapters.http import HttpPolicy
 from adapters.models import Dms
+from adapters.registry import build_adapter
 from graph.config import ALL_DEALERSHIPS, AppConfig, ServerConfig, hash_api_key
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -16,6 +17,10 @@ class RequestRecord:
     path: str
     query: dict[str, str]
     status: int
+    started: float = field(default=0.0, compare=False)
+    """``time.monotonic()`` when the request arrived and when it was answered, so tests can
+    see which upstream calls overlapped."""
+    finished: float = field(default=0.0, compare=False)
 
 
 class RequestLog:
@@ -46,6 +51,7 @@ def request_log_middleware(
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         status = 500
+        started = time.monotonic()
         try:
             response = await handler(request)
             status = response.status
@@ -54,6 +60,15 @@ def request_log_middleware(
             status = exc.status
             raise
         finally:
-            log.record(RequestRecord(request.method, request.path, dict(request.query), status))
+            log.record(
+                RequestRecord(
+                    request.method,
+                    request.path,
+                    dict(request.query),
+                    status,
+                    started=started,
+                    finished=time.monotonic(),
+                )
+            )
 
     return middleware
