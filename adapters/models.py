@@ -421,6 +421,8 @@ class ServiceAppointment(Canonical):
     customer_id: str | None = None
     vehicle_id: str | None = None
     vin: str | None = None
+    vehicle: ServiceVehicle | None = None
+    """The vehicle as the appointment embeds it, for vendors without a vehicle resource."""
     advisor_id: str | None = None
     op_codes: tuple[str, ...] = ()
     concern: str | None = None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.errors import NotSupported
 from graph.context import Info
+from graph.errors import GraphError
 from graph.types.convert import to_node
 from graph.types.dealership import Dealership
 from graph.types.kinds import KIND_BY_TYPE_NAME
@@ -24,7 +26,14 @@ async def resolve_node(info: Info, value: str, *, expected: str | None = None) -
     if gid.type_name == "Dealership":
         return Dealership.from_entry(entry) if gid.native_id == entry.id else None
     kind = KIND_BY_TYPE_NAME.get(gid.type_name)
-    if kind is None or kind.capability not in entry.capabilities:
+    if kind is None:
         return None
-    model = await info.context.loaders[kind.name].load((entry.id, gid.native_id))
+    try:
+        model = await info.context.loaders[kind.name].load((entry.id, gid.native_id))
+    except GraphError as exc:
+        # A DMS may resolve ids of a kind it cannot list (AutoSoft's service vehicles);
+        # one that cannot resolve them either has no such object.
+        if exc.code == NotSupported.code:
+            return None
+        raise
     return None if model is None else to_node(kind.graph_type, model, entry.id)

@@ -7,6 +7,7 @@ resource: repair orders embed the vehicle (``RepairOrder.vehicle``, keyed by VIN
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import ClassVar
 
 import aiohttp
@@ -47,6 +48,7 @@ from adapters.models import (
     RepairOrder,
     RepairOrderStatus,
     ServiceAppointment,
+    ServiceVehicle,
     VehicleCondition,
     VehicleStatus,
 )
@@ -191,6 +193,19 @@ class AutoSoftAdapter(DmsAdapter):
         return await self._api.batch(
             ids, "/service/repair-orders", m.map_repair_order, listing=False
         )
+
+    async def get_service_vehicles(
+        self, store_id: str | None, ids: Sequence[str]
+    ) -> list[ServiceVehicle | None]:
+        # No vehicle resource: a customer's vehicle is known by VIN from its repair orders,
+        # so one paged read of the RO list answers any number of VINs. The newest RO wins.
+        wanted = {i.upper() for i in ids}
+        found: dict[str, ServiceVehicle] = {}
+        orders = await self._api.all("/service/repair-orders", m.map_repair_order)
+        for ro in sorted(orders, key=lambda r: r.opened_at or datetime.min.replace(tzinfo=UTC)):
+            if ro.vehicle is not None and ro.vehicle.id.upper() in wanted:
+                found[ro.vehicle.id.upper()] = ro.vehicle
+        return [found.get(i.upper()) for i in ids]
 
     async def list_appointments(
         self, store_id: str | None, flt: AppointmentFilter, window: Window

@@ -274,6 +274,24 @@ def map_deal(raw: Raw) -> Deal:
     )
 
 
+def embedded_vehicle(
+    vehicle: Raw, owner_id: str | None, *, mileage: int | None = None
+) -> ServiceVehicle | None:
+    """A customer's vehicle as repair orders and appointments embed it, keyed by VIN."""
+    vin = text(vehicle.get("vin"))
+    if not vin:
+        return None
+    return ServiceVehicle(
+        id=vin,
+        vin=vin,
+        year=integer(vehicle.get("year")),
+        make=text(vehicle.get("make")),
+        model=text(vehicle.get("model")),
+        mileage=mileage,
+        owner_id=owner_id,
+    )
+
+
 def map_repair_order(raw: Raw) -> RepairOrder:
     status, status_raw = normalize(
         raw.get("status"), REPAIR_ORDER_STATUS, RepairOrderStatus.UNKNOWN
@@ -301,17 +319,7 @@ def map_repair_order(raw: Raw) -> RepairOrder:
         customer_name=full_name(text(customer.get("firstName")), text(customer.get("lastName"))),
         # AutoSoft has no service-vehicle resource: the embedded vehicle is keyed by VIN.
         vehicle_id=vin,
-        vehicle=ServiceVehicle(
-            id=vin,
-            vin=vin,
-            year=integer(vehicle.get("year")),
-            make=text(vehicle.get("make")),
-            model=text(vehicle.get("model")),
-            mileage=mileage_in,
-            owner_id=customer_id,
-        )
-        if vin
-        else None,
+        vehicle=embedded_vehicle(vehicle, customer_id, mileage=mileage_in),
         mileage_in=mileage_in,
         advisor_id=ident(raw.get("advisorId")),
         technician_ids=tuple(ident(t) for t in raw.get("technicians") or () if t is not None),
@@ -351,7 +359,8 @@ def map_appointment(raw: Raw) -> ServiceAppointment:
     status, status_raw = normalize(raw.get("status"), APPOINTMENT_STATUS, AppointmentStatus.UNKNOWN)
     starts_at = timestamp(raw.get("scheduledAt"))
     minutes = decimal(raw.get("durationMinutes"))
-    vin = text(obj(raw.get("vehicle")).get("vin"))
+    vehicle = embedded_vehicle(obj(raw.get("vehicle")), ident(raw.get("customerId")))
+    vin = vehicle.vin if vehicle else None
     return ServiceAppointment(
         id=ident(raw["appointmentId"]),
         status=status,
@@ -363,6 +372,7 @@ def map_appointment(raw: Raw) -> ServiceAppointment:
         customer_id=ident(raw.get("customerId")),
         vehicle_id=vin,  # service vehicles are keyed by VIN here, as on repair orders
         vin=vin,
+        vehicle=vehicle,
         advisor_id=ident(raw.get("advisorId")),
         op_codes=strings(raw.get("opCodes")),
         concern=text(raw.get("concern")),

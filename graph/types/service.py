@@ -61,6 +61,18 @@ class ServiceVehicle(DealershipObject):
         return await _customer(info, self.dealership_id, self.owner_id)
 
 
+async def _service_vehicle(
+    info: Info, dealership_id: str, vehicle_id: str | None, embedded: m.ServiceVehicle | None
+) -> ServiceVehicle | None:
+    """The full record where the DMS has a vehicle resource, else the embedded snapshot."""
+    entry = info.context.runtime.dealerships[dealership_id]
+    if vehicle_id and Capability.SERVICE_VEHICLES in entry.capabilities:
+        found = await related(info, ServiceVehicle, "service_vehicles", dealership_id, vehicle_id)
+        if found is not None:
+            return found
+    return None if embedded is None else build_node(ServiceVehicle, embedded, dealership_id)
+
+
 @strawberry.federation.type(keys=["id"], description="A repair order (work order).")
 class RepairOrder(DealershipObject):
     ro_number: str | None
@@ -115,16 +127,9 @@ class RepairOrder(DealershipObject):
 
     @strawberry.field
     async def vehicle(self, info: Info) -> ServiceVehicle | None:
-        entry = info.context.runtime.dealerships[self.dealership_id]
-        if self.vehicle_id and Capability.SERVICE_VEHICLES in entry.capabilities:
-            found = await related(
-                info, ServiceVehicle, "service_vehicles", self.dealership_id, self.vehicle_id
-            )
-            if found is not None:
-                return found
-        if self.embedded_vehicle is None:
-            return None
-        return build_node(ServiceVehicle, self.embedded_vehicle, self.dealership_id)
+        return await _service_vehicle(
+            info, self.dealership_id, self.vehicle_id, self.embedded_vehicle
+        )
 
     @strawberry.field(description="The service advisor (service writer) who owns the RO.")
     async def advisor(self, info: Info) -> Employee | None:
@@ -151,7 +156,9 @@ class ServiceAppointment(DealershipObject):
     created_at: datetime.datetime | None
     customer_id: strawberry.Private[str | None]
     vehicle_id: strawberry.Private[str | None]
+    embedded_vehicle: strawberry.Private[m.ServiceVehicle | None]
     advisor_id: strawberry.Private[str | None]
+    renamed_from: ClassVar[dict[str, str]] = {"embedded_vehicle": "vehicle"}
 
     @strawberry.field
     async def customer(self, info: Info) -> CustomerRef | None:
@@ -159,11 +166,8 @@ class ServiceAppointment(DealershipObject):
 
     @strawberry.field
     async def vehicle(self, info: Info) -> ServiceVehicle | None:
-        entry = info.context.runtime.dealerships[self.dealership_id]
-        if Capability.SERVICE_VEHICLES not in entry.capabilities:
-            return None
-        return await related(
-            info, ServiceVehicle, "service_vehicles", self.dealership_id, self.vehicle_id
+        return await _service_vehicle(
+            info, self.dealership_id, self.vehicle_id, self.embedded_vehicle
         )
 
     @strawberry.field

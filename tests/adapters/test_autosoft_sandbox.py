@@ -438,9 +438,21 @@ async def test_unsupported_reads_say_so(adapter: DmsAdapter, autosoft: Any) -> N
     with pytest.raises(NotSupported) as err:
         await adapter.list_service_vehicles(None, ServiceVehicleFilter(), Window())
     assert err.value.capability == "service_vehicles" and err.value.code == "NOT_SUPPORTED_BY_DMS"
-    with pytest.raises(NotSupported):
-        await adapter.get_service_vehicles(None, ["1GCUYDED0NZ123456"])
     assert autosoft.requests.count() == 0
+
+
+async def test_service_vehicles_resolve_by_vin_from_repair_orders(
+    adapter: DmsAdapter, autosoft: Any
+) -> None:
+    page = await adapter.list_repair_orders(None, RepairOrderFilter(), Window(0, 30))
+    vehicles = {ro.vehicle.id: ro.vehicle for ro in page.items if ro.vehicle is not None}
+    vins = list(vehicles)[:20]
+    autosoft.requests.reset()
+    found = await adapter.get_service_vehicles(None, [*vins, "1GCUYDED0NZ000000"])
+    assert [v.vin if v else None for v in found] == [*vins, None]
+    assert all(v is not None and v.make and v.owner_id for v in found[:-1])
+    # One paged read of the RO list answers every VIN, not one call per VIN.
+    assert autosoft.requests.count(path_contains="/service/repair-orders") <= 4
 
 
 async def test_wrong_credentials_fail_without_leaking(

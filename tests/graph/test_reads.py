@@ -238,3 +238,22 @@ async def test_account_with_customer_and_payment_history(api: Api) -> None:
         assert account["customer"]["displayName"]
         assert {p["account"]["id"] for p in account["payments"]["nodes"]} == {account["id"]}
         assert all(Decimal(p["amount"]) > 0 for p in account["payments"]["nodes"])
+
+
+async def test_autosoft_service_vehicles_resolve_by_id_and_on_appointments(api: Api) -> None:
+    data = await api.data(
+        """query($d: ID!) { dealership(id: $d) {
+             repairOrders(first: 3) { nodes { vehicle { id vin owner { id } } } }
+             appointments(first: 5) { nodes { vin vehicle { vin make } } } } }""",
+        {"d": api.dealership_id("autosoft")},
+    )
+    for ro in data["dealership"]["repairOrders"]["nodes"]:
+        vehicle = ro["vehicle"]
+        again = await api.data(
+            "query($id: ID!) { node(id: $id) { ... on ServiceVehicle { vin owner { id } } } }",
+            {"id": vehicle["id"]},
+        )
+        assert again["node"] == {"vin": vehicle["vin"], "owner": vehicle["owner"]}
+    for appointment in data["dealership"]["appointments"]["nodes"]:
+        assert appointment["vehicle"]["vin"] == appointment["vin"]
+        assert appointment["vehicle"]["make"]
