@@ -13,6 +13,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Generic, TypeVar
 
+from adapters.commands import (
+    AppointmentDraft,
+    CustomerDraft,
+    DealChanges,
+    DealDraft,
+    JournalEntryDraft,
+    LeadDraft,
+    PartStockChange,
+    PaymentDraft,
+    RepairOrderDraft,
+    ServiceVehicleDraft,
+    WriteOperation,
+    WriteOutcome,
+)
 from adapters.errors import NotSupported
 from adapters.models import (
     Account,
@@ -180,6 +194,11 @@ class DmsAdapter:
 
     dms: ClassVar[Dms]
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    writes: ClassVar[frozenset[WriteOperation]] = frozenset()
+    """The writes this DMS accepts; the others raise NotSupported."""
+    idempotent_writes: ClassVar[frozenset[WriteOperation]] = frozenset()
+    """Writes the vendor deduplicates by the reference id we send (``referenceId``,
+    ``externalId``): only these may be sent again after an unknown outcome."""
 
     async def start(self) -> None:
         """Open whatever the adapter needs (it is given a shared HTTP session)."""
@@ -191,7 +210,7 @@ class DmsAdapter:
         """The stores this login can reach, as the DMS names them."""
         return [Store(store_id=None)]
 
-    def _unsupported(self, capability: Capability) -> NotSupported:
+    def _unsupported(self, capability: Capability | WriteOperation) -> NotSupported:
         return NotSupported(self.dms, capability)
 
     # --- sales --------------------------------------------------------------------------
@@ -293,3 +312,58 @@ class DmsAdapter:
 
     async def get_payments(self, store_id: str | None, ids: Sequence[str]) -> list[Payment | None]:
         raise self._unsupported(Capability.PAYMENTS)
+
+    # --- writes -------------------------------------------------------------------------
+    # ``reference_id`` is stable for one logical write (derived from the client's
+    # idempotency key): send it as the vendor's idempotency field where it has one. A write
+    # that may have reached the vendor without an answer raises ``UpstreamOutcomeUnknown``.
+
+    async def create_lead(
+        self, store_id: str | None, draft: LeadDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.CREATE_LEAD)
+
+    async def upsert_customer(
+        self, store_id: str | None, draft: CustomerDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.UPSERT_CUSTOMER)
+
+    async def create_deal(
+        self, store_id: str | None, draft: DealDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.CREATE_DEAL)
+
+    async def update_deal(
+        self, store_id: str | None, deal_id: str, changes: DealChanges, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.UPDATE_DEAL)
+
+    async def post_payment(
+        self, store_id: str | None, draft: PaymentDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.POST_PAYMENT)
+
+    async def schedule_appointment(
+        self, store_id: str | None, draft: AppointmentDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.SCHEDULE_APPOINTMENT)
+
+    async def post_journal_entry(
+        self, store_id: str | None, draft: JournalEntryDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.POST_JOURNAL_ENTRY)
+
+    async def create_service_vehicle(
+        self, store_id: str | None, draft: ServiceVehicleDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.CREATE_SERVICE_VEHICLE)
+
+    async def create_repair_order(
+        self, store_id: str | None, draft: RepairOrderDraft, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.CREATE_REPAIR_ORDER)
+
+    async def set_part_stock(
+        self, store_id: str | None, change: PartStockChange, reference_id: str
+    ) -> WriteOutcome:
+        raise self._unsupported(WriteOperation.SET_PART_STOCK)

@@ -64,10 +64,30 @@ class UpstreamRejected(AdapterError):
 
     code = "UPSTREAM_REJECTED"
 
-    def __init__(self, message: str, status: int, vendor_code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        vendor_code: str | None = None,
+        field: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.vendor_code = vendor_code
+        self.field = field
+        """The vendor's name for the offending input field, where it says."""
+
+
+class UpstreamOutcomeUnknown(AdapterError):
+    """A write may have reached the vendor, but no answer came back (timeout or reset after
+    sending). Never retried blindly against a vendor without idempotency: the caller must
+    reconcile, by ``reference_id``, against what the DMS shows."""
+
+    code = "OUTCOME_UNKNOWN"
+
+    def __init__(self, message: str, reference_id: str | None = None) -> None:
+        super().__init__(message)
+        self.reference_id = reference_id
 
 
 class UpstreamProtocolError(AdapterError):
