@@ -49,6 +49,10 @@ class ServerConfig(_Strict):
     upstream_connect_timeout: float = Field(5.0, gt=0)
     upstream_read_timeout: float = Field(20.0, gt=0)
     upstream_concurrency: int = Field(8, ge=1)
+    data_dir: str = "var"
+    """Where the idempotency records live (an embedded SQLite file), relative to the
+    working directory unless absolute."""
+    idempotency_retention_hours: float = Field(168, gt=0)
 
     @model_validator(mode="after")
     def _page_sizes(self) -> ServerConfig:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 
@@ -16,6 +17,8 @@ from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.registry import build_adapter
 from graph.config import ALL_DEALERSHIPS, AppConfig, ServerConfig, hash_api_key
+from graph.exactly_once import ExactlyOnce
+from graph.idempotency import SqliteIdempotencyStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,7 @@ class Runtime:
     http: aiohttp.ClientSession
     dealerships: dict[str, DealershipEntry]
     adapters: dict[str, DmsAdapter]
+    exactly_once: ExactlyOnce
     _clients_by_digest: dict[str, ApiClient] = field(repr=False)
 
     @classmethod
@@ -105,15 +109,19 @@ class Runtime:
             )
             for c in config.clients
         }
+        store = SqliteIdempotencyStore(Path(s.data_dir) / "idempotency.sqlite3")
+        await store.purge(older_than_seconds=s.idempotency_retention_hours * 3600)
         return cls(
             server=s,
             http=http,
             dealerships=dealerships,
             adapters=adapters,
+            exactly_once=ExactlyOnce(store),
             _clients_by_digest=clients,
         )
 
     async def close(self) -> None:
+        await self.exactly_once.store.close()
         for adapter in self.adapters.values():
             await adapter.close()
         await self.http.close()

@@ -8,6 +8,7 @@ environment mapping), so the one code path is exercised.
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 from adapters.models import Dms
 from graph.config import (
@@ -16,6 +17,7 @@ from graph.config import (
     ClientConfig,
     ConnectionConfig,
     DealershipConfig,
+    Scope,
     ServerConfig,
 )
 from sandbox import RunningSandbox
@@ -61,7 +63,12 @@ def sandbox_config(
         server=server or ServerConfig(),
         connections=connections,
         clients=[
-            ClientConfig(name=DEMO_CLIENT, key_env=DEMO_KEY_ENV, dealerships=[ALL_DEALERSHIPS])
+            ClientConfig(
+                name=DEMO_CLIENT,
+                key_env=DEMO_KEY_ENV,
+                dealerships=[ALL_DEALERSHIPS],
+                scopes=list(get_args(Scope)),
+            )
         ],
     )
     return config, environ

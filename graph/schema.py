@@ -19,6 +19,7 @@ from strawberry.extensions import (
 
 from graph.config import ServerConfig
 from graph.errors import GraphError
+from graph.mutations import Mutation
 from graph.queries import Query
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def build_schema(server: ServerConfig | None = None) -> strawberry.federation.Sc
     server = server or ServerConfig()
     return strawberry.federation.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             lambda: QueryDepthLimiter(max_depth=server.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),

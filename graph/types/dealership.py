@@ -12,7 +12,7 @@ from graph.listing import dealership_list
 from graph.pagination import Connection
 from graph.runtime import DealershipEntry
 from graph.types import filters as f
-from graph.types.enums import Capability, Dms
+from graph.types.enums import Capability, Dms, WriteOperation
 from graph.types.node import Node
 from graph.types.receivables import Account, Payment
 from graph.types.sales import Customer, Deal, InventoryVehicle, Lead
@@ -34,6 +34,9 @@ class Dealership(Node):
     capabilities: list[Capability] = strawberry.field(
         description="The lists this dealership's DMS provides; the others answer with errors."
     )
+    supported_writes: list[WriteOperation] = strawberry.field(
+        description="The writes this dealership's DMS accepts, so a frontend can hide the rest."
+    )
     entry: strawberry.Private[DealershipEntry]
 
     @classmethod
@@ -44,6 +47,7 @@ class Dealership(Node):
             dms=entry.dms,
             store_id=entry.store_id,
             capabilities=sorted(entry.capabilities, key=lambda c: c.value),
+            supported_writes=sorted(entry.adapter.writes, key=lambda w: w.value),
             entry=entry,
         )
 

@@ -6,6 +6,7 @@ import strawberry
 
 from adapters import models as m
 from adapters.base import Capability
+from adapters.commands import WriteOperation
 
 Dms = strawberry.enum(m.Dms, description="The dealer-management system a dealership runs.")
 VehicleStatus = strawberry.enum(m.VehicleStatus, description="Normalized inventory status.")
@@ -20,4 +21,7 @@ AccountStatus = strawberry.enum(m.AccountStatus)
 PaymentMethod = strawberry.enum(m.PaymentMethod)
 Capability = strawberry.enum(
     Capability, description="A kind of data a dealership's DMS provides to the graph."
+)
+WriteOperation = strawberry.enum(
+    WriteOperation, description="A kind of write a dealership's DMS accepts."
 )

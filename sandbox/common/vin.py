@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import random
 
-VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"  # I, O and Q are never used
+from adapters.vin import VIN_CHARS, check_digit, is_valid_vin
+
+__all__ = ["VIN_CHARS", "VinFactory", "check_digit", "is_valid_vin", "make_vin", "model_year_code"]
+
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-_VALUES = {
-    **{str(d): d for d in range(10)},
-    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-    **dict(zip("JKLMN", range(1, 6), strict=True)),
-    "P": 7,
-    "R": 9,
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-}
-_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 # Position 10 cycles every 30 years; 2010 is "A". U, Z and 0 are skipped as well.
 _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
-
-
-def check_digit(vin: str) -> str:
-    total = sum(_VALUES[ch] * w for ch, w in zip(vin.upper(), _WEIGHTS, strict=True))
-    remainder = total % 11
-    return "X" if remainder == 10 else str(remainder)
-
-
-def is_valid_vin(vin: str) -> bool:
-    if len(vin) != 17 or any(ch not in VIN_CHARS for ch in vin):
-        return False
-    return vin[8] == check_digit(vin)
 
 
 def model_year_code(year: int) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import tempfile
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -11,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from graph.app import create_app
-from graph.config import ClientConfig
+from graph.config import ClientConfig, ServerConfig
 from graph.runtime import Runtime
 from graph.sandbox_mode import sandbox_config
 from sandbox import RunningSandbox, SandboxOptions, start_sandbox
@@ -66,9 +68,19 @@ class Api:
             handle.requests.reset()
 
 
-async def start_api(options: SandboxOptions) -> AsyncIterator[Api]:
+async def start_api(
+    options: SandboxOptions, *, data_dir: Path | None = None, scopes: Sequence[str] = ()
+) -> AsyncIterator[Api]:
+    """The API over a fresh sandbox. The full-access key holds ``scopes`` (default: all);
+    idempotency records go to ``data_dir`` (default: a fresh temporary directory)."""
     sandbox = await start_sandbox(options)
-    config, environ = sandbox_config(sandbox, demo_key=FULL_KEY)
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="dealergraph-test-"))
+    config, environ = sandbox_config(
+        sandbox, demo_key=FULL_KEY, server=ServerConfig(data_dir=str(data_dir))
+    )
+    if scopes:
+        full = config.clients[0].model_copy(update={"scopes": list(scopes)})
+        config = config.model_copy(update={"clients": [full]})
     autosync_ids = [
         d.id for c in config.connections if c.dms.value == "autosync" for d in c.dealerships
     ]

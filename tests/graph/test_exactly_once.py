@@ -1,0 +1,138 @@
+"""The idempotency record and the exactly-once rules, on the embedded SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.errors import UpstreamOutcomeUnknown, UpstreamUnavailable
+from graph.exactly_once import ExactlyOnce, KeyReused, OutcomeUnknown, reference_id_for
+from graph.idempotency import RecordState, SqliteIdempotencyStore
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteIdempotencyStore]:
+    s = SqliteIdempotencyStore(tmp_path / "idem.sqlite3")
+    yield s
+    await s.close()
+
+
+class Upstream:
+    """Counts calls; each call returns the next scripted result or raises it."""
+
+    def __init__(self, *script: Any, delay: float = 0.0) -> None:
+        self.calls = 0
+        self.script = list(script)
+        self.delay = delay
+
+    async def __call__(self) -> dict[str, Any]:
+        self.calls += 1
+        await asyncio.sleep(self.delay)
+        result = self.script[min(self.calls, len(self.script)) - 1]
+        if isinstance(result, BaseException):
+            raise result
+        return dict(result)
+
+
+def run(once: ExactlyOnce, upstream: Upstream, *, fp: str = "f1", idem: bool = False) -> Any:
+    return once.run(
+        client="web",
+        key="k-1",
+        fingerprint=fp,
+        operation="create_lead",
+        idempotent_upstream=idem,
+        perform=upstream,
+    )
+
+
+async def test_replay_returns_recorded_outcome_without_calling_upstream(store: Any) -> None:
+    once = ExactlyOnce(store)
+    upstream = Upstream({"id": "ld_1"})
+    assert await run(once, upstream) == ({"id": "ld_1"}, False)
+    assert await run(once, upstream) == ({"id": "ld_1"}, True)
+    assert upstream.calls == 1
+
+
+async def test_same_key_other_input_is_refused(store: Any) -> None:
+    once = ExactlyOnce(store)
+    await run(once, Upstream({"id": "ld_1"}))
+    with pytest.raises(KeyReused):
+        await run(once, Upstream({"id": "ld_2"}), fp="f2")
+
+
+async def test_twenty_concurrent_duplicates_make_one_call(store: Any) -> None:
+    once = ExactlyOnce(store)
+    upstream = Upstream({"id": "ld_1"}, delay=0.2)
+    results = await asyncio.gather(*(run(once, upstream) for _ in range(20)))
+    assert upstream.calls == 1
+    assert [r[0] for r in results] == [{"id": "ld_1"}] * 20
+    assert sorted(r[1] for r in results) == [False] + [True] * 19
+
+
+async def test_records_survive_a_restart(tmp_path: Path) -> None:
+    first = SqliteIdempotencyStore(tmp_path / "idem.sqlite3")
+    await run(ExactlyOnce(first), Upstream({"id": "ld_1"}))
+    await first.close()
+    second = SqliteIdempotencyStore(tmp_path / "idem.sqlite3")
+    upstream = Upstream({"id": "other"})
+    assert await run(ExactlyOnce(second), upstream) == ({"id": "ld_1"}, True)
+    assert upstream.calls == 0
+    await second.close()
+
+
+async def test_unknown_outcome_is_never_resent_without_vendor_idempotency(store: Any) -> None:
+    once = ExactlyOnce(store)
+    upstream = Upstream(UpstreamOutcomeUnknown("timed out after sending"), {"id": "ld_1"})
+    with pytest.raises(OutcomeUnknown) as first:
+        await run(once, upstream)
+    assert first.value.reference_id == reference_id_for("web", "k-1")
+    assert not first.value.resendable
+    with pytest.raises(OutcomeUnknown):
+        await run(once, upstream)
+    assert upstream.calls == 1
+    record = await store.get("web", "k-1")
+    assert record is not None and record.state is RecordState.UNKNOWN
+
+
+async def test_unknown_outcome_is_resent_to_a_deduplicating_vendor(store: Any) -> None:
+    once = ExactlyOnce(store)
+    upstream = Upstream(UpstreamOutcomeUnknown("reset after sending"), {"id": "ld_1"})
+    assert await run(once, upstream, idem=True) == ({"id": "ld_1"}, False)
+    assert upstream.calls == 2
+
+
+async def test_failure_before_sending_frees_the_key(store: Any) -> None:
+    once = ExactlyOnce(store)
+    upstream = Upstream(UpstreamUnavailable("connection refused"), {"id": "ld_1"})
+    with pytest.raises(UpstreamUnavailable):
+        await run(once, upstream)
+    assert await store.get("web", "k-1") is None
+    assert await run(once, upstream) == ({"id": "ld_1"}, False)
+
+
+async def test_expired_lease_of_a_dead_writer(store: Any) -> None:
+    await store.claim("web", "k-1", "f1", "create_lead", lease_seconds=-1)
+    with pytest.raises(OutcomeUnknown):
+        await run(ExactlyOnce(store), Upstream({"id": "x"}))
+
+    await store.claim("web", "k-2", "f1", "create_lead", lease_seconds=-1)
+    upstream = Upstream({"id": "ld_2"})
+    outcome = await ExactlyOnce(store).run(
+        client="web",
+        key="k-2",
+        fingerprint="f1",
+        operation="create_lead",
+        idempotent_upstream=True,
+        perform=upstream,
+    )
+    assert outcome == ({"id": "ld_2"}, False) and upstream.calls == 1
+
+
+async def test_reference_ids_differ_per_client_and_key() -> None:
+    ids = {reference_id_for(c, k) for c in ("a", "b") for k in ("1", "2")}
+    assert len(ids) == 4
+    assert all(len(i) <= 32 for i in ids)
