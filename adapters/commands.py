@@ -261,3 +261,5 @@ class WriteOutcome(Command):
     matched_by: str | None = None
     """For upserts: how the DMS found an existing record (externalId, name_contact), or
     None when it created one."""
+    balance: Decimal | None = None
+    """For payments: the account's balance after this one, as the DMS computed it."""

@@ -7,7 +7,7 @@ exact here; these helpers only normalise types and refuse what cannot be right.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -101,6 +101,14 @@ def day(value: Any) -> date | None:
         return None
     raw = str(value)
     return datetime.fromisoformat(raw).date() if "T" in raw else date.fromisoformat(raw)
+
+
+def end_time(start: datetime | None, minutes: Any) -> datetime | None:
+    """``start`` plus a duration in minutes; None when either is unknown."""
+    length = decimal(minutes)
+    if start is None or length is None:
+        return None
+    return start + timedelta(minutes=float(length))
 
 
 def strings(value: Any) -> tuple[str, ...]:

@@ -6,6 +6,12 @@ given. It bounds concurrency per connection, sets explicit timeouts, parses JSON
 jittered exponential backoff, waits out short rate limits, replays once after a 401 the
 auth strategy could renew, and maps every failure onto ``adapters.errors``.
 
+Writes (any method but GET and HEAD) are never resent after a failure that may have reached
+the vendor: a timeout, reset or disconnect after the request left, or a 5xx answer, raises
+``UpstreamOutcomeUnknown``, while a failure before anything was sent (connection refused,
+DNS, connect timeout) stays ``UpstreamUnavailable``. Only answers proving the vendor did
+not process the request (401 before a token renewal, 429) lead to sending a write again.
+
 Error messages name the vendor, method, path and vendor error code only: never headers,
 query strings, bodies, tokens or keys (vendor text is scrubbed of known secrets too).
 """
@@ -19,6 +25,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -29,6 +36,7 @@ import aiohttp
 from adapters.auth import AuthStrategy
 from adapters.errors import (
     UpstreamAuthFailed,
+    UpstreamOutcomeUnknown,
     UpstreamProtocolError,
     UpstreamRateLimited,
     UpstreamRejected,
@@ -40,7 +48,27 @@ log = logging.getLogger(__name__)
 # Only reads are replayed after a failure that may have reached the vendor: a retried
 # POST could create a second lead or payment.
 _RETRYABLE_METHODS = frozenset({"GET", "HEAD"})
+# Failures that happen before any byte of the request left: nothing can have been recorded.
+_NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
 _REDACTED = "[redacted]"
+
+
+class _DroppedAfterSending(aiohttp.ClientConnectionError):
+    """The connection failed once the request was on its way."""
+
+
+async def _never_resend(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """aiohttp sends a PUT or DELETE once more when the connection drops (HTTP calls them
+    idempotent); a vendor's may not be. Re-raised as another error, the drop ends the
+    request instead. A failure to connect is left as it is: nothing was sent."""
+    try:
+        return await handler(request)
+    except aiohttp.ClientConnectorError:
+        raise
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+        raise _DroppedAfterSending(type(exc).__name__) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +113,8 @@ class HttpPolicy:
 class VendorError:
     code: str | None = None
     message: str | None = None
+    field: str | None = None
+    """The input field the vendor blames, in its own naming, where it says."""
 
 
 ErrorReader = Callable[[Any], VendorError]
@@ -114,6 +144,28 @@ def loads(raw: bytes) -> Any:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"non-finite number {name}")
+
+
+def dumps(value: Any) -> str:
+    """JSON for a request body with Decimal written as its own digits (51995.00 stays
+    51995.00, never a float on the way) and datetimes as UTC ``YYYY-MM-DDTHH:MM:SSZ``."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("non-finite Decimal in a request body")
+        return format(value, "f")
+    if isinstance(value, float):
+        raise TypeError("float in a request body: use Decimal")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in a request body")
+        return json.dumps(value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    return json.dumps(value)  # str, int, bool, None
 
 
 def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -188,6 +240,8 @@ class HttpClient:
         """
         method = method.upper()
         retryable = method in _RETRYABLE_METHODS
+        # The auth strategy's own login and refresh record nothing a caller could duplicate.
+        is_write = not retryable and authenticate
         auth = self._auth if authenticate else None
         failures = throttled = 0
         renewed = False
@@ -196,14 +250,23 @@ class HttpClient:
             if auth is not None:
                 sent.update(await auth.headers(self))
             try:
-                status, resp_headers, raw = await self._send(method, path, params, json_body, sent)
+                status, resp_headers, raw = await self._send(
+                    method, path, params, json_body, sent, once=is_write
+                )
             except (aiohttp.ClientError, TimeoutError) as exc:
                 # aiohttp errors may carry request headers (the token): never chain them.
                 what = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+                if isinstance(exc, _DroppedAfterSending):
+                    what = str(exc)  # the underlying error's name
                 if retryable and failures < self.policy.max_retries:
                     failures += 1
                     await self._retry_pause(failures, method, path, what)
                     continue
+                if is_write and not isinstance(exc, _NOT_SENT):
+                    raise UpstreamOutcomeUnknown(
+                        f"{self.vendor} {method} {path}: {what} after the request was sent;"
+                        " it may or may not have been applied"
+                    ) from None
                 raise UpstreamUnavailable(f"{self.vendor} {method} {path}: {what}") from None
 
             if 200 <= status < 300:
@@ -235,9 +298,14 @@ class HttpClient:
                     failures += 1
                     await self._retry_pause(failures, method, path, str(status))
                     continue
+                if is_write:
+                    # A vendor may fail after committing: only a read of it can tell.
+                    raise UpstreamOutcomeUnknown(f"{message}; the write may have been applied")
                 raise UpstreamUnavailable(message)
             if status >= 400:
-                raise UpstreamRejected(message, status=status, vendor_code=err.code)
+                raise UpstreamRejected(
+                    message, status=status, vendor_code=err.code, field=err.field
+                )
             raise UpstreamProtocolError(message)
 
     # --- internals ----------------------------------------------------------------------
@@ -249,18 +317,27 @@ class HttpClient:
         params: Mapping[str, str] | None,
         json_body: Any,
         headers: Mapping[str, str],
+        *,
+        once: bool = False,
     ) -> tuple[int, Mapping[str, str], bytes]:
+        """One exchange; ``once``: aiohttp must not send it again either. (Per-request
+        middlewares replace the session's; the process-wide session sets none.)"""
         async with self._slots:
             delay = self._paused_until - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             started = time.monotonic()
+            data = None
+            if json_body is not None:
+                data = dumps(json_body).encode()
+                headers = {**headers, "Content-Type": "application/json"}
             async with self._session.request(
                 method,
                 self._base + path,
                 params=params,
-                json=json_body,
+                data=data,
                 headers=headers,
+                middlewares=(_never_resend,) if once else None,
                 timeout=self._timeout,
                 allow_redirects=False,
                 raise_for_status=False,

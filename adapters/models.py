@@ -218,6 +218,11 @@ class InventoryVehicle(Canonical):
     acquired_on: date | None = None
     days_in_stock: int | None = None
     updated_at: datetime | None = None
+    acquisition_source: str | None = None
+    """How the dealer came by a used vehicle (trade-in, auction...), as the DMS says it."""
+    is_wholesale: bool | None = None
+    """Designated for wholesale (auction or dealer sale) rather than retail; None when the
+    DMS does not say."""
 
 
 class Customer(Canonical):
@@ -231,6 +236,10 @@ class Customer(Canonical):
     address: Address | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    reference_id: str | None = None
+    """The writer's own id for this customer (the vendor's upsert key), where it keeps one."""
+    consent: Consent | None = None
+    """Marketing contact opt-ins on file."""
 
     @property
     def display_name(self) -> str:
@@ -246,6 +255,8 @@ class Consent(Canonical):
     email: bool | None = None
     sms: bool | None = None
     captured_at: datetime | None = None
+    ip_address: str | None = None
+    """Where a web form captured the consent (the TCPA record's proof)."""
 
 
 class VehicleRef(Canonical):
@@ -285,6 +296,10 @@ class Lead(Canonical):
     reference_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    channel: str | None = None
+    """How the lead reached the store within its ``source`` (chat, digital retail...)."""
+    assigned_user_id: str | None = None
+    """The salesperson working the lead, an employee id."""
 
 
 class FinanceProduct(Canonical):
@@ -314,6 +329,10 @@ class DealFinancing(Canonical):
     lender_id: str | None = None
     lender_status: str | None = None
     monthly_payment: Decimal | None = None
+    credit_application_id: str | None = None
+    """The credit application sent to lenders; ``lender_status`` is its status."""
+    approved_apr: Decimal | None = None
+    """The rate the deciding lender approved (``apr`` is the one asked for)."""
 
 
 class Deal(Canonical):
@@ -333,6 +352,8 @@ class Deal(Canonical):
     reference_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    finance_manager_id: str | None = None
+    """The F&I manager working the deal, an employee id."""
 
 
 # --- service side ----------------------------------------------------------------------
@@ -355,6 +376,14 @@ class ServiceVehicle(Canonical):
     mileage: int | None = None
     owner_id: str | None = None
     created_at: datetime | None = None
+
+
+class TechnicianAssignment(Canonical):
+    """A technician on a repair order and the hours of its work assigned to them."""
+
+    employee_id: str
+    name: str | None = None
+    assigned_hours: Decimal | None = None
 
 
 class LaborLine(Canonical):
@@ -409,6 +438,12 @@ class RepairOrder(Canonical):
     notes: str | None = None
     updated_at: datetime | None = None
     lines_included: bool = True
+    advisor_name: str | None = None
+    """The advisor as the repair order names them, where it embeds them."""
+    advisor_approved: bool | None = None
+    """The advisor signed off the work, where the DMS records it."""
+    technicians: tuple[TechnicianAssignment, ...] = ()
+    """Per-technician assignment detail, where the DMS gives it (ids also in technician_ids)."""
     """False when the vendor's list omits line items (they come from the detail call)."""
 
 
@@ -505,3 +540,5 @@ class Account(Canonical):
     last_payment_at: datetime | None = None
     schedule: tuple[Installment, ...] = Field(default=())
     updated_at: datetime | None = None
+    late_fees_due: Decimal | None = None
+    """Late fees charged and not yet paid (not part of ``past_due_amount``)."""

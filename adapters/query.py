@@ -7,13 +7,13 @@ the listing a scan (``paging.read_window`` with a predicate).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Generic, TypeVar
 
-from adapters.base import EmployeeFilter
-from adapters.models import Employee
+from adapters.base import EmployeeFilter, RepairOrderFilter, VehicleFilter
+from adapters.models import Employee, InventoryVehicle, RepairOrder
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -89,3 +89,37 @@ def employee_predicate(flt: EmployeeFilter) -> Callable[[Employee], bool]:
     return lambda e: (
         (flt.role is None or e.role in flt.role) and (flt.active is None or e.active == flt.active)
     )
+
+
+# Identifying fields of a vehicle: VIN, make and model compare case-insensitively.
+_FOLDED_VEHICLE_FIELDS = frozenset({"vin", "make", "model"})
+
+
+def check_vehicle_fields(
+    q: Query[InventoryVehicle], flt: VehicleFilter, fields: Iterable[str]
+) -> None:
+    """Check on the rows the identifying ``fields`` (``vin``, ``stock_number``, ``make``,
+    ``model``, ``year``) a vendor's vehicle list cannot filter by."""
+    for name in fields:
+        wanted = getattr(flt, name)
+        if wanted is None:
+            continue
+        if name in _FOLDED_VEHICLE_FIELDS:
+            folded = str(wanted).casefold()
+            q.check(lambda v, n=name, f=folded: (getattr(v, n) or "").casefold() == f)
+        else:
+            q.check(lambda v, n=name, w=wanted: getattr(v, n) == w)
+
+
+def check_repair_order_fields(q: Query[RepairOrder], flt: RepairOrderFilter) -> None:
+    """Check on the rows the technician, customer and vehicle (by VIN or id, any case) of a
+    repair-order filter, for vendors whose list takes none of them."""
+    if flt.technician_id is not None:
+        tech = flt.technician_id
+        q.check(lambda r: tech in r.technician_ids)
+    if flt.customer_id is not None:
+        customer = flt.customer_id
+        q.check(lambda r: r.customer_id == customer)
+    if flt.vehicle_id is not None:
+        vehicle = flt.vehicle_id.casefold()
+        q.check(lambda r: (r.vehicle_id or "").casefold() == vehicle)

@@ -6,17 +6,23 @@ from collections.abc import Callable, Mapping
 
 import aiohttp
 
+from adapters.automate import AutoMateAdapter
 from adapters.autosoft import AutoSoftAdapter
 from adapters.autosync import AutoSyncAdapter
 from adapters.base import DmsAdapter
+from adapters.dealercenter import DealerCenterAdapter
+from adapters.dealertrack import DealertrackAdapter
 from adapters.http import HttpPolicy
 from adapters.models import Dms
 
 AdapterFactory = Callable[..., DmsAdapter]
 
 _FACTORIES: dict[Dms, AdapterFactory] = {
+    Dms.AUTOMATE: AutoMateAdapter.connect,
     Dms.AUTOSOFT: AutoSoftAdapter.connect,
     Dms.AUTOSYNC: AutoSyncAdapter.connect,
+    Dms.DEALERCENTER: DealerCenterAdapter.connect,
+    Dms.DEALERTRACK: DealertrackAdapter.connect,
 }
 
 

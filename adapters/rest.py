@@ -69,8 +69,10 @@ class RestApi:
 
         return fetch
 
-    async def one(self, path: str, mapper: Callable[[Raw], T]) -> T | None:
-        body = await self.http.get(path, not_found_ok=True)
+    async def one(
+        self, path: str, mapper: Callable[[Raw], T], params: Mapping[str, str] | None = None
+    ) -> T | None:
+        body = await self.http.get(path, params, not_found_ok=True)
         if body is None:
             return None
         source = f"{self.http.vendor} GET {path}"
@@ -108,13 +110,16 @@ class RestApi:
         *,
         listing: bool = True,
         valid_id: Callable[[str], bool] | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> list[I | None]:
         """``path`` is the list endpoint; ``path/{id}`` the detail one. ``listing=False``
-        when list rows lack fields the detail has (then only detail calls are made)."""
+        when list rows lack fields the detail has (then only detail calls are made).
+        ``params`` go with every call (a vendor's store scope, for example)."""
+        scope = dict(params or {})
         return await batch_get(
             ids,
-            fetch_one=lambda i: self.one(f"{path}/{path_segment(i)}", mapper),
-            fetch_page=self.pages(path, {}, mapper) if listing else None,
+            fetch_one=lambda i: self.one(f"{path}/{path_segment(i)}", mapper, scope),
+            fetch_page=self.pages(path, scope, mapper) if listing else None,
             max_size=self.style.max_page_size,
             valid_id=valid_id,
         )

@@ -9,16 +9,22 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.automate import create_automate
 from sandbox.autosoft import create_autosoft
 from sandbox.autosync import create_autosync
 from sandbox.common.faults import Faults, faults_middleware
 from sandbox.common.request_log import RequestLog
 from sandbox.common.vendor import VendorApp
+from sandbox.dealercenter import create_dealercenter
+from sandbox.dealertrack import create_dealertrack
 from sandbox.options import DEFAULT_OPTIONS, SandboxOptions
 
 VENDOR_FACTORIES: dict[str, Callable[[SandboxOptions], VendorApp]] = {
+    "automate": create_automate,
     "autosoft": create_autosoft,
     "autosync": create_autosync,
+    "dealercenter": create_dealercenter,
+    "dealertrack": create_dealertrack,
 }
 
 

@@ -6,7 +6,6 @@ what the adapter pushes down as query parameters, so both directions agree.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from adapters.convert import (
@@ -14,6 +13,7 @@ from adapters.convert import (
     boolean,
     day,
     decimal,
+    end_time,
     full_name,
     ident,
     integer,
@@ -28,37 +28,34 @@ from adapters.models import (
     Account,
     AccountKind,
     AccountStatus,
-    Address,
     AppointmentStatus,
     Consent,
-    Customer,
     Deal,
     DealFinancing,
     DealPricing,
     DealStatus,
-    Employee,
-    EmployeeRole,
     Fee,
-    FinanceProduct,
     InventoryVehicle,
     LaborLine,
     Lead,
     LeadStatus,
-    Part,
     PartLine,
     Payment,
     PaymentMethod,
-    Photo,
     RepairOrder,
     RepairOrderStatus,
     RepairOrderTotals,
     ServiceAppointment,
-    ServiceVehicle,
     TradeIn,
     VehicleCondition,
-    VehicleRef,
     VehicleStatus,
 )
+from adapters.supergood.mapping import embedded_vehicle, finance_products, photos, vehicle_ref
+
+# AutoSoft parts and users are the family's shapes; re-exported for the adapter.
+from adapters.supergood.mapping import map_customer as map_customer
+from adapters.supergood.mapping import map_part as map_part
+from adapters.supergood.mapping import map_user as map_user
 
 VEHICLE_STATUS = {
     "in_stock": VehicleStatus.IN_STOCK,
@@ -88,7 +85,6 @@ REPAIR_ORDER_STATUS = {
     "posted": RepairOrderStatus.CLOSED,  # posted to accounting: the RO is closed
 }
 APPOINTMENT_STATUS = {s.value: s for s in AppointmentStatus if s is not AppointmentStatus.UNKNOWN}
-USER_ROLE = {r.value: r for r in EmployeeRole if r is not EmployeeRole.OTHER}
 ACCOUNT_STATUS = {
     "current": AccountStatus.CURRENT,
     "past_due": AccountStatus.PAST_DUE,
@@ -96,28 +92,11 @@ ACCOUNT_STATUS = {
     "closed": AccountStatus.CLOSED,
 }
 PAYMENT_METHOD = {m.value: m for m in PaymentMethod}
-# customerType values that mean a company rather than a person.
-BUSINESS_CUSTOMER_TYPES = frozenset({"business", "commercial", "fleet", "company"})
-
-
-def address(raw: Any) -> Address | None:
-    a = obj(raw)
-    if not a:
-        return None
-    return Address(
-        line1=text(a.get("line1")),
-        line2=text(a.get("line2")),
-        city=text(a.get("city")),
-        region=text(a.get("region")),
-        postal_code=text(a.get("postalCode")),
-        country=text(a.get("country")),
-    )
 
 
 def map_vehicle(raw: Raw) -> InventoryVehicle:
     status, status_raw = normalize(raw.get("status"), VEHICLE_STATUS, VehicleStatus.UNKNOWN)
     condition, condition_raw = normalize(raw.get("type"), VEHICLE_TYPE, VehicleCondition.UNKNOWN)
-    photos = raw.get("photos") or ()
     return InventoryVehicle(
         id=ident(raw["vehicleId"]),
         vin=text(raw.get("vin")),
@@ -142,38 +121,8 @@ def map_vehicle(raw: Raw) -> InventoryVehicle:
         asking_price=money(raw.get("askingPrice")),
         cost=money(raw.get("cost")),
         location_id=ident(raw.get("locationId")),
-        # The vendor lists photos in display order; listing feeds lead with the first.
-        photos=tuple(
-            Photo(url=obj(p)["url"], primary=i == 0, position=i + 1) for i, p in enumerate(photos)
-        ),
+        photos=photos(raw.get("photos")),
         updated_at=timestamp(raw.get("updatedAt")),
-    )
-
-
-def map_customer(raw: Raw) -> Customer:
-    kind = (text(raw.get("customerType")) or "").lower()
-    return Customer(
-        id=ident(raw["customerId"]),
-        first_name=text(raw.get("firstName")),
-        last_name=text(raw.get("lastName")),
-        company_name=text(raw.get("companyName")),
-        is_business=kind in BUSINESS_CUSTOMER_TYPES,
-        email=text(raw.get("email")),
-        phone=text(raw.get("phone")),
-        address=address(raw.get("address")),
-        created_at=timestamp(raw.get("createdAt")),
-        updated_at=timestamp(raw.get("updatedAt")),
-    )
-
-
-def vehicle_ref(raw: Any) -> VehicleRef | None:
-    v = obj(raw)
-    if not v:
-        return None
-    return VehicleRef(
-        vehicle_id=ident(v.get("vehicleId")),
-        vin=text(v.get("vin")),
-        stock_number=text(v.get("stockNumber")),
     )
 
 
@@ -263,32 +212,11 @@ def map_deal(raw: Raw) -> Deal:
         )
         if financing or payment
         else None,
-        products=tuple(
-            FinanceProduct(code=str(p["code"]), name=text(p.get("name")), price=money(p["price"]))
-            for p in map(obj, financing.get("products") or ())
-        ),
+        products=finance_products(financing.get("products")),
         salesperson_id=ident(raw.get("salespersonId")),
         reference_id=text(raw.get("referenceId")),
         created_at=timestamp(raw.get("createdAt")),
         updated_at=timestamp(raw.get("updatedAt")),
-    )
-
-
-def embedded_vehicle(
-    vehicle: Raw, owner_id: str | None, *, mileage: int | None = None
-) -> ServiceVehicle | None:
-    """A customer's vehicle as repair orders and appointments embed it, keyed by VIN."""
-    vin = text(vehicle.get("vin"))
-    if not vin:
-        return None
-    return ServiceVehicle(
-        id=vin,
-        vin=vin,
-        year=integer(vehicle.get("year")),
-        make=text(vehicle.get("make")),
-        model=text(vehicle.get("model")),
-        mileage=mileage,
-        owner_id=owner_id,
     )
 
 
@@ -358,7 +286,6 @@ def map_repair_order(raw: Raw) -> RepairOrder:
 def map_appointment(raw: Raw) -> ServiceAppointment:
     status, status_raw = normalize(raw.get("status"), APPOINTMENT_STATUS, AppointmentStatus.UNKNOWN)
     starts_at = timestamp(raw.get("scheduledAt"))
-    minutes = decimal(raw.get("durationMinutes"))
     vehicle = embedded_vehicle(obj(raw.get("vehicle")), ident(raw.get("customerId")))
     vin = vehicle.vin if vehicle else None
     return ServiceAppointment(
@@ -366,9 +293,7 @@ def map_appointment(raw: Raw) -> ServiceAppointment:
         status=status,
         status_raw=status_raw,
         starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=float(minutes))
-        if starts_at and minutes is not None
-        else None,
+        ends_at=end_time(starts_at, raw.get("durationMinutes")),
         customer_id=ident(raw.get("customerId")),
         vehicle_id=vin,  # service vehicles are keyed by VIN here, as on repair orders
         vin=vin,
@@ -379,38 +304,6 @@ def map_appointment(raw: Raw) -> ServiceAppointment:
         transportation=text(raw.get("transportation")),
         notes=text(raw.get("notes")),
         created_at=timestamp(raw.get("createdAt")),
-    )
-
-
-def map_part(raw: Raw) -> Part:
-    return Part(
-        id=ident(raw["partId"]),
-        part_number=str(raw["partNumber"]),
-        description=text(raw.get("description")),
-        quantity_on_hand=decimal(raw.get("onHand")),
-        cost=money(raw.get("cost")),
-        price=money(raw.get("price")),
-        bin=text(raw.get("bin")),
-        vendor=text(raw.get("vendor")),
-        reorder_point=decimal(raw.get("reorderPoint")),
-        updated_at=timestamp(raw.get("updatedAt")),
-    )
-
-
-def map_user(raw: Raw) -> Employee:
-    role, role_raw = normalize(raw.get("role"), USER_ROLE, EmployeeRole.OTHER)
-    first, last = text(raw.get("firstName")), text(raw.get("lastName"))
-    user_id = ident(raw["userId"])
-    active = boolean(raw.get("active"))
-    return Employee(
-        id=user_id,
-        name=text(raw.get("name")) or full_name(first, last) or user_id,
-        first_name=first,
-        last_name=last,
-        email=text(raw.get("email")),
-        role=role,
-        role_raw=role_raw,
-        active=True if active is None else active,
     )
 
 

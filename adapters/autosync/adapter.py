@@ -1,5 +1,6 @@
 """AutoSync Shop Manager (docs/contracts/autosync.md): a repair-shop system, so no sales
-side. One API key may reach several shops; ``store_id`` is the shop id."""
+side. One API key may reach several shops; ``store_id`` is the shop id. Writes are in
+``adapters.autosync.writes``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import aiohttp
 
 from adapters.auth import BearerKeyAuth, require_secrets
 from adapters.autosync import mapping as m
+from adapters.autosync.writes import AutoSyncWrites, read_autosync_error
 from adapters.base import (
     AppointmentFilter,
     Capability,
@@ -64,7 +66,7 @@ def _is_int_id(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
-class AutoSyncAdapter(DmsAdapter):
+class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
     dms: ClassVar[Dms] = Dms.AUTOSYNC
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {
@@ -94,7 +96,12 @@ class AutoSyncAdapter(DmsAdapter):
     ) -> AutoSyncAdapter:
         key = require_secrets(secrets, SECRET_KEYS, dms=cls.dms.value)["api_key"]
         http = HttpClient(
-            session, base_url, vendor=cls.dms.value, policy=policy, auth=BearerKeyAuth(key)
+            session,
+            base_url,
+            vendor=cls.dms.value,
+            policy=policy,
+            auth=BearerKeyAuth(key),
+            error_reader=read_autosync_error,
         )
         return cls(RestApi(http, AUTOSYNC_LISTS), reference_ttl=policy.reference_ttl)
 

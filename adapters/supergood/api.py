@@ -32,7 +32,7 @@ def read_supergood_error(body: Any) -> VendorError:
     fields = [str(d["field"]) for d in details or () if isinstance(d, Mapping) and d.get("field")]
     if fields:
         message = f"{err.message or 'invalid'} (fields: {', '.join(fields)})"
-        return VendorError(code=err.code, message=message)
+        return VendorError(code=err.code, message=message, field=fields[0])
     return err
 
 
@@ -43,9 +43,12 @@ def supergood_api(
     base_url: str,
     secrets: Mapping[str, str],
     policy: HttpPolicy,
+    auth: SupergoodSessionAuth | None = None,
 ) -> RestApi:
-    """An authenticated API for one Supergood-family connection."""
-    auth = SupergoodSessionAuth(SupergoodCredentials.from_secrets(secrets, dms=vendor))
+    """An authenticated API for one Supergood-family connection; pass ``auth`` to keep a
+    handle on the session (its user's rooftops, for example)."""
+    if auth is None:
+        auth = SupergoodSessionAuth(SupergoodCredentials.from_secrets(secrets, dms=vendor))
     http = HttpClient(
         session,
         base_url,

@@ -63,6 +63,8 @@ class Session:
     user_id: str | None = None
     user_name: str | None = None
     entitlements: frozenset[str] = frozenset()
+    rooftops: tuple[str, ...] = ()
+    """The stores the login may read, where the vendor scopes by store (Dealertrack)."""
 
 
 def parse_session(body: Any) -> Session:
@@ -78,6 +80,7 @@ def parse_session(body: Any) -> Session:
             user_id=ident(user.get("id")),
             user_name=user.get("name"),
             entitlements=frozenset(strings(user.get("entitlements"))),
+            rooftops=strings(user.get("rooftops")),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise UpstreamProtocolError("session answer carries no usable token") from None
@@ -113,6 +116,12 @@ class SupergoodSessionAuth(AuthStrategy):
         if session is None or time.monotonic() >= self._refresh_at:
             session = await self._current(http)
         return {"Authorization": f"Bearer {session.token.get_secret_value()}"}
+
+    async def live_session(self, http: HttpClient) -> Session:
+        """The session, logging in (or refreshing) first when there is none or it is due."""
+        await self.headers(http)
+        assert self._session is not None
+        return self._session
 
     async def renew(self, http: HttpClient, rejected: Mapping[str, str]) -> bool:
         async with self._lock:

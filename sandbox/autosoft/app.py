@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from sandbox.autosoft import render
 from sandbox.autosoft.state import AutoSoftState, build_state
+from sandbox.autosoft.writes import write_routes
 from sandbox.common.filters import (
     Predicate,
     Row,
@@ -13,55 +14,33 @@ from sandbox.common.filters import (
     equals,
     equals_ci,
     name_email_phone_search,
-    within,
 )
-from sandbox.common.params import (
-    opt_bool,
-    opt_datetime,
-    opt_enum,
-    opt_int,
-    opt_str,
-    ordered_range,
-)
-from sandbox.common.request_log import RequestLog
+from sandbox.common.params import opt_int, opt_str
 from sandbox.common.vendor import VendorApp
 from sandbox.options import SandboxOptions
-from sandbox.supergood import Collection, build_supergood_app, collection_routes
+from sandbox.supergood import Collection
+from sandbox.supergood.filters import (
+    bool_filter,
+    enum_filter,
+    exact_filter,
+    time_range,
+    updated_range,
+    whole_value_filter,
+)
+from sandbox.supergood.tenant import integration_app
 
 Query = Mapping[str, str]
 
 
-def _updated(query: Query, path: str = "updatedAt") -> list[Predicate]:
-    return _range(query, path, "updatedFrom", "updatedTo")
-
-
-def _range(query: Query, path: str, low_name: str, high_name: str) -> list[Predicate]:
-    low, high = opt_datetime(query, low_name), opt_datetime(query, high_name)
-    ordered_range(low, high, low_name, high_name)
-    return [within(path, low, high)] if low or high else []
-
-
-def _enum(query: Query, name: str, allowed: tuple[str, ...], path: str) -> list[Predicate]:
-    value = opt_enum(query, name, allowed)
-    return [equals(path, value)] if value is not None else []
-
-
-def _exact(query: Query, name: str, path: str) -> list[Predicate]:
-    value = opt_str(query, name)
-    return [equals(path, value)] if value is not None else []
-
-
 def vehicle_filters(query: Query) -> list[Predicate]:
-    preds = _enum(query, "status", render.VEHICLE_STATUSES, "status")
-    preds += _enum(query, "type", render.VEHICLE_TYPES, "type")
-    for name in ("make", "model"):
-        value = opt_str(query, name)
-        if value is not None:
-            preds.append(equals_ci(name, value))
+    preds = enum_filter(query, "status", render.VEHICLE_STATUSES, "status")
+    preds += enum_filter(query, "type", render.VEHICLE_TYPES, "type")
+    preds += whole_value_filter(query, "make", "make")
+    preds += whole_value_filter(query, "model", "model")
     year = opt_int(query, "year", minimum=1900, maximum=2100)
     if year is not None:
         preds.append(equals("year", year))
-    return preds + _updated(query)
+    return preds + updated_range(query)
 
 
 def customer_filters(query: Query) -> list[Predicate]:
@@ -73,29 +52,29 @@ def customer_filters(query: Query) -> list[Predicate]:
                 ["firstName", "lastName", "companyName"], "email", "phone", search
             )
         )
-    return preds + _updated(query)
+    return preds + updated_range(query)
 
 
 def lead_filters(query: Query) -> list[Predicate]:
-    return _enum(query, "status", render.LEAD_STATUSES, "status") + _updated(query)
+    return enum_filter(query, "status", render.LEAD_STATUSES, "status") + updated_range(query)
 
 
 def deal_filters(query: Query) -> list[Predicate]:
-    preds = _enum(query, "status", render.DEAL_STATUSES, "status")
-    preds += _exact(query, "customerId", "buyer.customerId")
-    return preds + _updated(query)
+    preds = enum_filter(query, "status", render.DEAL_STATUSES, "status")
+    preds += exact_filter(query, "customerId", "buyer.customerId")
+    return preds + updated_range(query)
 
 
 def repair_order_filters(query: Query) -> list[Predicate]:
-    preds = _enum(query, "status", render.RO_STATUSES, "status")
-    preds += _exact(query, "advisorId", "advisorId")
-    return preds + _updated(query)
+    preds = enum_filter(query, "status", render.RO_STATUSES, "status")
+    preds += exact_filter(query, "advisorId", "advisorId")
+    return preds + updated_range(query)
 
 
 def appointment_filters(query: Query) -> list[Predicate]:
-    preds = _enum(query, "status", render.APPOINTMENT_STATUSES, "status")
-    preds += _exact(query, "customerId", "customerId")
-    return preds + _range(query, "scheduledAt", "from", "to")
+    preds = enum_filter(query, "status", render.APPOINTMENT_STATUSES, "status")
+    preds += exact_filter(query, "customerId", "customerId")
+    return preds + time_range(query, "scheduledAt", "from", "to")
 
 
 def part_filters(query: Query) -> list[Predicate]:
@@ -110,21 +89,18 @@ def part_filters(query: Query) -> list[Predicate]:
 
 
 def user_filters(query: Query) -> list[Predicate]:
-    preds = _enum(query, "role", render.USER_ROLES, "role")
-    active = opt_bool(query, "active")
-    if active is not None:
-        preds.append(equals("active", active))
-    return preds
+    preds = enum_filter(query, "role", render.USER_ROLES, "role")
+    return preds + bool_filter(query, "active", "active")
 
 
 def account_filters(query: Query) -> list[Predicate]:
-    preds = _enum(query, "status", render.ACCOUNT_STATUSES, "status")
-    return preds + _exact(query, "customerId", "customerId")
+    preds = enum_filter(query, "status", render.ACCOUNT_STATUSES, "status")
+    return preds + exact_filter(query, "customerId", "customerId")
 
 
 def payment_filters(query: Query) -> list[Predicate]:
-    preds = _exact(query, "accountId", "accountId")
-    return preds + _range(query, "receivedAt", "receivedFrom", "receivedTo")
+    preds = exact_filter(query, "accountId", "accountId")
+    return preds + time_range(query, "receivedAt", "receivedFrom", "receivedTo")
 
 
 _RO_DETAIL_ONLY = ("promisedAt", "closedAt")
@@ -182,23 +158,4 @@ def collections(state: AutoSoftState) -> list[Collection]:
 
 def create_autosoft(options: SandboxOptions) -> VendorApp:
     state = build_state(options)
-    log = RequestLog()
-    prefix = f"/integrations/{state.integration_id}"
-    routes = [route for c in collections(state) for route in collection_routes(c)]
-    app = build_supergood_app(prefix=prefix, auth=state.auth, routes=routes, log=log)
-    user = state.api_user
-    return VendorApp(
-        name="autosoft",
-        app=app,
-        base_path=prefix,
-        credentials={
-            "client_id": state.auth.client_id,
-            "client_secret": state.auth.client_secret,
-            "username": user.username,
-            "password": user.password,
-            "totp_secret": user.totp_secret,
-        },
-        stores=[(None, state.dealership_name)],
-        requests=log,
-        state=state,
-    )
+    return integration_app("autosoft", state, collections(state), write_routes(state, options))

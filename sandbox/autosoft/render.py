@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.common.ids import HexIds
 from sandbox.common.money import ZERO
 from sandbox.common.world.models import (
     Account,
@@ -21,9 +20,10 @@ from sandbox.common.world.models import (
     RepairOrder,
     RoStatus,
     StockStatus,
-    StoreWorld,
     TradeIn,
 )
+from sandbox.supergood.render import StoreRenderer
+from sandbox.supergood.shapes import address_row, customer_row, part_row, user_row
 
 Row = dict[str, Any]
 
@@ -66,28 +66,7 @@ def phone(digits: str) -> str:
     return f"+1-{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
 
-class AutoSoftRenderer:
-    def __init__(self, world: StoreWorld, ids: HexIds) -> None:
-        self.world = world
-        self.ids = ids
-        self.customers = {c.id: c for c in world.customers}
-        self.inventory = {v.id: v for v in world.inventory}
-        self.owned = {v.id: v for v in world.owned_vehicles}
-
-    # ids ---------------------------------------------------------------------------------
-    def vehicle_id(self, n: int) -> str:
-        return self.ids.make("veh", n)
-
-    def customer_id(self, n: int) -> str:
-        return self.ids.make("cust", n)
-
-    def user_id(self, n: int) -> str:
-        return self.ids.make("u", n)
-
-    def account_id(self, n: int) -> str:
-        return self.ids.make("ar", n)
-
-    # records -----------------------------------------------------------------------------
+class AutoSoftRenderer(StoreRenderer):
     def vehicle(self, v: InventoryVehicle) -> Row:
         vid = self.vehicle_id(v.id)
         return {
@@ -119,29 +98,8 @@ class AutoSoftRenderer:
             "updatedAt": v.updated_at,
         }
 
-    def _address(self, c: Customer) -> Row:
-        a = c.address
-        return {
-            "line1": a.line1,
-            "city": a.city,
-            "region": a.region,
-            "postalCode": a.postal_code,
-            "country": a.country,
-        }
-
     def customer(self, c: Customer) -> Row:
-        return {
-            "customerId": self.customer_id(c.id),
-            "firstName": c.first_name,
-            "lastName": c.last_name,
-            "companyName": c.company_name,
-            "customerType": "business" if c.is_business else "retail",
-            "email": c.email,
-            "phone": phone(c.phone),
-            "address": self._address(c),
-            "createdAt": c.created_at,
-            "updatedAt": c.updated_at,
-        }
+        return customer_row(self.customer_id(c.id), c, phone(c.phone))
 
     @staticmethod
     def _trade(trade: TradeIn | None) -> Row | None:
@@ -165,7 +123,7 @@ class AutoSoftRenderer:
                 "lastName": c.last_name,
                 "email": c.email,
                 "phone": phone(c.phone),
-                "address": self._address(c),
+                "address": address_row(c.address),
             },
             "customerId": self.customer_id(c.id),
             "source": lead.source,
@@ -307,29 +265,10 @@ class AutoSoftRenderer:
         }
 
     def part(self, p: Part) -> Row:
-        return {
-            "partId": self.ids.make("prt", p.id),
-            "partNumber": p.part_number,
-            "description": p.description,
-            "onHand": p.on_hand,
-            "cost": p.cost,
-            "price": p.price,
-            "bin": p.bin,
-            "vendor": p.brand,
-            "reorderPoint": p.reorder_point,
-            "updatedAt": p.updated_at,
-        }
+        return part_row(self.ids.make("prt", p.id), p)
 
     def user(self, e: Employee) -> Row:
-        return {
-            "userId": self.user_id(e.id),
-            "firstName": e.first_name,
-            "lastName": e.last_name,
-            "name": e.full_name,
-            "email": e.email,
-            "role": e.role.value,
-            "active": e.active,
-        }
+        return user_row(self.user_id(e.id), e, e.role.value)
 
     def account(self, a: Account) -> Row:
         return {

@@ -1,4 +1,5 @@
-"""AutoSync's HTTP surface: API-key auth, per-key rate limit, shop-scoped read endpoints."""
+"""AutoSync's HTTP surface: API-key auth, per-key rate limit, shop-scoped read endpoints
+and the documented writes (``sandbox.autosync.writes``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aiohttp import web
 
 from sandbox.autosync import render
 from sandbox.autosync.state import ApiKey, AutoSyncShop, AutoSyncState, ShopTables, build_state
+from sandbox.autosync.writes import WriteRoute, write_routes
 from sandbox.common.errors import ApiError, Handler, error_middleware, not_found
 from sandbox.common.filters import (
     Predicate,
@@ -326,7 +328,9 @@ def _collection_routes(state: AutoSyncState, c: ShopCollection) -> list[tuple[st
     return [(base, list_rows), (f"{base}/{{{c.id_param}}}", get_row)]
 
 
-def build_app(state: AutoSyncState, log: RequestLog) -> web.Application:
+def build_app(
+    state: AutoSyncState, log: RequestLog, writes: Sequence[WriteRoute] = ()
+) -> web.Application:
     app = web.Application(
         middlewares=[
             request_log_middleware(log),
@@ -336,6 +340,8 @@ def build_app(state: AutoSyncState, log: RequestLog) -> web.Application:
     )
     for path, handler in _routes(state):
         app.router.add_get(path, handler, allow_head=False)
+    for method, path, handler in writes:
+        app.router.add_route(method, path, handler)
     return app
 
 
@@ -349,9 +355,10 @@ def create_autosync(
     state = build_state(options, shop_count=shop_count, key_shops=key_shops)
     log = RequestLog()
     default = state.keys[state.default_key]
+    writes = write_routes(state, BASE, options.today, lambda request: _shop(request, state))
     return VendorApp(
         name="autosync",
-        app=build_app(state, log),
+        app=build_app(state, log, writes),
         base_path=BASE,
         credentials={"api_key": default.key},
         stores=[(str(s), state.shops[s].name) for s in default.shop_ids],

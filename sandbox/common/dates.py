@@ -44,3 +44,10 @@ class Timeline:
 
     def cap(self, value: datetime) -> datetime:
         return min(value, self.latest)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (earlier when negative); days past the 28th become the
+    28th, so every month has the day."""
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, min(day.day, 28))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from aiohttp import web
 
@@ -23,6 +23,7 @@ class ApiError(Exception):
         *,
         field: str | None = None,
         headers: Mapping[str, str] | None = None,
+        details: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -30,6 +31,8 @@ class ApiError(Exception):
         self.message = message
         self.field = field
         self.headers = dict(headers or {})
+        self.details = list(details)
+        """Every (field, message) a validation found; ``field`` is the first of them."""
 
 
 ErrorRenderer = Callable[[ApiError], web.Response]

@@ -14,11 +14,17 @@ from aiohttp import web
 
 from sandbox.common.errors import Handler
 
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
 
 @dataclass
 class Faults:
     latency_seconds: float = 0.0
     """Added before every response, as a slow vendor would."""
+    write_latency_seconds: float = 0.0
+    """Added after a write (any method but GET and HEAD) has been handled and before its
+    answer leaves: a client that gives up meanwhile leaves the write done but unanswered.
+    Session logins are POSTs too, so a client signs in before this is set."""
 
 
 def faults_middleware(
@@ -28,6 +34,9 @@ def faults_middleware(
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if faults.latency_seconds > 0:
             await asyncio.sleep(faults.latency_seconds)
-        return await handler(request)
+        response = await handler(request)
+        if faults.write_latency_seconds > 0 and request.method not in _READ_METHODS:
+            await asyncio.sleep(faults.write_latency_seconds)
+        return response
 
     return middleware

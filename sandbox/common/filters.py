@@ -20,6 +20,18 @@ def dig(row: Row, path: str) -> Any:
     return value
 
 
+def texts(row: Row, path: str) -> list[str]:
+    """Every string at ``path``, stepping into lists: ``texts(row, "phones.number")``."""
+    values: list[Any] = [row]
+    for step in path.split("."):
+        found: list[Any] = []
+        for value in values:
+            item = value.get(step) if isinstance(value, dict) else None
+            found.extend(item if isinstance(item, list) else [item])
+        values = found
+    return [str(v) for v in values if v is not None]
+
+
 def equals(path: str, wanted: object) -> Predicate:
     return lambda row: dig(row, path) == wanted
 
@@ -41,16 +53,17 @@ def digits(text: str) -> str:
 def name_email_phone_search(
     name_paths: Sequence[str], email_path: str, phone_path: str, needle: str
 ) -> Predicate:
-    """Case-insensitive substring on names and e-mail; digits-only match on the phone."""
+    """Case-insensitive substring on names and e-mail; digits-only match on the phone.
+    The e-mail and phone paths may step into lists (one or several addresses, numbers)."""
     folded = needle.casefold()
     needle_digits = digits(needle)
     phone_like = len(needle_digits) >= 3 and all(c.isdigit() or c in "+-() ." for c in needle)
 
     def predicate(row: Row) -> bool:
         full = " ".join(str(dig(row, p) or "") for p in name_paths).casefold()
-        if folded in full or folded in str(dig(row, email_path) or "").casefold():
+        if folded in full or any(folded in e.casefold() for e in texts(row, email_path)):
             return True
-        return phone_like and needle_digits in digits(str(dig(row, phone_path) or ""))
+        return phone_like and any(needle_digits in digits(p) for p in texts(row, phone_path))
 
     return predicate
 

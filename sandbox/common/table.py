@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -31,3 +31,11 @@ class Table(Generic[K]):
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self.ordered())
+
+
+def table_of(rows: Iterable[Row], key: str) -> Table[Any]:
+    """A table of vendor rows keyed by their own id field."""
+    table: Table[Any] = Table()
+    for row in rows:
+        table.put(row[key], row)
+    return table

@@ -37,7 +37,9 @@ _AUTH_KEY = web.AppKey("supergood_auth", SupergoodAuth)
 
 def render_error(err: ApiError) -> web.Response:
     error: dict[str, Any] = {"code": err.code, "message": err.message}
-    if err.field:
+    if err.details:
+        error["details"] = [{"field": f, "message": m} for f, m in err.details]
+    elif err.field:
         error["details"] = [{"field": err.field, "message": err.message}]
     return json_response({"error": error}, status=err.status, headers=err.headers or None)
 
@@ -130,6 +132,10 @@ def build_supergood_app(
     return app
 
 
+TableSource = Table[str] | Callable[[web.Request], Table[str]]
+"""A table, or how to pick one per request (a vendor whose data is scoped by a parameter)."""
+
+
 @dataclass(frozen=True)
 class Collection:
     """A read-only resource: ``GET {path}`` (filtered, paged) and ``GET {path}/{id}``."""
@@ -137,23 +143,29 @@ class Collection:
     path: str
     id_param: str
     label: str
-    table: Table[str]
+    table: TableSource
     filters: Callable[[Mapping[str, str]], list[Predicate]]
     entitlement: str | None = None
     list_view: Callable[[Row], Row] | None = None  # list items may be a subset of the detail
 
 
+def _table_for(collection: Collection, request: web.Request) -> Table[str]:
+    source = collection.table
+    return source if isinstance(source, Table) else source(request)
+
+
 def collection_routes(collection: Collection) -> list[Route]:
     async def list_rows(request: web.Request) -> web.Response:
+        table = _table_for(collection, request)  # scope errors come before parameter ones
         paging = parse_page(request.query)
-        rows = select(collection.table.ordered(), collection.filters(request.query))
+        rows = select(table.ordered(), collection.filters(request.query))
         page = paging.window(rows)
         if collection.list_view is not None:
             page = [collection.list_view(row) for row in page]
         return json_response(list_body(page, paging, len(rows)))
 
     async def get_row(request: web.Request) -> web.Response:
-        row = collection.table.get(request.match_info[collection.id_param])
+        row = _table_for(collection, request).get(request.match_info[collection.id_param])
         if row is None:
             raise not_found(collection.label)
         return json_response(row)

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from adapters.autosoft import mapping as m
 from adapters.convert import mapped
 from adapters.errors import UpstreamProtocolError
-from adapters.http import loads
 from adapters.models import (
     AccountKind,
     AccountStatus,
@@ -28,18 +25,7 @@ from adapters.models import (
     VehicleStatus,
 )
 from adapters.supergood import parse_session
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture(name: str) -> Any:
-    return loads((FIXTURES / name).read_bytes())
-
-
-def exact(value: Decimal | None, text: str) -> None:
-    """Equal as a number and as written: no float ever touched it."""
-    assert isinstance(value, Decimal)
-    assert str(value) == text
+from tests.adapters.mapping_kit import exact, fixture
 
 
 def test_session_answer() -> None:

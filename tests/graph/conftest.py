@@ -69,11 +69,15 @@ class Api:
 
 
 async def start_api(
-    options: SandboxOptions, *, data_dir: Path | None = None, scopes: Sequence[str] = ()
+    options: SandboxOptions,
+    *,
+    data_dir: Path | None = None,
+    scopes: Sequence[str] = (),
+    vendors: Sequence[str] = ("autosoft", "autosync"),
 ) -> AsyncIterator[Api]:
     """The API over a fresh sandbox. The full-access key holds ``scopes`` (default: all);
     idempotency records go to ``data_dir`` (default: a fresh temporary directory)."""
-    sandbox = await start_sandbox(options)
+    sandbox = await start_sandbox(options, vendors=vendors)
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="dealergraph-test-"))
     config, environ = sandbox_config(
         sandbox, demo_key=FULL_KEY, server=ServerConfig(data_dir=str(data_dir))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 import pyotp
 
+from adapters.http import dumps, loads
 from sandbox import VendorHandle
 
 
@@ -120,3 +122,103 @@ async def autosync_all(
             assert len(items) == body["pagination"]["total"]
             return items
         page += 1
+
+
+async def exact_call(
+    http: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: Any = None,
+    params: Mapping[str, Any] | None = None,
+) -> tuple[int, Any, Mapping[str, str]]:
+    """A request whose JSON body and answer keep money exact: Decimal is sent as its own
+    digits and numbers with a fraction come back as Decimal."""
+    data = None if body is None else dumps(body).encode()
+    sent = {**headers, "Content-Type": "application/json"}
+    async with http.request(method, url, headers=sent, params=params, data=data) as r:
+        raw = await r.read()
+        return r.status, loads(raw) if raw.strip() else None, r.headers
+
+
+class SupergoodClient:
+    """A signed-in client of one Supergood-family sandbox (AutoSoft, Auto/Mate...)."""
+
+    def __init__(self, http: aiohttp.ClientSession, vendor: VendorHandle, token: str) -> None:
+        self.http, self.vendor, self.token = http, vendor, token
+
+    async def get(self, path: str, **params: Any) -> tuple[int, Any]:
+        status, body, _ = await call(
+            self.http, "GET", self.vendor.base_url + path, headers=bearer(self.token), params=params
+        )
+        return status, body
+
+    async def ok(self, path: str, **params: Any) -> Any:
+        status, body = await self.get(path, **params)
+        assert status == 200, body
+        return body
+
+    async def all(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        return await autosoft_all(self.http, self.vendor, self.token, path, **params)
+
+
+def assert_invalid_parameter(status: int, body: Any, field: str) -> None:
+    """A Supergood-family 400: ``invalid_parameter`` naming exactly the offending field."""
+    assert status == 400
+    assert body["error"]["code"] == "invalid_parameter"
+    assert body["error"]["details"] == [{"field": field, "message": body["error"]["message"]}]
+
+
+def fresh_totp_clock(vendor: VendorHandle) -> FakeClock:
+    """Move a Supergood-family sandbox's clock to a TOTP step no earlier test spent."""
+    auth = vendor.state.auth
+    clock = auth.clock if isinstance(auth.clock, FakeClock) else FakeClock(time.time())
+    clock.advance(300)
+    auth.clock = clock
+    return clock
+
+
+def client_basic(vendor: VendorHandle) -> str:
+    return basic(vendor.credentials["client_id"], vendor.credentials["client_secret"])
+
+
+def login_body(vendor: VendorHandle, code: str, **changes: Any) -> dict[str, Any]:
+    c = vendor.credentials
+    body: dict[str, Any] = {
+        "username": c["username"],
+        "password": c["password"],
+        "mfa": {"type": "totp", "code": code},
+    }
+    body.update(changes)
+    return body
+
+
+async def post_session(
+    http: aiohttp.ClientSession, vendor: VendorHandle, authorization: str | None, body: Any
+) -> tuple[int, Any]:
+    headers = {"Authorization": authorization} if authorization else {}
+    status, payload, _ = await call(
+        http, "POST", vendor.base_url + "/sessions", headers=headers, json=body
+    )
+    return status, payload
+
+
+async def login_as(
+    http: aiohttp.ClientSession, vendor: VendorHandle, user: Any, *, at: float
+) -> tuple[int, Any]:
+    """``POST /sessions`` as another of the sandbox's logins (a ``SupergoodUser``)."""
+    return await autosoft_login(
+        http, vendor, at=at, username=user.username, password=user.password, secret=user.totp_secret
+    )
+
+
+async def check_entitlements(
+    http: aiohttp.ClientSession, vendor: VendorHandle, token: str, expected: Mapping[str, int]
+) -> None:
+    """Each path answers the status expected for this token's entitlements; a refusal is
+    ``403 forbidden``."""
+    for path, wanted in expected.items():
+        status, answer, _ = await call(http, "GET", vendor.base_url + path, headers=bearer(token))
+        assert status == wanted, path
+        if wanted == 403:
+            assert answer["error"]["code"] == "forbidden"

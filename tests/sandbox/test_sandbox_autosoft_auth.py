@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import pytest
@@ -18,6 +17,12 @@ from tests.sandbox.helpers import (
     basic,
     bearer,
     call,
+    check_entitlements,
+    client_basic,
+    fresh_totp_clock,
+    login_as,
+    login_body,
+    post_session,
     totp_at,
 )
 
@@ -42,36 +47,7 @@ def vendor(sandbox: RunningSandbox) -> VendorHandle:
 @pytest.fixture
 def clock(vendor: VendorHandle) -> FakeClock:
     """A fresh TOTP step per test, so one test's codes never count as another's replay."""
-    auth = vendor.state.auth
-    current = auth.clock if isinstance(auth.clock, FakeClock) else FakeClock(time.time())
-    current.advance(300)
-    auth.clock = current
-    return current
-
-
-async def _post_session(
-    http: aiohttp.ClientSession, vendor: VendorHandle, authorization: str | None, body: Any
-) -> tuple[int, Any]:
-    headers = {"Authorization": authorization} if authorization else {}
-    status, payload, _ = await call(
-        http, "POST", vendor.base_url + "/sessions", headers=headers, json=body
-    )
-    return status, payload
-
-
-def _body(vendor: VendorHandle, code: str, **changes: Any) -> dict[str, Any]:
-    c = vendor.credentials
-    body: dict[str, Any] = {
-        "username": c["username"],
-        "password": c["password"],
-        "mfa": {"type": "totp", "code": code},
-    }
-    body.update(changes)
-    return body
-
-
-def _client(vendor: VendorHandle) -> str:
-    return basic(vendor.credentials["client_id"], vendor.credentials["client_secret"])
+    return fresh_totp_clock(vendor)
 
 
 async def test_login_returns_token_user_and_entitlements(
@@ -108,7 +84,7 @@ async def test_bad_basic_client_is_invalid_client(
 ) -> None:
     if authorization == "wrong-secret":
         authorization = basic(vendor.credentials["client_id"], "not-the-secret")
-    status, body = await _post_session(http, vendor, authorization, _body(vendor, "000000"))
+    status, body = await post_session(http, vendor, authorization, login_body(vendor, "000000"))
     assert status == 401
     assert body["error"]["code"] == "invalid_client"
     assert set(body) == {"error"} and body["error"]["message"]
@@ -119,21 +95,21 @@ async def test_wrong_password_and_unknown_user(
 ) -> None:
     code = totp_at(vendor.credentials["totp_secret"], clock.now)
     for changes in ({"password": "nope"}, {"username": "nobody@example.com"}):
-        status, body = await _post_session(
-            http, vendor, _client(vendor), _body(vendor, code, **changes)
+        status, body = await post_session(
+            http, vendor, client_basic(vendor), login_body(vendor, code, **changes)
         )
         assert (status, body["error"]["code"]) == (401, "invalid_credentials")
     # The code was not consumed by the failed attempts.
-    status, _ = await _post_session(http, vendor, _client(vendor), _body(vendor, code))
+    status, _ = await post_session(http, vendor, client_basic(vendor), login_body(vendor, code))
     assert status == 200
 
 
 async def test_missing_mfa_and_malformed_bodies(
     http: aiohttp.ClientSession, vendor: VendorHandle, clock: FakeClock
 ) -> None:
-    body = _body(vendor, "0")
+    body = login_body(vendor, "0")
     del body["mfa"]
-    status, answer = await _post_session(http, vendor, _client(vendor), body)
+    status, answer = await post_session(http, vendor, client_basic(vendor), body)
     assert (status, answer["error"]["code"]) == (401, "mfa_required")
     cases = [
         ({"mfa": {"type": "sms", "code": "123456"}}, "mfa.type"),
@@ -142,13 +118,13 @@ async def test_missing_mfa_and_malformed_bodies(
         ({"username": ""}, "username"),
     ]
     for changes, field in cases:
-        status, answer = await _post_session(
-            http, vendor, _client(vendor), _body(vendor, "123456", **changes)
+        status, answer = await post_session(
+            http, vendor, client_basic(vendor), login_body(vendor, "123456", **changes)
         )
         assert status == 400, answer
         assert answer["error"]["code"] == "invalid_parameter"
         assert answer["error"]["details"][0]["field"] == field
-    status, answer = await _post_session(http, vendor, _client(vendor), ["not", "an", "object"])
+    status, answer = await post_session(http, vendor, client_basic(vendor), ["not", "an", "object"])
     assert (status, answer["error"]["code"]) == (400, "invalid_parameter")
 
 
@@ -158,11 +134,11 @@ async def test_wrong_and_replayed_totp(
     secret = vendor.credentials["totp_secret"]
     code = totp_at(secret, clock.now)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    status, body = await _post_session(http, vendor, _client(vendor), _body(vendor, wrong))
+    status, body = await post_session(http, vendor, client_basic(vendor), login_body(vendor, wrong))
     assert (status, body["error"]["code"]) == (401, "invalid_mfa_code")
-    status, _ = await _post_session(http, vendor, _client(vendor), _body(vendor, code))
+    status, _ = await post_session(http, vendor, client_basic(vendor), login_body(vendor, code))
     assert status == 200
-    status, body = await _post_session(http, vendor, _client(vendor), _body(vendor, code))
+    status, body = await post_session(http, vendor, client_basic(vendor), login_body(vendor, code))
     assert (status, body["error"]["code"]) == (401, "mfa_code_reused")
 
 
@@ -249,26 +225,18 @@ async def test_requests_without_a_valid_token_are_401(
 async def test_entitlements_are_enforced(
     http: aiohttp.ClientSession, vendor: VendorHandle, clock: FakeClock
 ) -> None:
-    user = vendor.state.service_user
-    status, body = await autosoft_login(
+    status, body = await login_as(http, vendor, vendor.state.service_user, at=clock.now)
+    assert status == 200 and body["user"]["entitlements"] == ["service", "parts"]
+    await check_entitlements(
         http,
         vendor,
-        at=clock.now,
-        username=user.username,
-        password=user.password,
-        secret=user.totp_secret,
+        body["authToken"],
+        {
+            "/service/repair-orders": 200,
+            "/parts": 200,
+            "/customers": 200,
+            "/vehicles": 403,
+            "/deals": 403,
+            "/accounting/payments": 403,
+        },
     )
-    assert status == 200 and body["user"]["entitlements"] == ["service", "parts"]
-    headers = bearer(body["authToken"])
-    for path, expected in [
-        ("/service/repair-orders", 200),
-        ("/parts", 200),
-        ("/customers", 200),
-        ("/vehicles", 403),
-        ("/deals", 403),
-        ("/accounting/payments", 403),
-    ]:
-        status, answer, _ = await call(http, "GET", vendor.base_url + path, headers=headers)
-        assert status == expected, path
-        if expected == 403:
-            assert answer["error"]["code"] == "forbidden"

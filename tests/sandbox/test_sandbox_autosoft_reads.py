@@ -13,37 +13,18 @@ import pytest_asyncio
 
 from sandbox import VendorHandle
 from sandbox.common.vin import is_valid_vin
-from tests.sandbox.helpers import autosoft_all, bearer, call
+from tests.sandbox.helpers import SupergoodClient, assert_invalid_parameter, bearer, call
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-class AutoSoft:
-    def __init__(self, http: aiohttp.ClientSession, vendor: VendorHandle, token: str) -> None:
-        self.http, self.vendor, self.token = http, vendor, token
-
-    async def get(self, path: str, **params: Any) -> tuple[int, Any]:
-        status, body, _ = await call(
-            self.http, "GET", self.vendor.base_url + path, headers=bearer(self.token), params=params
-        )
-        return status, body
-
-    async def ok(self, path: str, **params: Any) -> Any:
-        status, body = await self.get(path, **params)
-        assert status == 200, body
-        return body
-
-    async def all(self, path: str, **params: Any) -> list[dict[str, Any]]:
-        return await autosoft_all(self.http, self.vendor, self.token, path, **params)
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def api(http: aiohttp.ClientSession, autosoft: VendorHandle, token: str) -> SupergoodClient:
+    return SupergoodClient(http, autosoft, token)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def api(http: aiohttp.ClientSession, autosoft: VendorHandle, token: str) -> AutoSoft:
-    return AutoSoft(http, autosoft, token)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def everything(api: AutoSoft) -> dict[str, list[dict[str, Any]]]:
+async def everything(api: SupergoodClient) -> dict[str, list[dict[str, Any]]]:
     paths = {
         "vehicles": "/vehicles",
         "customers": "/customers",
@@ -74,7 +55,7 @@ async def test_sizes_and_stable_id_order(everything: dict[str, list[dict[str, An
 
 
 async def test_pagination_boundaries(
-    api: AutoSoft, everything: dict[str, list[dict[str, Any]]]
+    api: SupergoodClient, everything: dict[str, list[dict[str, Any]]]
 ) -> None:
     first = await api.ok("/vehicles")
     assert (first["page"], first["pageSize"], first["total"], len(first["items"])) == (
@@ -103,7 +84,9 @@ async def test_pagination_boundaries(
         assert body["error"]["details"][0]["field"] in params
 
 
-async def test_vehicle_filters(api: AutoSoft, everything: dict[str, list[dict[str, Any]]]) -> None:
+async def test_vehicle_filters(
+    api: SupergoodClient, everything: dict[str, list[dict[str, Any]]]
+) -> None:
     vehicles = everything["vehicles"]
     statuses = Counter(v["status"] for v in vehicles)
     assert set(statuses) == {"in_stock", "hold", "retail_sold", "wholesale", "demo"}
@@ -155,16 +138,13 @@ async def test_vehicle_filters(api: AutoSoft, everything: dict[str, list[dict[st
     ],
 )
 async def test_bad_filter_values_are_400(
-    api: AutoSoft, path: str, params: dict[str, str], field: str
+    api: SupergoodClient, path: str, params: dict[str, str], field: str
 ) -> None:
-    status, body = await api.get(path, **params)
-    assert status == 400
-    assert body["error"]["code"] == "invalid_parameter"
-    assert body["error"]["details"] == [{"field": field, "message": body["error"]["message"]}]
+    assert_invalid_parameter(*await api.get(path, **params), field)
 
 
 async def test_repair_order_filters(
-    api: AutoSoft, everything: dict[str, list[dict[str, Any]]]
+    api: SupergoodClient, everything: dict[str, list[dict[str, Any]]]
 ) -> None:
     ros = everything["ros"]
     statuses = Counter(r["status"] for r in ros)
@@ -183,7 +163,9 @@ async def test_repair_order_filters(
     assert since
 
 
-async def test_other_filters(api: AutoSoft, everything: dict[str, list[dict[str, Any]]]) -> None:
+async def test_other_filters(
+    api: SupergoodClient, everything: dict[str, list[dict[str, Any]]]
+) -> None:
     leads = everything["leads"]
     assert {x["status"] for x in leads} == {"new", "contacted", "qualified", "converted", "lost"}
     assert await api.all("/leads", status="lost") == [x for x in leads if x["status"] == "lost"]
@@ -242,7 +224,9 @@ async def test_other_filters(api: AutoSoft, everything: dict[str, list[dict[str,
     assert window == [p for p in payments if p["receivedAt"].startswith("2026-01")]
 
 
-async def test_search_filters(api: AutoSoft, everything: dict[str, list[dict[str, Any]]]) -> None:
+async def test_search_filters(
+    api: SupergoodClient, everything: dict[str, list[dict[str, Any]]]
+) -> None:
     customer = everything["customers"][42]
     by_name = await api.all("/customers", search=customer["lastName"].upper())
     assert customer in by_name
@@ -264,7 +248,7 @@ async def test_search_filters(api: AutoSoft, everything: dict[str, list[dict[str
 
 
 async def test_detail_endpoints_match_list_items(
-    api: AutoSoft, everything: dict[str, list[dict[str, Any]]]
+    api: SupergoodClient, everything: dict[str, list[dict[str, Any]]]
 ) -> None:
     details = {
         "vehicles": ("/vehicles", "vehicleId"),
@@ -290,12 +274,12 @@ async def test_detail_endpoints_match_list_items(
 
 
 async def test_unknown_routes_methods_and_integrations(
-    api: AutoSoft, http: aiohttp.ClientSession
+    api: SupergoodClient, http: aiohttp.ClientSession
 ) -> None:
     status, body = await api.get("/inventory")
     assert (status, body["error"]["code"]) == (404, "not_found")
     status, body, _ = await call(
-        http, "POST", api.vendor.base_url + "/leads", headers=bearer(api.token), json={}
+        http, "DELETE", api.vendor.base_url + "/leads", headers=bearer(api.token)
     )
     assert (status, body["error"]["code"]) == (405, "method_not_allowed")
     other = api.vendor.base_url.rsplit("/", 1)[0] + "/intg_00000000/vehicles"
@@ -304,7 +288,7 @@ async def test_unknown_routes_methods_and_integrations(
 
 
 async def test_documented_shapes_and_exact_money(
-    api: AutoSoft, http: aiohttp.ClientSession
+    api: SupergoodClient, http: aiohttp.ClientSession
 ) -> None:
     async with http.get(
         api.vendor.base_url + "/vehicles", headers=bearer(api.token), params={"pageSize": 1}

@@ -133,7 +133,7 @@ async def test_not_found_shapes_carry_rate_headers(api: AutoSync) -> None:
         assert (status, body["error"]["code"], body["error"]["status"]) == (404, "not_found", 404)
         assert all(h in headers for h in RATE_HEADERS)
     status, body, _ = await call(
-        api.http, "POST", api.vendor.base_url + "/shops/1/customers", headers=api.headers, json={}
+        api.http, "DELETE", api.vendor.base_url + "/shops/1/customers", headers=api.headers
     )
     assert (status, body["error"]["code"]) == (405, "method_not_allowed")
 

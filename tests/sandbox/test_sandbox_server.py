@@ -134,8 +134,8 @@ async def test_start_is_fast_and_uses_requested_ports(http: aiohttp.ClientSessio
 async def test_vendor_subset_and_unknown_vendor() -> None:
     async with await start_sandbox(SandboxOptions(scale=0.05), vendors=("autosync",)) as sb:
         assert list(sb.vendors) == ["autosync"]
-    with pytest.raises(ValueError, match="dealertrack"):
-        await start_sandbox(vendors=("autosoft", "dealertrack"))
+    with pytest.raises(ValueError, match="carsoft"):
+        await start_sandbox(vendors=("autosoft", "carsoft"))
 
 
 async def test_request_log_counts_every_request(http: aiohttp.ClientSession) -> None:

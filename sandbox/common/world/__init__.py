@@ -6,6 +6,6 @@ vendor reuses the generator and writes only its renderer.
 
 from sandbox.common.world.build import build_world
 from sandbox.common.world.models import StoreWorld
-from sandbox.common.world.profile import DEALERSHIP, REPAIR_SHOP, StoreProfile
+from sandbox.common.world.profile import BHPH_DEALER, DEALERSHIP, REPAIR_SHOP, StoreProfile
 
-__all__ = ["DEALERSHIP", "REPAIR_SHOP", "StoreProfile", "StoreWorld", "build_world"]
+__all__ = ["BHPH_DEALER", "DEALERSHIP", "REPAIR_SHOP", "StoreProfile", "StoreWorld", "build_world"]

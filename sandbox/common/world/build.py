@@ -8,12 +8,14 @@ from sandbox.common.dates import Timeline
 from sandbox.common.people import EmailFactory
 from sandbox.common.rng import scaled, stream
 from sandbox.common.vin import VinFactory
+from sandbox.common.world.appraisal import appraise
 from sandbox.common.world.identity import make_store_info
 from sandbox.common.world.models import StoreWorld
 from sandbox.common.world.people_gen import generate_customers, generate_employees
 from sandbox.common.world.profile import StoreProfile
 from sandbox.common.world.receivables import (
     generate_accounts,
+    generate_bhph_accounts,
     generate_repair_order_payments,
     number_payments,
 )
@@ -68,7 +70,9 @@ def build_world(
             min(scaled(profile.deals, scale), n_vehicles),
             customers,
             employees,
+            profile.sales,
         )
+        appraise(stream(key, "appraisal"), inventory)
     leads = []
     if profile.leads and inventory:
         leads = generate_leads(
@@ -110,6 +114,12 @@ def build_world(
         accounts, payment_drafts = generate_accounts(
             stream(key, "accounts"), timeline, scaled(profile.accounts, scale), customers
         )
+    if profile.sales.bhph_share and deals:
+        loans, loan_payments = generate_bhph_accounts(
+            stream(key, "bhph"), timeline, deals, first_id=len(accounts) + 1
+        )
+        accounts += loans
+        payment_drafts += loan_payments
     if profile.ro_payments:
         payment_drafts += generate_repair_order_payments(
             stream(key, "ro_payments"), timeline, orders

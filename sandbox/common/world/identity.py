@@ -22,6 +22,16 @@ _SHOP_PATTERNS = (
     "{nick} Car Care",
     "Main Street Garage",
 )
+_LOT_PATTERNS = (
+    "{nick} Auto Sales",
+    "{last} Motors",
+    "{town} Car Credit",
+    "Drive Now Auto",
+    "{last} Auto Mart",
+    "{nick} Auto Credit",
+    "{town} Used Cars",
+    "Easy Ride Motors",
+)
 
 
 def make_store_info(
@@ -40,7 +50,7 @@ def make_store_info(
         name = f"{nicknames[index % len(nicknames)]} {make}"
     else:
         make = None
-        patterns = list(_SHOP_PATTERNS)
+        patterns = list(_LOT_PATTERNS if profile.kind == "independent" else _SHOP_PATTERNS)
         group.shuffle(patterns)
         name = patterns[index % len(patterns)].format(
             last=rng.choice(LAST_NAMES),

@@ -75,6 +75,16 @@ class AccountStatus(StrEnum):
     PAST_DUE = "past_due"
     PAID_OFF = "paid_off"
     CLOSED = "closed"
+    CHARGED_OFF = "charged_off"  # written off unpaid (buy-here-pay-here: usually a repossession)
+
+
+class AcquisitionSource(StrEnum):
+    """How a used vehicle came onto the lot."""
+
+    TRADE_IN = "trade_in"
+    AUCTION = "auction"
+    DEALER = "dealer"  # bought from another dealer
+    OTHER = "other"  # street purchase, lease return...
 
 
 class PaymentMethod(StrEnum):
@@ -167,6 +177,17 @@ class InventoryVehicle:
     photo_count: int
     acquired_at: datetime
     updated_at: datetime
+    source: AcquisitionSource | None = None  # None: new, from the manufacturer
+    book_values: BookValues | None = None
+
+
+@dataclass
+class BookValues:
+    """Guide-book retail values of a vehicle."""
+
+    kbb: Decimal
+    nada: Decimal
+    black_book: Decimal
 
 
 @dataclass
@@ -197,9 +218,10 @@ class FinanceProduct:
 class Financing:
     term_months: int
     apr: Decimal
-    lender: str
+    lender: str | None  # None: the dealer finances the car itself (buy-here-pay-here)
     products: list[FinanceProduct]
     monthly_payment: Decimal
+    amount_financed: Decimal | None = None
 
 
 @dataclass
@@ -396,8 +418,37 @@ class Appointment:
 
 
 @dataclass
+class Installment:
+    """One row of an amortization schedule."""
+
+    number: int
+    due_on: date
+    amount: Decimal
+    principal: Decimal
+    interest: Decimal
+    status: str  # paid | past_due | upcoming | charged_off
+
+
+@dataclass
+class InstallmentContract:
+    """A buy-here-pay-here retail installment contract: the dealer financed the car."""
+
+    deal_id: int
+    vehicle_id: int
+    apr: Decimal
+    frequency: str  # weekly | biweekly | monthly
+    late_fee: Decimal  # charged per installment paid more than ``grace_days`` late
+    grace_days: int
+    schedule: list[Installment]
+    payoff: Decimal  # principal + interest accrued to today + late fees due
+    late_fees_due: Decimal
+    charged_off_on: date | None = None
+
+
+@dataclass
 class Account:
-    """A receivable paid in monthly installments."""
+    """A receivable paid in installments: monthly store credit, or (with ``contract``) a
+    buy-here-pay-here car loan whose ``balance`` is the principal still owed."""
 
     id: int
     number: str
@@ -413,6 +464,16 @@ class Account:
     next_due_amount: Decimal | None
     last_payment_at: datetime | None
     updated_at: datetime
+    contract: InstallmentContract | None = None
+
+
+@dataclass
+class Allocation:
+    """How a payment was applied; the parts add up to its amount."""
+
+    principal: Decimal
+    interest: Decimal
+    late_fees: Decimal
 
 
 @dataclass
@@ -427,6 +488,8 @@ class Payment:
     received_at: datetime
     receipt_number: str
     reference: str | None
+    allocation: Allocation | None = None
+    note: str | None = None
 
 
 @dataclass

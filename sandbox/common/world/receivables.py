@@ -1,4 +1,5 @@
-"""Receivable accounts paid in installments, and payments against repair orders."""
+"""Receivable accounts paid in installments (store credit, buy-here-pay-here loans), and
+payments against repair orders."""
 
 from __future__ import annotations
 
@@ -6,13 +7,29 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sandbox.common.dates import Timeline
+from sandbox.common.dates import Timeline, add_months
 from sandbox.common.money import ZERO, money, random_money, total
 from sandbox.common.rng import chance, spread
+from sandbox.common.world.installments import (
+    FREQUENCY_WEIGHTS,
+    Borrower,
+    Frequency,
+    History,
+    accrued,
+    amortize,
+    installment_count,
+    late_fee_for,
+    possible,
+)
 from sandbox.common.world.models import (
     Account,
     AccountStatus,
+    Allocation,
     Customer,
+    Deal,
+    DealStatus,
+    Installment,
+    InstallmentContract,
     Payment,
     PaymentMethod,
     RepairOrder,
@@ -32,6 +49,20 @@ AR_METHODS = (
     (PaymentMethod.CASH, 10),
     (PaymentMethod.OTHER, 5),
 )
+BHPH_STATUS_WEIGHTS = (
+    (AccountStatus.CURRENT, 58),
+    (AccountStatus.PAST_DUE, 24),
+    (AccountStatus.PAID_OFF, 10),
+    (AccountStatus.CHARGED_OFF, 8),
+)
+# Buy-here-pay-here customers pay at the counter more than by bank transfer.
+BHPH_METHODS = (
+    (PaymentMethod.CASH, 35),
+    (PaymentMethod.CARD, 30),
+    (PaymentMethod.ACH, 20),
+    (PaymentMethod.OTHER, 10),  # money orders
+    (PaymentMethod.CHECK, 5),
+)
 COUNTER_METHODS = (
     (PaymentMethod.CARD, 62),
     (PaymentMethod.CASH, 14),
@@ -39,11 +70,6 @@ COUNTER_METHODS = (
     (PaymentMethod.ACH, 10),
     (PaymentMethod.OTHER, 5),
 )
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    return date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
 
 
 def _method(rng: random.Random, weights: tuple[tuple[PaymentMethod, int], ...]) -> PaymentMethod:
@@ -68,6 +94,8 @@ def _draft_payment(
     repair_order_id: int | None = None,
     method: PaymentMethod,
     status: str = "completed",
+    allocation: Allocation | None = None,
+    note: str | None = None,
 ) -> dict:
     return {
         "account_id": account_id,
@@ -78,6 +106,8 @@ def _draft_payment(
         "status": status,
         "received_at": at,
         "reference": _reference(rng, method),
+        "allocation": allocation,
+        "note": note,
     }
 
 
@@ -163,6 +193,140 @@ def generate_accounts(
             )
         accounts.append(Account(id=aid, number=f"AR-{100000 + aid}", **d))
     return accounts, payment_drafts
+
+
+def generate_bhph_accounts(
+    rng: random.Random, timeline: Timeline, deals: list[Deal], *, first_id: int = 1
+) -> tuple[list[Account], list[dict]]:
+    """An account for each buy-here-pay-here deal signed, and the payments made since."""
+    today = timeline.today
+    signed = sorted(
+        (
+            d
+            for d in deals
+            if d.sale_type == "bhph"
+            and d.financing is not None
+            and d.status in (DealStatus.DELIVERED, DealStatus.CONTRACTED)
+        ),
+        key=lambda d: (d.updated_at, d.id),
+    )
+    statuses = spread(rng, len(signed), BHPH_STATUS_WEIGHTS)
+    frequencies = [f for f, _ in FREQUENCY_WEIGHTS]
+    weights = [w for _, w in FREQUENCY_WEIGHTS]
+    accounts: list[Account] = []
+    payment_drafts: list[dict] = []
+    for aid, deal in enumerate(signed, start=first_id):
+        fin = deal.financing
+        assert fin is not None and fin.amount_financed is not None
+        frequency = rng.choices(frequencies, weights)[0]
+        opened = deal.updated_at.date()
+        count = installment_count(fin.term_months, frequency)
+        rows = amortize(fin.amount_financed, fin.apr, frequency, count, opened)
+        # Oldest loans choose first, so the statuses only an old loan can have find one.
+        status = next((s for s in statuses if possible(s, rows, today)), AccountStatus.CURRENT)
+        if status in statuses:
+            statuses.remove(status)
+        late_fee = late_fee_for(rows[0].amount)
+        history = Borrower(rng, frequency, late_fee, opened, today).pay(rows, fin.apr, status)
+        moments = [timeline.cap(timeline.business_time(rng, p.on)) for p in history.payments]
+        for moment, plan in zip(moments, history.payments, strict=True):
+            payment_drafts.append(
+                _draft_payment(
+                    rng,
+                    moment,
+                    plan.amount,
+                    deal.buyer_id,
+                    account_id=aid,
+                    method=_method(rng, BHPH_METHODS),
+                    allocation=plan.allocation,
+                    note=plan.note,
+                )
+            )
+        changed = [deal.updated_at, *moments]
+        if history.charged_off_on is not None:
+            changed.append(timeline.business_time(rng, history.charged_off_on))
+        accounts.append(
+            _bhph_account(
+                aid,
+                deal,
+                status,
+                frequency,
+                late_fee,
+                rows,
+                history,
+                today,
+                last_payment_at=moments[-1] if moments else None,
+                updated_at=timeline.cap(max(changed)),
+            )
+        )
+    return accounts, payment_drafts
+
+
+def _bhph_account(
+    aid: int,
+    deal: Deal,
+    status: AccountStatus,
+    frequency: Frequency,
+    late_fee: Decimal,
+    rows: list[Installment],
+    history: History,
+    today: date,
+    *,
+    last_payment_at: datetime | None,
+    updated_at: datetime,
+) -> Account:
+    """The account as the books show it today; a charged-off one as it stood when written
+    off (it no longer ages, accrues or falls due)."""
+    fin = deal.financing
+    assert fin is not None and fin.amount_financed is not None
+    stopped = history.charged_off_on
+    end = stopped or today
+    grace = timedelta(frequency.grace_days)
+    paid, unpaid = rows[: history.settled], rows[history.settled :]
+    overdue = [r for r in unpaid if r.due_on < end]
+    for row in paid:
+        row.status = "paid"
+    for row in unpaid:
+        if stopped is not None:
+            row.status = "charged_off"
+        else:
+            row.status = "past_due" if row.due_on < today else "upcoming"
+    fees_due = late_fee * sum(1 for r in overdue if r.due_on + grace < end)
+    balance = total(r.principal for r in unpaid)
+    if not unpaid or stopped is not None:
+        payoff = balance + fees_due
+    else:
+        since = paid[-1].due_on if paid else deal.updated_at.date()
+        payoff = balance + accrued(balance, fin.apr, since, today) + fees_due
+    upcoming = [r for r in unpaid if r.due_on >= today] if stopped is None else []
+    return Account(
+        id=aid,
+        number=f"BH-{100000 + aid}",
+        customer_id=deal.buyer_id,
+        status=status,
+        opened_on=deal.updated_at.date(),
+        original_amount=fin.amount_financed,
+        installment=rows[0].amount,
+        balance=balance,
+        past_due=total(r.amount for r in overdue),
+        days_past_due=(end - overdue[0].due_on).days if overdue else 0,
+        next_due_date=upcoming[0].due_on if upcoming else None,
+        next_due_amount=upcoming[0].amount if upcoming else None,
+        last_payment_at=last_payment_at,
+        updated_at=updated_at,
+        contract=InstallmentContract(
+            deal_id=deal.id,
+            vehicle_id=deal.vehicle_id,
+            apr=fin.apr,
+            frequency=frequency.name,
+            late_fee=late_fee,
+            grace_days=frequency.grace_days,
+            schedule=rows,
+            payoff=payoff,
+            late_fees_due=fees_due,
+            charged_off_on=stopped,
+        ),
+    )
 
 
 def generate_repair_order_payments(

@@ -36,6 +36,7 @@ from sandbox.common.world.models import (
     StoreInfo,
     TradeIn,
 )
+from sandbox.common.world.profile import FRANCHISE_SALES, SalesMix
 
 DEAL_STATUS_WEIGHTS = (
     (DealStatus.DELIVERED, 55),
@@ -44,12 +45,6 @@ DEAL_STATUS_WEIGHTS = (
     (DealStatus.PENDING, 10),
     (DealStatus.DRAFT, 9),
     (DealStatus.CANCELLED, 8),
-)
-UNSOLD_STATUS_WEIGHTS = (
-    (StockStatus.IN_STOCK, 75),
-    (StockStatus.HOLD, 10),
-    (StockStatus.WHOLESALE, 8),
-    (StockStatus.DEMO, 7),
 )
 LEAD_STATUS_WEIGHTS = (
     (LeadStatus.NEW, 15),
@@ -91,6 +86,13 @@ CAPTIVE_LENDERS = {
     "Jeep": "CHRYSLER_CAPITAL",
     "Ram": "CHRYSLER_CAPITAL",
 }
+LENDER_DOWN_PAYMENTS = (0, 500, 1000, 1500, 2000, 2500, 3000, 5000)
+# Buy-here-pay-here: the dealer lends to buyers banks turn down, at rates near state caps,
+# over short terms, and asks for a down payment the buyer can reach.
+BHPH_DOWN_PAYMENTS = (500, 750, 1000, 1000, 1500, 2000)
+BHPH_TERMS = (18, 24, 24, 30, 36, 36, 42)
+BHPH_APR_BASIS_POINTS = (1800, 2900)
+BHPH_MIN_DUE = Decimal(4000)
 PRODUCTS = (
     ("VSC", "Vehicle Service Contract", 1495, 2895),
     ("GAP", "GAP Insurance", 595, 995),
@@ -130,10 +132,16 @@ def _pick_model(rng: random.Random, make: str | None, year: int) -> ModelSpec:
 
 class _VehicleMaker:
     def __init__(
-        self, rng: random.Random, store: StoreInfo, timeline: Timeline, vins: VinFactory
+        self,
+        rng: random.Random,
+        store: StoreInfo,
+        timeline: Timeline,
+        vins: VinFactory,
+        sales: SalesMix,
     ) -> None:
         self.rng = rng
         self.store = store
+        self.sales = sales
         self.timeline = timeline
         self.vins = vins
         self.current_year = timeline.today.year
@@ -152,7 +160,7 @@ class _VehicleMaker:
             spec = _pick_model(rng, self.store.franchise_make, year)
             mileage = (year_now - year) * rng.randint(7000, 13000) + rng.randint(0, 4000)
         else:
-            year = year_now - rng.randint(1, 12)
+            year = year_now - rng.randint(*self.sales.used_age_years)
             spec = _pick_model(rng, None, year)
             mileage = (year_now - year) * rng.randint(8000, 15000) + rng.randint(0, 6000)
         build = random_build(rng, spec, year)
@@ -169,15 +177,16 @@ def generate_inventory_and_deals(
     n_deals: int,
     customers: list[Customer],
     employees: list[Employee],
+    sales: SalesMix = FRANCHISE_SALES,
 ) -> tuple[list[InventoryVehicle], list[Deal]]:
-    maker = _VehicleMaker(rng, store, timeline, vins)
+    maker = _VehicleMaker(rng, store, timeline, vins, sales)
     deal_statuses = spread(rng, n_deals, DEAL_STATUS_WEIGHTS)
     sold_deal_statuses = [
         s for s in deal_statuses if s in (DealStatus.DELIVERED, DealStatus.CONTRACTED)
     ]
     n_sold = min(len(sold_deal_statuses), n_vehicles)
     stock_statuses = [StockStatus.SOLD] * n_sold + spread(
-        rng, n_vehicles - n_sold, UNSOLD_STATUS_WEIGHTS
+        rng, n_vehicles - n_sold, sales.unsold_statuses
     )
 
     drafts: list[dict] = []
@@ -222,9 +231,7 @@ def generate_inventory_and_deals(
         )
         d["vehicle_id"] = vid
 
-    deals = _generate_deals(
-        rng, store, timeline, vins, deal_statuses, vehicles, drafts, customers, employees
-    )
+    deals = _generate_deals(rng, maker, deal_statuses, vehicles, drafts, customers, employees)
     return vehicles, deals
 
 
@@ -235,9 +242,8 @@ def _vehicle_draft(
     if status is StockStatus.DEMO:
         condition = Condition.NEW
     else:
-        condition = Condition(
-            rng.choices((Condition.NEW, Condition.USED, Condition.CERTIFIED), (45, 43, 12))[0]
-        )
+        weights = maker.sales.conditions
+        condition = Condition(rng.choices([c for c, _ in weights], [w for _, w in weights])[0])
     build, mileage, msrp = maker.build(condition, demo=status is StockStatus.DEMO)
     if condition is Condition.NEW:
         cost = money(msrp * Decimal(rng.randint(900, 940)) / 1000)
@@ -321,15 +327,14 @@ def random_trade(rng: random.Random, vins: VinFactory, current_year: int) -> Tra
 
 def _generate_deals(
     rng: random.Random,
-    store: StoreInfo,
-    tl: Timeline,
-    vins: VinFactory,
+    maker: _VehicleMaker,
     statuses: list[DealStatus],
     vehicles: list[InventoryVehicle],
     drafts: list[dict],
     customers: list[Customer],
     employees: list[Employee],
 ) -> list[Deal]:
+    tl = maker.timeline
     picker = _CustomerPicker(rng, customers)
     sales_staff = [e for e in employees if e.role is Role.SALESPERSON] or employees
     sold = [(v, d) for v, d in zip(vehicles, drafts, strict=True) if v.status is StockStatus.SOLD]
@@ -370,9 +375,7 @@ def _generate_deals(
         draft_deals.append(
             _price_deal(
                 rng,
-                store,
-                tl,
-                vins,
+                maker,
                 status,
                 vehicle,
                 buyer.id,
@@ -392,9 +395,7 @@ def _generate_deals(
 
 def _price_deal(
     rng: random.Random,
-    store: StoreInfo,
-    tl: Timeline,
-    vins: VinFactory,
+    maker: _VehicleMaker,
     status: DealStatus,
     vehicle: InventoryVehicle,
     buyer_id: int,
@@ -403,13 +404,14 @@ def _price_deal(
     created: datetime,
     updated: datetime,
 ) -> dict:
+    store, tl, sales = maker.store, maker.timeline, maker.sales
     selling = price_point(vehicle.asking_price * Decimal(rng.randint(960, 1000)) / 1000)
     rebates = (
         money(rng.choice((0, 0, 500, 1000, 1500, 2000)))
         if vehicle.condition is Condition.NEW
         else ZERO
     )
-    trade = random_trade(rng, vins, tl.today.year) if chance(rng, 0.4) else None
+    trade = random_trade(rng, maker.vins, tl.today.year) if chance(rng, 0.4) else None
     allowance = trade.allowance if trade else ZERO
     payoff = trade.payoff if trade else ZERO
     taxable = max(ZERO, selling - allowance)
@@ -418,7 +420,7 @@ def _price_deal(
         Fee("title", money(rng.choice((58, 77, 150)))),
         Fee("registration", money(rng.randint(45, 160))),
     ]
-    cash_deal = chance(rng, 0.22)
+    cash_deal = chance(rng, sales.cash_share)
     products: list[FinanceProduct] = []
     if not cash_deal:
         for code, name, low, high in PRODUCTS:
@@ -439,26 +441,40 @@ def _price_deal(
         - rebates
         - (allowance - payoff)
     )
+    # Drawn only where the store finances its own buyers, so other stores' data stays put;
+    # a trade worth about the car leaves nothing to lend.
+    in_house = (
+        not cash_deal
+        and sales.bhph_share > 0
+        and due > BHPH_MIN_DUE
+        and chance(rng, sales.bhph_share)
+    )
     financing = None
     if cash_deal:
         cash_down = money(max(ZERO, due))
     else:
-        down = rng.choice((0, 500, 1000, 1500, 2000, 2500, 3000, 5000))
+        lender: str | None = None
+        down = rng.choice(BHPH_DOWN_PAYMENTS if in_house else LENDER_DOWN_PAYMENTS)
         cash_down = money(min(down, max(0, int(due) - 1000) // 100 * 100))
-        term = _months(rng)
-        low, high = (90, 799) if vehicle.condition is Condition.NEW else (499, 1499)
-        apr = Decimal(rng.randint(low, high)).scaleb(-2)
-        lender = (
-            CAPTIVE_LENDERS.get(vehicle.make, rng.choice(LENDERS))
-            if chance(rng, 0.5)
-            else rng.choice(LENDERS)
-        )
+        if in_house:
+            term = rng.choice(BHPH_TERMS)
+            apr = Decimal(rng.randint(*BHPH_APR_BASIS_POINTS)).scaleb(-2)
+        else:
+            term = _months(rng)
+            low, high = (90, 799) if vehicle.condition is Condition.NEW else (499, 1499)
+            apr = Decimal(rng.randint(low, high)).scaleb(-2)
+            lender = (
+                CAPTIVE_LENDERS.get(vehicle.make, rng.choice(LENDERS))
+                if chance(rng, 0.5)
+                else rng.choice(LENDERS)
+            )
+        financed = due - cash_down
         financing = Financing(
-            term, apr, lender, products, monthly_payment(due - cash_down, apr, term)
+            term, apr, lender, products, monthly_payment(financed, apr, term), financed
         )
     return {
         "status": status,
-        "sale_type": "cash" if cash_deal else "retail",
+        "sale_type": "cash" if cash_deal else "bhph" if in_house else "retail",
         "buyer_id": buyer_id,
         "co_buyer_id": co_buyer_id,
         "vehicle_id": vehicle.id,

@@ -1,0 +1,3 @@
+from adapters.automate.adapter import AutoMateAdapter
+
+__all__ = ["AutoMateAdapter"]

@@ -1,0 +1,372 @@
+"""AutoSoft writes (docs/contracts/autosoft.md, "Writes"): canonical commands to AutoSoft
+request bodies and its answers to ``WriteOutcome``.
+
+Every AutoSoft write endpoint honours ``referenceId``: the command's reference id is sent
+as it, so sending the same write again after an unknown outcome returns the first answer
+instead of creating a second record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from adapters.commands import (
+    AppointmentDraft,
+    Contact,
+    DealChanges,
+    DealDraft,
+    LeadDraft,
+    PaymentDraft,
+    PaymentEstimate,
+    WriteOperation,
+    WriteOutcome,
+)
+from adapters.convert import Raw, day, decimal, ident, integer, mapped, obj, text, timestamp
+from adapters.errors import NotSupported
+from adapters.http import path_segment
+from adapters.models import Address, DealStatus, TradeIn, VehicleRef
+from adapters.writes import FieldNames, RestWrites, refuse, street
+
+VENDOR = "autosoft"
+WRITES = frozenset(
+    {
+        WriteOperation.CREATE_LEAD,
+        WriteOperation.CREATE_DEAL,
+        WriteOperation.UPDATE_DEAL,
+        WriteOperation.POST_PAYMENT,
+        WriteOperation.SCHEDULE_APPOINTMENT,
+    }
+)
+
+Extra = Callable[[Raw], dict[str, Any]]
+
+# AutoSoft's sale types: a financed retail deal or a cash one.
+SALE_TYPE = {"retail": "retail", "finance": "retail", "cash": "cash"}
+DEAL_STATUS_OUT = {
+    DealStatus.DRAFT: "draft",
+    DealStatus.PENDING: "pending",
+    DealStatus.SUBMITTED: "pending",  # submitted to the lender: AutoSoft calls it pending
+    DealStatus.APPROVED: "approved",
+    DealStatus.CONTRACTED: "contracted",
+    DealStatus.DELIVERED: "delivered",
+    DealStatus.CANCELLED: "cancelled",
+}
+
+LEAD_FIELDS = FieldNames(
+    exact={"customerId": "customer_id", "consent.tcpA": "consent.tcpa"},
+    prefixes={
+        "customer": "contact",
+        "vehicleOfInterest": "vehicle_of_interest",
+        "tradeIn": "trade_in",
+        "consent": "consent",
+    },
+)
+_DEAL_FIGURES = {
+    "pricing.sellingPrice": "selling_price",
+    "pricing.docFee": "doc_fee",
+    "pricing.rebates": "rebates",
+    "pricing.tradeAllowance": "trade_ins",
+    "pricing.tradePayoff": "trade_ins",
+    "pricing.cashDown": "cash_down",
+    "pricing.tax.rate": "tax_rate",
+    "pricing.tax.basis": "tax_basis",
+    "financing": "term_months",
+    "financing.termMonths": "term_months",
+    "financing.apr": "apr",
+    "financing.lenderPreference": "lender_preferences",
+}
+DEAL_FIELDS = FieldNames(
+    exact={
+        **_DEAL_FIGURES,
+        "buyer": "buyer_id",
+        "buyer.customerId": "buyer_id",
+        "buyer.coBuyerId": "co_buyer_id",
+        "saleType": "sale_type",
+        "salespersonId": "salesperson_id",
+    },
+    prefixes={
+        "vehicle": "vehicle",
+        "pricing.fees": "fees",
+        "financing.products": "products",
+        "tradeIn": "trade_ins[0]",
+    },
+)
+DEAL_CHANGE_FIELDS = FieldNames(
+    exact={**_DEAL_FIGURES, "status": "status"},
+    prefixes={"lenderDecision": "lender_decision"},
+)
+PAYMENT_FIELDS = FieldNames(
+    exact={"accountId": "account_id", "receivedAt": "received_at", "reference": "note"}
+)
+APPOINTMENT_FIELDS = FieldNames(
+    exact={
+        "customerId": "customer_id",
+        "scheduledAt": "starts_at",
+        "durationMinutes": "ends_at",
+        "advisorId": "advisor_id",
+    },
+    # The vehicle is the VIN (year, make and model are asked only for a VIN never seen).
+    prefixes={"vehicle": "vin", "opCodes": "op_codes"},
+)
+
+
+def address_body(address: Address | None) -> dict[str, Any] | None:
+    if address is None:
+        return None
+    return {
+        "line1": street(address.line1, address.line2),
+        "city": address.city,
+        "region": address.region,
+        "postalCode": address.postal_code,
+        "country": address.country,
+    }
+
+
+def vehicle_body(ref: VehicleRef | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {"vehicleId": ref.vehicle_id, "vin": ref.vin, "stockNumber": ref.stock_number}
+
+
+def trade_body(trade: TradeIn | None) -> dict[str, Any] | None:
+    return {"vin": trade.vin, "mileage": trade.mileage} if trade is not None else None
+
+
+def person_body(contact: Contact) -> dict[str, Any]:
+    return {
+        "firstName": contact.first_name,
+        "lastName": contact.last_name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "address": address_body(contact.address),
+    }
+
+
+def lead_body(draft: LeadDraft, reference_id: str) -> dict[str, Any]:
+    consent = draft.consent
+    return {
+        "customer": person_body(draft.contact),
+        "customerId": draft.customer_id,
+        "source": draft.source,
+        "vehicleOfInterest": vehicle_body(draft.vehicle_of_interest),
+        "tradeIn": trade_body(draft.trade_in),
+        "notes": draft.notes,
+        # An unanswered consent question is no consent.
+        "consent": {
+            "tcpA": bool(consent.tcpa),
+            "email": bool(consent.email),
+            "sms": bool(consent.sms),
+        },
+        "referenceId": reference_id,
+    }
+
+
+def sale_type(draft: DealDraft) -> str | None:
+    if draft.sale_type is None:
+        financed = draft.term_months is not None or draft.apr is not None
+        return "retail" if financed else "cash"
+    # Lease, wholesale...: sent as given, for AutoSoft to refuse in its own words.
+    return SALE_TYPE.get(draft.sale_type.lower(), draft.sale_type)
+
+
+def deal_body(draft: DealDraft, reference_id: str) -> dict[str, Any]:
+    if draft.buyer_id is None:
+        raise refuse(
+            VENDOR,
+            "buyer_id",
+            "deals name the buyer by customer id; a new buyer comes in through a lead first",
+        )
+    if len(draft.trade_ins) > 1:
+        raise refuse(VENDOR, "trade_ins", "a deal carries at most one trade-in")
+    if draft.status not in (None, DealStatus.DRAFT):
+        raise refuse(VENDOR, "status", "every deal starts as a draft; advance it afterwards")
+    trade = draft.trade_ins[0] if draft.trade_ins else None
+    kind = sale_type(draft)
+    selling = draft.selling_price - (draft.discounts or 0)  # AutoSoft prices net of discounts
+    tax = {"rate": draft.tax_rate, "basis": draft.tax_basis}
+    return {
+        "buyer": {"customerId": draft.buyer_id, "coBuyerId": draft.co_buyer_id},
+        "vehicle": vehicle_body(draft.vehicle),
+        "saleType": kind,
+        "pricing": {
+            "sellingPrice": selling,
+            "docFee": draft.doc_fee,
+            "rebates": draft.rebates,
+            "tradeAllowance": trade.allowance if trade else None,
+            "tradePayoff": trade.payoff if trade else None,
+            "cashDown": draft.cash_down,
+            "tax": tax if any(v is not None for v in tax.values()) else None,
+            "fees": [{"code": f.code, "amount": f.amount} for f in draft.fees],
+        },
+        "tradeIn": trade_body(trade) if trade is not None and trade.vin else None,
+        "financing": None
+        if kind == "cash"
+        else {
+            "termMonths": draft.term_months,
+            "apr": draft.apr,
+            "lenderPreference": draft.lender_preferences[0] if draft.lender_preferences else None,
+            "products": [
+                {"code": p.code, "name": p.name, "price": p.price} for p in draft.products
+            ],
+        },
+        "salespersonId": draft.salesperson_id,
+        "referenceId": reference_id,
+    }
+
+
+def deal_changes_body(changes: DealChanges, reference_id: str) -> dict[str, Any]:
+    status = None
+    if changes.status is not None:
+        status = DEAL_STATUS_OUT.get(changes.status)
+        if status is None:
+            raise refuse(VENDOR, "status", f"no deal status {changes.status.value!r}")
+    decision = changes.lender_decision
+    return {
+        "status": status,
+        "lenderDecision": {
+            "lenderId": decision.lender_id,
+            "decision": decision.decision,
+            "approvedApr": decision.approved_apr,
+        }
+        if decision is not None
+        else None,
+        "pricing": {
+            "sellingPrice": changes.selling_price,
+            "cashDown": changes.cash_down,
+            "rebates": changes.rebates,
+        },
+        "financing": {"termMonths": changes.term_months, "apr": changes.apr},
+        "referenceId": reference_id,
+    }
+
+
+def payment_body(draft: PaymentDraft, reference_id: str) -> dict[str, Any]:
+    split = draft.allocation
+    if split is not None and (split.interest or split.late_fees or split.other):
+        raise refuse(
+            VENDOR,
+            "allocation",
+            "receivable payments reduce the balance as a whole; they take no interest or fee"
+            " allocation",
+        )
+    return {
+        "accountId": draft.account_id,
+        "amount": draft.amount,
+        "method": draft.method.value,
+        "receivedAt": draft.received_at,
+        "reference": draft.note,
+        "referenceId": reference_id,
+    }
+
+
+def appointment_body(draft: AppointmentDraft, reference_id: str) -> dict[str, Any]:
+    minutes = None
+    if draft.ends_at is not None:
+        minutes = int((draft.ends_at - draft.starts_at).total_seconds() // 60)
+    # AutoSoft knows a customer's vehicle by VIN only: its service-vehicle ids are VINs.
+    vin = draft.vin or draft.vehicle_id
+    return {
+        "customerId": draft.customer_id,
+        "vehicle": {"vin": vin} if vin else None,
+        "scheduledAt": draft.starts_at,
+        "durationMinutes": minutes,
+        "advisorId": draft.advisor_id,
+        "opCodes": list(draft.op_codes) or None,
+        "concern": draft.concern,
+        "transportation": draft.transportation,
+        "notes": draft.notes,
+        "referenceId": reference_id,
+    }
+
+
+def outcome(raw: Raw, id_field: str, extra: Extra = lambda _: {}) -> WriteOutcome:
+    """An answer's id, the fields every AutoSoft write answer shares, and ``extra``'s."""
+
+    def read(r: Raw) -> WriteOutcome:
+        return WriteOutcome(
+            id=ident(r[id_field]),
+            status_raw=text(r.get("status")),
+            reference_id=text(r.get("referenceId")),
+            occurred_at=timestamp(r.get("createdAt") or r.get("updatedAt")),
+            **extra(r),
+        )
+
+    return mapped(read, raw, source=f"{VENDOR} write answer")
+
+
+def estimate(raw: Any) -> PaymentEstimate | None:
+    options = obj(raw)
+    monthly = decimal(options.get("monthly"))
+    if monthly is None:
+        return None
+    return PaymentEstimate(
+        monthly=monthly,
+        term_months=integer(options.get("termMonths")),
+        apr=decimal(options.get("apr")),
+    )
+
+
+class AutoSoftWrites(RestWrites):
+    """The write half of the AutoSoft adapter (mixed into ``AutoSoftAdapter``)."""
+
+    writes: ClassVar[frozenset[WriteOperation]] = WRITES
+    # Each of these endpoints honours referenceId (documented for leads and deals).
+    idempotent_writes: ClassVar[frozenset[WriteOperation]] = WRITES
+
+    async def create_lead(
+        self, store_id: str | None, draft: LeadDraft, reference_id: str
+    ) -> WriteOutcome:
+        body = lead_body(draft, reference_id)
+        raw = await self._write("POST", "/leads", body, reference_id, LEAD_FIELDS)
+        return outcome(raw, "leadId")
+
+    async def create_deal(
+        self, store_id: str | None, draft: DealDraft, reference_id: str
+    ) -> WriteOutcome:
+        if draft.submit_credit_application:
+            raise NotSupported(self.dms, "credit applications")
+        body = deal_body(draft, reference_id)
+        raw = await self._write("POST", "/deals", body, reference_id, DEAL_FIELDS)
+        return outcome(
+            raw, "dealId", lambda r: {"payment_estimate": estimate(r.get("paymentOptions"))}
+        )
+
+    async def update_deal(
+        self, store_id: str | None, deal_id: str, changes: DealChanges, reference_id: str
+    ) -> WriteOutcome:
+        body = deal_changes_body(changes, reference_id)
+        path = f"/deals/{path_segment(deal_id)}"
+        raw = await self._write("PATCH", path, body, reference_id, DEAL_CHANGE_FIELDS, "deal_id")
+        return outcome(
+            raw,
+            "dealId",
+            lambda r: {
+                "payment_estimate": estimate(r.get("paymentOptions")),
+                "lender_status": text(r.get("lenderStatus")),
+            },
+        )
+
+    async def post_payment(
+        self, store_id: str | None, draft: PaymentDraft, reference_id: str
+    ) -> WriteOutcome:
+        body = payment_body(draft, reference_id)
+        raw = await self._write("POST", "/accounting/payments", body, reference_id, PAYMENT_FIELDS)
+        return outcome(
+            {**raw, "createdAt": raw.get("receivedAt")},  # the account's status is no payment's
+            "paymentId",
+            lambda r: {
+                "number": text(r.get("receiptNumber")),
+                "next_due_date": day(r.get("nextDueDate")),
+                "balance": decimal(r.get("balance")),
+            },
+        )
+
+    async def schedule_appointment(
+        self, store_id: str | None, draft: AppointmentDraft, reference_id: str
+    ) -> WriteOutcome:
+        body = appointment_body(draft, reference_id)
+        raw = await self._write(
+            "POST", "/service/appointments", body, reference_id, APPOINTMENT_FIELDS
+        )
+        return outcome(raw, "appointmentId")

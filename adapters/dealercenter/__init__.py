@@ -1,0 +1,3 @@
+from adapters.dealercenter.adapter import DealerCenterAdapter
+
+__all__ = ["DealerCenterAdapter"]

@@ -1,0 +1,3 @@
+from adapters.dealertrack.adapter import DealertrackAdapter
+
+__all__ = ["DealertrackAdapter"]
