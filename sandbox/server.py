@@ -101,7 +101,7 @@ async def start_sandbox(
     *,
     host: str = "127.0.0.1",
     ports: Mapping[str, int] | None = None,
-    vendors: Sequence[str] = ("autosoft", "autosync"),
+    vendors: Sequence[str] = tuple(VENDOR_FACTORIES),
 ) -> RunningSandbox:
     unknown = [v for v in vendors if v not in VENDOR_FACTORIES]
     if unknown:

@@ -43,6 +43,9 @@ class Account(DealershipObject):
     next_due_amount: Decimal | None
     days_past_due: int
     past_due_amount: Decimal | None
+    late_fees_due: Decimal | None = strawberry.field(
+        description="Late fees charged and not yet paid (not part of pastDueAmount)."
+    )
     last_payment_at: datetime.datetime | None
     schedule: list[Installment]
     updated_at: datetime.datetime | None

@@ -67,6 +67,12 @@ class InventoryVehicle(DealershipObject):
     photos: list[Photo]
     options: list[str]
     acquired_on: datetime.date | None
+    acquisition_source: str | None = strawberry.field(
+        description="How the dealer came by the vehicle (trade-in, auction...), as the DMS says."
+    )
+    is_wholesale: bool | None = strawberry.field(
+        description="Set aside for wholesale rather than retail; null when the DMS does not say."
+    )
     days_in_stock: int | None
     updated_at: datetime.datetime | None
 
@@ -80,9 +86,14 @@ class Customer(DealershipObject):
     email: str | None
     phone: str | None
     address: Address | None
+    external_id: str | None = strawberry.field(
+        description="The id an integration gave this customer (its upsert key), where kept."
+    )
+    consent: Consent | None = strawberry.field(description="Marketing contact opt-ins on file.")
     created_at: datetime.datetime | None
     updated_at: datetime.datetime | None
     display_name: str = strawberry.field(description="Company name or first and last name.")
+    renamed_from: ClassVar[dict[str, str]] = {"external_id": "reference_id"}
 
 
 @strawberry.federation.type(keys=["id"], description="A sales lead.")
@@ -90,6 +101,9 @@ class Lead(DealershipObject):
     status: LeadStatus
     status_raw: str | None
     source: str | None
+    channel: str | None = strawberry.field(
+        description="How the lead reached the store within its source (chat, digital retail...)."
+    )
     first_name: str | None
     last_name: str | None
     email: str | None
@@ -102,10 +116,15 @@ class Lead(DealershipObject):
     created_at: datetime.datetime | None
     updated_at: datetime.datetime | None
     customer_id: strawberry.Private[str | None]
+    assigned_user_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The customer record the lead is attached to, if any.")
     async def customer(self, info: Info) -> Customer | None:
         return await related(info, Customer, "customers", self.dealership_id, self.customer_id)
+
+    @strawberry.field(description="The salesperson working the lead.")
+    async def assigned_to(self, info: Info) -> EmployeeRef | None:
+        return await _employee(info, self.dealership_id, self.assigned_user_id)
 
 
 @strawberry.federation.type(keys=["id"], description="A vehicle sale, from draft to delivery.")
@@ -127,6 +146,7 @@ class Deal(DealershipObject):
     buyer_id: strawberry.Private[str | None]
     co_buyer_id: strawberry.Private[str | None]
     salesperson_id: strawberry.Private[str | None]
+    finance_manager_id: strawberry.Private[str | None]
     renamed_from: ClassVar[dict[str, str]] = {"vehicle_reference": "vehicle"}
 
     @strawberry.field
@@ -145,6 +165,14 @@ class Deal(DealershipObject):
 
     @strawberry.field
     async def salesperson(self, info: Info) -> EmployeeRef | None:
-        from graph.types.service import Employee
+        return await _employee(info, self.dealership_id, self.salesperson_id)
 
-        return await related(info, Employee, "employees", self.dealership_id, self.salesperson_id)
+    @strawberry.field(description="The F&I manager working the deal.")
+    async def finance_manager(self, info: Info) -> EmployeeRef | None:
+        return await _employee(info, self.dealership_id, self.finance_manager_id)
+
+
+async def _employee(info: Info, dealership_id: str, employee_id: str | None) -> EmployeeRef | None:
+    from graph.types.service import Employee
+
+    return await related(info, Employee, "employees", dealership_id, employee_id)

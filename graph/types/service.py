@@ -40,6 +40,18 @@ class Employee(DealershipObject):
     active: bool
 
 
+@strawberry.type(description="A technician's share of a repair order's work.")
+class TechnicianAssignment:
+    name: str | None
+    assigned_hours: Decimal | None
+    employee_id: strawberry.Private[str]
+    dealership_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def technician(self, info: Info) -> Employee | None:
+        return await related(info, Employee, "employees", self.dealership_id, self.employee_id)
+
+
 @strawberry.federation.type(
     keys=["id"],
     description="A customer's vehicle as the service department knows it. Inventory for sale "
@@ -86,6 +98,10 @@ class RepairOrder(DealershipObject):
     )
     mileage_in: int | None
     customer_approved: bool | None
+    advisor_approved: bool | None = strawberry.field(
+        description="The advisor signed off the work, where the DMS records it."
+    )
+    advisor_name: str | None = strawberry.field(description="The advisor as the RO names them.")
     notes: str | None
     updated_at: datetime.datetime | None
     customer_id: strawberry.Private[str | None]
@@ -93,8 +109,12 @@ class RepairOrder(DealershipObject):
     embedded_vehicle: strawberry.Private[m.ServiceVehicle | None]
     advisor_id: strawberry.Private[str | None]
     technician_ids: strawberry.Private[list[str]]
+    assignments: strawberry.Private[tuple[m.TechnicianAssignment, ...]]
     model_: strawberry.Private[m.RepairOrder]
-    renamed_from: ClassVar[dict[str, str]] = {"embedded_vehicle": "vehicle"}
+    renamed_from: ClassVar[dict[str, str]] = {
+        "embedded_vehicle": "vehicle",
+        "assignments": "technicians",
+    }
 
     @classmethod
     def from_model(cls, model: m.RepairOrder, dealership_id: str) -> RepairOrder:
@@ -140,6 +160,18 @@ class RepairOrder(DealershipObject):
         return await related_many(
             info, Employee, "employees", self.dealership_id, self.technician_ids
         )
+
+    @strawberry.field(description="Hours assigned per technician, where the DMS records them.")
+    def technician_assignments(self) -> list[TechnicianAssignment]:
+        return [
+            TechnicianAssignment(
+                name=a.name,
+                assigned_hours=a.assigned_hours,
+                employee_id=a.employee_id,
+                dealership_id=self.dealership_id,
+            )
+            for a in self.assignments
+        ]
 
 
 @strawberry.federation.type(keys=["id"])

@@ -52,6 +52,7 @@ class Consent:
     email: bool | None
     sms: bool | None
     captured_at: datetime.datetime | None
+    ip_address: str | None = strawberry.field(description="Where a web form captured consent.")
 
 
 @value_type(m.VehicleRef)
@@ -106,6 +107,12 @@ class DealFinancing:
     lender_preferences: list[str]
     lender_id: str | None
     lender_status: str | None
+    approved_apr: Decimal | None = strawberry.field(
+        description="The rate the deciding lender approved; apr is the one asked for."
+    )
+    credit_application_id: str | None = strawberry.field(
+        description="The credit application sent to lenders; lenderStatus is its status."
+    )
     monthly_payment: Decimal | None
 
 

@@ -74,13 +74,14 @@ async def start_api(
     data_dir: Path | None = None,
     scopes: Sequence[str] = (),
     vendors: Sequence[str] = ("autosoft", "autosync"),
+    server: dict[str, Any] | None = None,
 ) -> AsyncIterator[Api]:
     """The API over a fresh sandbox. The full-access key holds ``scopes`` (default: all);
     idempotency records go to ``data_dir`` (default: a fresh temporary directory)."""
     sandbox = await start_sandbox(options, vendors=vendors)
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="dealergraph-test-"))
     config, environ = sandbox_config(
-        sandbox, demo_key=FULL_KEY, server=ServerConfig(data_dir=str(data_dir))
+        sandbox, demo_key=FULL_KEY, server=ServerConfig(data_dir=str(data_dir), **(server or {}))
     )
     if scopes:
         full = config.clients[0].model_copy(update={"scopes": list(scopes)})

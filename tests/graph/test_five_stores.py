@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -110,3 +111,52 @@ async def test_open_repair_orders_with_customer_and_advisor_fan_out_concurrently
     assert _max_vendors_in_flight(five) == len(
         [h for h in five.sandbox.vendors.values() if h.requests.entries]
     )
+
+
+async def test_bhph_collections_screen(five: Api) -> None:
+    data = await five.data(
+        """query($d: ID!) { dealership(id: $d) {
+             accounts(first: 25, filter: {pastDueOnly: true}) { nodes {
+               kind accountNumber balance payoffAmount apr paymentAmount paymentFrequency
+               nextDueDate nextDueAmount daysPastDue pastDueAmount lateFeesDue
+               customer { displayName phone }
+               schedule { dueDate amount principal interest paid }
+               payments(first: 100) { nodes { amount receivedAt receiptNumber
+                 allocation { principal interest lateFees other } } } } } } }""",
+        {"d": five.dealership_id("dealercenter")},
+    )
+    accounts = data["dealership"]["accounts"]["nodes"]
+    assert accounts
+    for account in accounts:
+        assert account["kind"] == "BHPH"
+        assert account["daysPastDue"] > 0
+        assert Decimal(account["payoffAmount"]) >= Decimal(account["balance"])
+        assert account["schedule"] and account["customer"]["displayName"]
+        for payment in account["payments"]["nodes"]:
+            allocation = payment["allocation"]
+            parts = (allocation[k] for k in ("principal", "interest", "lateFees", "other"))
+            assert sum(Decimal(p) for p in parts) == Decimal(payment["amount"])
+
+
+async def test_dealertrack_rooftops_share_one_login(five: Api) -> None:
+    handle = five.sandbox.vendors["dealertrack"]
+    rooftops = [d for d in five.runtime.dealerships.values() if d.dms.value == "dealertrack"]
+    assert len(rooftops) == 2
+    from graph.ids import encode_global_id
+
+    for rooftop in rooftops:
+        data = await five.data(
+            """query($d: ID!) { dealership(id: $d) { storeId repairOrders(first: 5) { nodes {
+                 advisorName advisor { name }
+                 technicianAssignments { assignedHours technician { name } } } } } }""",
+            {"d": encode_global_id("Dealership", rooftop.id, rooftop.id)},
+        )
+        assert data["dealership"]["storeId"] == rooftop.store_id
+        for ro in data["dealership"]["repairOrders"]["nodes"]:
+            assert ro["advisor"]["name"]
+            assert ro["technicianAssignments"]
+            assert all(a["technician"]["name"] for a in ro["technicianAssignments"])
+    # One connection, one adapter, one upstream session for both rooftops (the adapter
+    # tests count the single login at the sandbox).
+    assert rooftops[0].adapter is rooftops[1].adapter
+    assert handle.requests.count(method="POST", path_contains="/sessions") <= 1
