@@ -8,12 +8,13 @@ import logging
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from aiohttp import web
 
-from graph.config import AppConfig, ConfigError, load_config
+from graph.config import AppConfig, ConfigError, ServerConfig, load_config
 from graph.schema import schema_sdl
 
 log = logging.getLogger("dealergraph")
@@ -91,7 +92,9 @@ async def _serve(args: argparse.Namespace) -> None:
 
         sandbox = await start_sandbox(SandboxOptions(seed=args.seed, scale=args.scale))
         demo_key = os.environ.get(DEMO_KEY_ENV) or secrets.token_urlsafe(24)
-        config, environ = sandbox_config(sandbox, demo_key)
+        # Sandbox data lives in memory, so idempotency records must not outlive it.
+        data_dir = tempfile.mkdtemp(prefix="dealergraph-sandbox-")
+        config, environ = sandbox_config(sandbox, demo_key, ServerConfig(data_dir=data_dir))
 
     runtime = await Runtime.start(config, environ)
     host = args.host or config.server.host
