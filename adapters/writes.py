@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from adapters.base import DmsAdapter
@@ -66,6 +67,19 @@ def refuse(vendor: str, field_name: str, message: str) -> UpstreamRejected:
     return UpstreamRejected(f"{vendor}: {message}", status=422, field=field_name)
 
 
+def spelled(
+    vendor: str, field_name: str, table: Mapping[StrEnum, str], value: StrEnum | None
+) -> str | None:
+    """A canonical enum value as the vendor spells it; one it has no word for is refused
+    before anything is sent."""
+    if value is None:
+        return None
+    found = table.get(value)
+    if found is None:
+        raise refuse(vendor, field_name, f"no {field_name.replace('_', ' ')} {value.value!r}")
+    return found
+
+
 def compact(value: Any) -> Any:
     """The body without null members: the vendors read an absent field and a null alike,
     and an update must not send what the caller left unset."""
@@ -96,12 +110,14 @@ class RestWrites(DmsAdapter):
         reference_id: str,
         fields: FieldNames,
         not_found_field: str | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> Raw:
         """One write; the record its answer carries. ``not_found_field``: the command
-        field whose id a 404 means does not exist (the record a PUT or PATCH addresses)."""
+        field whose id a 404 means does not exist (the record a PUT or PATCH addresses).
+        ``params``: the query, for vendors that scope a write there (a rooftop)."""
         http = self._api.http
         try:
-            answer = await http.request(method, path, json_body=compact(body))
+            answer = await http.request(method, path, params=params, json_body=compact(body))
         except UpstreamRejected as exc:
             blamed = not_found_field if exc.status == 404 else fields.canonical(exc.field)
             raise UpstreamRejected(

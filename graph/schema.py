@@ -16,6 +16,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
+from strawberry.types import ExecutionContext
 
 from graph.config import ServerConfig
 from graph.errors import GraphError
@@ -44,9 +45,21 @@ class MaskInternalErrors(MaskErrors):
         )
 
 
+class DealerGraphSchema(strawberry.federation.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Errors with a code are answers, not faults: one line each, no traceback (internal
+        # faults are logged with theirs by the masking extension).
+        for error in errors:
+            original = error.original_error
+            if isinstance(original, GraphError):
+                log.info("%s at %s: %s", original.code, ".".join(map(str, error.path or ())), error)
+
+
 def build_schema(server: ServerConfig | None = None) -> strawberry.federation.Schema:
     server = server or ServerConfig()
-    return strawberry.federation.Schema(
+    return DealerGraphSchema(
         query=Query,
         mutation=Mutation,
         extensions=[

@@ -3,6 +3,7 @@
 One integration is one dealership, so ``store_id`` is not used. Auto/Mate has no lead
 resource (prospects are customers of type "lead") and no service-vehicle resource: repair
 orders and appointments embed the vehicle, keyed by VIN, and by-VIN lookups read ROs.
+Writes (customers, deals, appointments) are in ``adapters.automate.writes``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from adapters.automate import mapping as m
+from adapters.automate.writes import AutoMateWrites
 from adapters.base import (
     Capability,
     Page,
@@ -34,7 +36,7 @@ REPAIR_ORDERS = "/service/repair-orders"
 RO_PARAMS = {"technician_id": "technicianId", "customer_id": "customerId", "vehicle_id": "vin"}
 
 
-class AutoMateAdapter(SupergoodAdapter):
+class AutoMateAdapter(AutoMateWrites, SupergoodAdapter):
     dms: ClassVar[Dms] = Dms.AUTOMATE
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {

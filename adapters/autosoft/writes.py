@@ -17,6 +17,7 @@ from adapters.commands import (
     DealChanges,
     DealDraft,
     LeadDraft,
+    LenderDecision,
     PaymentDraft,
     PaymentEstimate,
     WriteOperation,
@@ -26,7 +27,7 @@ from adapters.convert import Raw, day, decimal, ident, integer, mapped, obj, tex
 from adapters.errors import NotSupported
 from adapters.http import path_segment
 from adapters.models import Address, DealStatus, TradeIn, VehicleRef
-from adapters.writes import FieldNames, RestWrites, refuse, street
+from adapters.writes import FieldNames, RestWrites, refuse, spelled, street
 
 VENDOR = "autosoft"
 WRITES = frozenset(
@@ -215,22 +216,21 @@ def deal_body(draft: DealDraft, reference_id: str) -> dict[str, Any]:
     }
 
 
-def deal_changes_body(changes: DealChanges, reference_id: str) -> dict[str, Any]:
-    status = None
-    if changes.status is not None:
-        status = DEAL_STATUS_OUT.get(changes.status)
-        if status is None:
-            raise refuse(VENDOR, "status", f"no deal status {changes.status.value!r}")
-    decision = changes.lender_decision
+def lender_decision_body(decision: LenderDecision | None) -> dict[str, Any] | None:
+    """A lender's answer as the Supergood-family deal updates take it."""
+    if decision is None:
+        return None
     return {
-        "status": status,
-        "lenderDecision": {
-            "lenderId": decision.lender_id,
-            "decision": decision.decision,
-            "approvedApr": decision.approved_apr,
-        }
-        if decision is not None
-        else None,
+        "lenderId": decision.lender_id,
+        "decision": decision.decision,
+        "approvedApr": decision.approved_apr,
+    }
+
+
+def deal_changes_body(changes: DealChanges, reference_id: str) -> dict[str, Any]:
+    return {
+        "status": spelled(VENDOR, "status", DEAL_STATUS_OUT, changes.status),
+        "lenderDecision": lender_decision_body(changes.lender_decision),
         "pricing": {
             "sellingPrice": changes.selling_price,
             "cashDown": changes.cash_down,
@@ -280,8 +280,11 @@ def appointment_body(draft: AppointmentDraft, reference_id: str) -> dict[str, An
     }
 
 
-def outcome(raw: Raw, id_field: str, extra: Extra = lambda _: {}) -> WriteOutcome:
-    """An answer's id, the fields every AutoSoft write answer shares, and ``extra``'s."""
+def outcome(
+    raw: Raw, id_field: str, extra: Extra = lambda _: {}, vendor: str = VENDOR
+) -> WriteOutcome:
+    """An answer's id, the fields every Supergood-family write answer shares (AutoSoft's
+    first), and ``extra``'s."""
 
     def read(r: Raw) -> WriteOutcome:
         return WriteOutcome(
@@ -292,7 +295,7 @@ def outcome(raw: Raw, id_field: str, extra: Extra = lambda _: {}) -> WriteOutcom
             **extra(r),
         )
 
-    return mapped(read, raw, source=f"{VENDOR} write answer")
+    return mapped(read, raw, source=f"{vendor} write answer")
 
 
 def estimate(raw: Any) -> PaymentEstimate | None:

@@ -3,7 +3,8 @@
 One integration is one dealership, so ``store_id`` is not used. DealerCenter serves
 independent and buy-here-pay-here dealers: a sales and BHPH system with no service
 department, so repair orders, appointments, parts and service vehicles are not supported
-(the graph says so rather than listing nothing). Its receivables are BHPH loans.
+(the graph says so rather than listing nothing). Its receivables are BHPH loans. Writes:
+leads, deals and BHPH payments (writes.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from adapters.base import (
 )
 from adapters.cache import ReferenceCache
 from adapters.dealercenter import mapping as m
+from adapters.dealercenter.writes import DealerCenterWrites
 from adapters.models import (
     Account,
     AccountStatus,
@@ -64,7 +66,7 @@ def _vehicle_query(flt: VehicleFilter) -> Query[InventoryVehicle]:
     return q
 
 
-class DealerCenterAdapter(SupergoodAdapter):
+class DealerCenterAdapter(DealerCenterWrites, SupergoodAdapter):
     dms: ClassVar[Dms] = Dms.DEALERCENTER
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {

@@ -3,7 +3,8 @@
 One login (one session, one token) reaches several rooftops of a dealer group; each
 dealership of the connection is one rooftop, and every call carries its ``rooftopId``.
 There is no service-vehicle resource (repair orders and appointments embed the vehicle,
-keyed by VIN), and no leads, receivable accounts or payments.
+keyed by VIN), and no leads, receivable accounts or payments. The writes (deals, journal
+entries) are in ``adapters.dealertrack.writes``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from adapters.base import (
     Capability,
     CustomerFilter,
     DealFilter,
-    DmsAdapter,
     EmployeeFilter,
     Page,
     PartFilter,
@@ -29,6 +29,7 @@ from adapters.base import (
 from adapters.cache import ReferenceCache
 from adapters.convert import Raw
 from adapters.dealertrack import mapping as m
+from adapters.dealertrack.writes import ROOFTOP, DealertrackWrites
 from adapters.errors import AdapterError, UpstreamRejected
 from adapters.http import HttpPolicy
 from adapters.models import (
@@ -64,10 +65,8 @@ from adapters.supergood.queries import (
 T = TypeVar("T")
 I = TypeVar("I", bound=HasId)  # noqa: E741
 
-ROOFTOP = "rooftopId"
 
-
-class DealertrackAdapter(DmsAdapter):
+class DealertrackAdapter(DealertrackWrites):
     dms: ClassVar[Dms] = Dms.DEALERTRACK
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {

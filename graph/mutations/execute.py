@@ -66,6 +66,24 @@ def _fingerprint(operation: WriteOperation, target_id: str, command: Command) ->
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def input_path(draft_field: str | None, known: dict[str, list[str]] | None) -> list[str]:
+    """The GraphQL input path of a canonical draft field a vendor refused.
+
+    Drafts are flat where inputs nest (``selling_price`` is ``pricing.sellingPrice``), so a
+    mutation names its nested fields; the rest map by camel-casing each part.
+    """
+    if not draft_field:
+        return []
+    if known and draft_field in known:
+        return known[draft_field]
+    return [_camel(part) for part in draft_field.replace("[", ".").replace("]", "").split(".")]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
 def _check_key(key: str, checks: Checks) -> None:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         checks.fail(
@@ -84,6 +102,7 @@ async def execute_write(
     idempotency_key: str,
     build: Callable[[Checks], Command | None],
     send: Send,
+    field_paths: dict[str, list[str]] | None = None,
 ) -> WriteResult:
     """``target_id`` names the dealership, or an object within it (a deal, an account)."""
     ctx = info.context
@@ -148,7 +167,7 @@ async def execute_write(
         rejected = recorded["rejected"]
         result.user_errors = [
             UserError(
-                field=[rejected["field"]] if rejected.get("field") else [],
+                field=input_path(rejected.get("field"), field_paths),
                 code=UserErrorCode.REJECTED_BY_DMS,
                 message=rejected["message"],
             )
@@ -162,8 +181,8 @@ def _unknown(exc: OutcomeUnknown, entry: DealershipEntry) -> GraphError:
     advice = (
         "sending the same mutation with the same idempotencyKey again is safe"
         if exc.resendable
-        else f"look in the DMS for a record with reference {exc.reference_id} before "
-        "writing again; this key will not be sent again"
+        else "check the DMS for this record before writing again (by the reference "
+        f"{exc.reference_id} where the DMS keeps one); this key will not be sent again"
     )
     error = dealership_error(f"{exc.message}: {advice}", "OUTCOME_UNKNOWN", entry.id)
     error.extensions["referenceId"] = exc.reference_id

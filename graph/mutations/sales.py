@@ -372,6 +372,34 @@ class UpdateDealInput:
         return changes if c.ok else None
 
 
+# Where CreateDealInput nests what DealDraft keeps flat.
+DEAL_INPUT_PATHS: dict[str, list[str]] = {
+    **{
+        name: ["pricing", _camel]
+        for name, _camel in (
+            ("selling_price", "sellingPrice"),
+            ("discounts", "discounts"),
+            ("rebates", "rebates"),
+            ("doc_fee", "docFee"),
+            ("cash_down", "cashDown"),
+            ("tax_rate", "taxRate"),
+            ("tax_basis", "taxBasis"),
+            ("tax_amount", "taxAmount"),
+            ("fees", "fees"),
+        )
+    },
+    **{
+        name: ["financing", _camel]
+        for name, _camel in (
+            ("term_months", "termMonths"),
+            ("apr", "apr"),
+            ("lender_preferences", "lenderPreferences"),
+            ("products", "products"),
+        )
+    },
+}
+
+
 def _int(value: Decimal | int | None) -> int | None:
     return None if value is None else int(value)
 
@@ -445,6 +473,7 @@ class SalesMutations:
             idempotency_key=input.idempotency_key,
             build=input.command,
             send=lambda a, s, cmd, ref: a.create_deal(s, cmd, ref),
+            field_paths=DEAL_INPUT_PATHS,
         )
         return _deal_payload(result, await load_written(info, "deals", result))
 

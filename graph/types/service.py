@@ -139,7 +139,11 @@ class RepairOrder(DealershipObject):
 
     @strawberry.field
     async def totals(self, info: Info) -> RepairOrderTotals | None:
-        return build(RepairOrderTotals, (await self._full(info)).totals)
+        # List rows that lack lines usually still carry totals; only read the detail if not.
+        totals = self.model_.totals
+        if totals.grand_total is None:
+            totals = (await self._full(info)).totals
+        return build(RepairOrderTotals, totals)
 
     @strawberry.field
     async def customer(self, info: Info) -> CustomerRef | None:

@@ -1,11 +1,11 @@
-"""Auto/Mate's HTTP surface: the documented endpoints and the contract doc's extrapolated
-read endpoints. The documented writes (POST /customers, /deals, /service/appointments)
-answer 405 until the write path lands: their paths exist for GET only."""
+"""Auto/Mate's HTTP surface: the documented endpoints (reads and the three writes, see
+``sandbox.automate.writes``) and the contract doc's extrapolated read endpoints."""
 
 from __future__ import annotations
 
 from sandbox.automate import render
 from sandbox.automate.state import AutoMateState, build_state
+from sandbox.automate.writes import write_routes
 from sandbox.common.filters import Predicate, contains_ci, name_email_phone_search
 from sandbox.common.params import opt_str
 from sandbox.common.vendor import VendorApp
@@ -143,4 +143,4 @@ def collections(state: AutoMateState) -> list[Collection]:
 
 def create_automate(options: SandboxOptions) -> VendorApp:
     state = build_state(options)
-    return integration_app("automate", state, collections(state))
+    return integration_app("automate", state, collections(state), write_routes(state, options))

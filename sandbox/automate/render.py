@@ -9,7 +9,6 @@ prices, licences, opt-ins) are derived here, deterministically per record.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -128,7 +127,17 @@ def odometer(miles: int) -> Row:
     return {"value": miles, "unit": "mi"}
 
 
-def _rate_percent(rate: Decimal) -> Decimal:
+def op_code_row(code: str) -> Row:
+    """An op code as the rooftop's catalog books it: its description and flat-rate hours."""
+    op = OPERATIONS_BY_CODE[code]
+    return {"code": code, "description": op.description, "laborHours": op_hours(code)}
+
+
+def op_hours(code: str) -> Decimal:
+    return Decimal(OPERATIONS_BY_CODE[code].tenths_high).scaleb(-1)
+
+
+def rate_percent(rate: Decimal) -> Decimal:
     """0.0881 -> 8.81; 0.0700 -> 7.00 (two places at least, as rates are shown)."""
     percent = rate.scaleb(2)
     return percent if -percent.as_tuple().exponent >= 2 else percent.quantize(Decimal("0.01"))
@@ -351,7 +360,7 @@ class AutoMateRenderer(StoreRenderer):
             "tradeIn": self._trade(d, d.trade),
             "finance": self._finance(d),
             "fees": self._fees(d),
-            "taxes": {"ratePercent": _rate_percent(d.tax_rate), "amount": d.tax_amount},
+            "taxes": {"ratePercent": rate_percent(d.tax_rate), "amount": d.tax_amount},
             "salespersonId": self.user_id(d.salesperson_id),
             "fniManagerId": fni,
             "createdAt": d.created_at,
@@ -425,15 +434,6 @@ class AutoMateRenderer(StoreRenderer):
             "updatedAt": ro.updated_at,
         }
 
-    @staticmethod
-    def _op_codes(codes: Iterable[str]) -> list[Row]:
-        rows = []
-        for code in codes:
-            op = OPERATIONS_BY_CODE[code]
-            hours = Decimal(op.tenths_high).scaleb(-1)
-            rows.append({"code": code, "description": op.description, "laborHours": hours})
-        return rows
-
     def appointment(self, a: Appointment) -> Row:
         return {
             "appointmentId": self.ids.make("appt", a.id),
@@ -444,7 +444,7 @@ class AutoMateRenderer(StoreRenderer):
             "appointmentTime": a.scheduled_at,
             "durationMinutes": a.duration_minutes,
             "advisorId": self.user_id(a.advisor_id),
-            "opCodes": self._op_codes(a.op_codes),
+            "opCodes": [op_code_row(code) for code in a.op_codes],
             "concern": a.concern,
             "transportation": a.transportation,
             "notes": a.notes,

@@ -1,6 +1,6 @@
 """Auto/Mate's in-memory tenant: one dealership, its logins, and its tables by vendor id.
 
-Tables are mutable (``Table.put``) so the write endpoints can add to them later.
+Tables are mutable (``Table.put``): the write endpoints add to them.
 """
 
 from __future__ import annotations

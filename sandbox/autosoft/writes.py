@@ -32,7 +32,13 @@ from sandbox.common.writes import (
 )
 from sandbox.options import SandboxOptions
 from sandbox.supergood import Route, current_session
-from sandbox.supergood.writes import VALIDATION_FAILED, validation_failed, write_route
+from sandbox.supergood.shapes import new_customer_row
+from sandbox.supergood.writes import (
+    VALIDATION_FAILED,
+    postal_address,
+    validation_failed,
+    write_route,
+)
 
 Row = dict[str, Any]
 
@@ -132,18 +138,6 @@ class AutoSoftWrites:
         return self.state.vehicles.get(keys[0][1] or "")
 
     @staticmethod
-    def _address(reader: BodyReader, path: str) -> Row | None:
-        if reader.obj(path) is None:
-            return None
-        return {
-            "line1": reader.text(f"{path}.line1", max_length=100),
-            "city": reader.text(f"{path}.city", max_length=60),
-            "region": reader.text(f"{path}.region", max_length=30),
-            "postalCode": reader.text(f"{path}.postalCode", max_length=12),
-            "country": reader.text(f"{path}.country", max_length=2) or "US",
-        }
-
-    @staticmethod
     def _trade(reader: BodyReader, path: str) -> Row | None:
         if reader.obj(path) is None:
             return None
@@ -161,7 +155,7 @@ class AutoSoftWrites:
             "lastName": r.text("customer.lastName", required=True, max_length=60),
             "email": r.email("customer.email"),
             "phone": r.phone("customer.phone"),
-            "address": self._address(r, "customer.address"),
+            "address": postal_address(r, "customer.address"),
         }
         if r.has("customer") and not (r.has("customer.email") or r.has("customer.phone")):
             r.fail("customer.email", "is required when no phone is given")
@@ -207,21 +201,7 @@ class AutoSoftWrites:
                 if (row.get("email") or "").casefold() == email:
                     return str(row["customerId"])
         customer_id = self._new_id("cust", self.state.customers)
-        self.state.customers.put(
-            customer_id,
-            {
-                "customerId": customer_id,
-                "firstName": person["firstName"],
-                "lastName": person["lastName"],
-                "companyName": None,
-                "customerType": "retail",
-                "email": person["email"],
-                "phone": person["phone"],
-                "address": person["address"],
-                "createdAt": now,
-                "updatedAt": now,
-            },
-        )
+        self.state.customers.put(customer_id, new_customer_row(customer_id, person, now))
         return customer_id
 
     # --- POST /deals (documented) ---------------------------------------------------------

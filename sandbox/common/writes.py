@@ -231,6 +231,19 @@ class BodyReader:
         parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
         return parsed.astimezone(UTC).replace(microsecond=0)
 
+    def day(self, path: str, *, required: bool = False) -> date | None:
+        """A calendar date, ``YYYY-MM-DD`` exactly (a posting or due date has no time)."""
+        value = self._get(path, required)
+        if value is _MISSING:
+            return None
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(path, "must be a date (YYYY-MM-DD)")
+            return None
+
     def obj(self, path: str, *, required: bool = False) -> dict[str, Any] | None:
         value = self._get(path, required)
         if value is _MISSING:

@@ -1,7 +1,6 @@
-"""DealerCenter's HTTP surface: the documented vehicle list and the contract doc's
-extrapolated read endpoints. The documented writes (POST /crm/leads, /deals and
-/bhph/accounts/{accountId}/payments) answer 405 until the write path lands: their paths
-exist for GET only."""
+"""DealerCenter's HTTP surface: the documented vehicle list, the contract doc's
+extrapolated read endpoints, and the documented writes (POST /crm/leads, /deals and
+/bhph/accounts/{accountId}/payments; see writes.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from sandbox.common.params import opt_int, opt_str
 from sandbox.common.vendor import VendorApp
 from sandbox.dealercenter import render
 from sandbox.dealercenter.state import DealerCenterState, build_state
+from sandbox.dealercenter.writes import write_routes
 from sandbox.options import SandboxOptions
 from sandbox.supergood import Collection, Route, list_body, parse_page
 from sandbox.supergood.filters import (
@@ -126,6 +126,5 @@ def account_payments_route(state: DealerCenterState) -> Route:
 
 def create_dealercenter(options: SandboxOptions) -> VendorApp:
     state = build_state(options)
-    return integration_app(
-        "dealercenter", state, collections(state), routes=[account_payments_route(state)]
-    )
+    routes = [account_payments_route(state), *write_routes(state, options)]
+    return integration_app("dealercenter", state, collections(state), routes=routes)

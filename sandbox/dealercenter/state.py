@@ -1,7 +1,7 @@
 """DealerCenter's in-memory tenant: one independent buy-here-pay-here dealership, its
 logins, and its tables by vendor id.
 
-Tables are mutable (``Table.put``) so the write endpoints can add to them later.
+Tables are mutable (``Table.put``): the write endpoints add to them and change their rows.
 """
 
 from __future__ import annotations

@@ -1,19 +1,23 @@
-"""Dealertrack's HTTP surface (docs/contracts/dealertrack.md): every read is scoped by a
-``rooftopId`` the signed-in user must hold; writes are not served yet (405)."""
+"""Dealertrack's HTTP surface (docs/contracts/dealertrack.md): every call is scoped by a
+``rooftopId`` the signed-in user must hold; the writes live in ``sandbox.dealertrack.writes``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 
 from aiohttp import web
 
-from sandbox.common.errors import ApiError, invalid_parameter
-from sandbox.common.filters import Predicate
+from sandbox.common.filters import Predicate, texts
 from sandbox.common.jsonenc import json_response
+from sandbox.common.params import opt_datetime, opt_str, ordered_range
 from sandbox.common.table import Table
 from sandbox.common.vendor import VendorApp
 from sandbox.dealertrack import render
+from sandbox.dealertrack.ledger import NORMAL_BALANCE, PERIOD_STATUSES
+from sandbox.dealertrack.scope import rooftop_access, scoped_rooftop
 from sandbox.dealertrack.state import DealertrackState, Rooftop, build_state
+from sandbox.dealertrack.writes import write_routes
 from sandbox.options import SandboxOptions
 from sandbox.supergood import Collection, Route, current_session, list_body, parse_page
 from sandbox.supergood.filters import (
@@ -72,21 +76,27 @@ def user_filters(query: Query) -> list[Predicate]:
     return preds + bool_filter(query, "active", "active")
 
 
+def journal_entry_filters(query: Query) -> list[Predicate]:
+    preds = whole_value_filter(query, "reference", "reference")
+    account = opt_str(query, "accountNumber")
+    if account is not None:
+        preds.append(lambda row: account in texts(row, "lines.accountNumber"))
+    low, high = opt_datetime(query, "postedFrom"), opt_datetime(query, "postedTo")
+    ordered_range(low, high, "postedFrom", "postedTo")
+    first, last = (low.date() if low else date.min), (high.date() if high else date.max)
+    return [*preds, lambda row: first <= row["postedDate"] <= last]
+
+
+def gl_account_filters(query: Query) -> list[Predicate]:
+    preds = enum_filter(query, "type", tuple(NORMAL_BALANCE), "type")
+    return preds + bool_filter(query, "active", "active")
+
+
+def period_filters(query: Query) -> list[Predicate]:
+    return enum_filter(query, "status", PERIOD_STATUSES, "status")
+
+
 # --- rooftop scope ------------------------------------------------------------------------
-
-
-def _rooftop_access(state: DealertrackState, request: web.Request, rooftop_id: str) -> Rooftop:
-    """A rooftop the user does not hold is a 403, whether or not the group has it."""
-    if rooftop_id not in current_session(request).user.extra.get("rooftops", ()):
-        raise ApiError(403, "forbidden", "This user has no access to that rooftop")
-    return state.rooftops[rooftop_id]
-
-
-def scoped_rooftop(state: DealertrackState, request: web.Request) -> Rooftop:
-    rooftop_id = request.query.get("rooftopId")
-    if not rooftop_id:
-        raise invalid_parameter("rooftopId", "'rooftopId' is required")
-    return _rooftop_access(state, request, rooftop_id)
 
 
 def scoped(
@@ -143,7 +153,38 @@ def collections(state: DealertrackState) -> list[Collection]:
     ]
 
 
-# --- rooftops and writes ------------------------------------------------------------------
+def ledger_collections(state: DealertrackState, today: date) -> list[Collection]:
+    """The general ledger around the journal-entry post: its chart of accounts, the entries
+    posted, and which periods take postings (all extrapolated)."""
+    return [
+        Collection(
+            "/accounting/gl-accounts",
+            "accountNumber",
+            "GL account",
+            scoped(state, lambda r: r.gl_accounts),
+            gl_account_filters,
+            "accounting",
+        ),
+        Collection(
+            "/accounting/journal-entries",
+            "journalEntryId",
+            "Journal entry",
+            scoped(state, lambda r: r.journal_entries),
+            journal_entry_filters,
+            "accounting",
+        ),
+        Collection(
+            "/accounting/periods",
+            "period",
+            "Accounting period",
+            scoped(state, lambda r: r.periods.rows(today, r.rooftop_id)),
+            period_filters,
+            "accounting",
+        ),
+    ]
+
+
+# --- rooftops -----------------------------------------------------------------------------
 
 
 def rooftop_routes(state: DealertrackState) -> list[Route]:
@@ -153,9 +194,7 @@ def rooftop_routes(state: DealertrackState) -> list[Route]:
         return json_response(list_body(paging.window(rows), paging, len(rows)))
 
     async def get_rooftop(request: web.Request) -> web.Response:
-        return json_response(
-            _rooftop_access(state, request, request.match_info["rooftopId"]).record
-        )
+        return json_response(rooftop_access(state, request, request.match_info["rooftopId"]).record)
 
     return [
         Route("GET", "/rooftops", list_rooftops),
@@ -163,21 +202,13 @@ def rooftop_routes(state: DealertrackState) -> list[Route]:
     ]
 
 
-async def _not_served_yet(request: web.Request) -> web.Response:
-    raise ApiError(405, "method_not_allowed", "Writes are not served by this sandbox yet")
-
-
-WRITE_ROUTES = [
-    Route("POST", "/sales/deals", _not_served_yet, "sales"),
-    Route("PATCH", "/sales/deals/{dealId}", _not_served_yet, "sales"),
-    Route("POST", "/accounting/journal-entries", _not_served_yet, "accounting"),
-]
-
-
 def create_dealertrack(options: SandboxOptions) -> VendorApp:
     state = build_state(options)
     vendor = integration_app(
-        "dealertrack", state, collections(state), [*rooftop_routes(state), *WRITE_ROUTES]
+        "dealertrack",
+        state,
+        [*collections(state), *ledger_collections(state, options.today)],
+        [*rooftop_routes(state), *write_routes(state, options)],
     )
     vendor.stores = [(r.rooftop_id, r.name) for r in state.reachable(state.api_user)]
     return vendor

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sandbox.common.rng import chance, stream
 from sandbox.common.world.models import Deal, DealStatus
+from sandbox.common.world.sales import CAPTIVE_LENDERS, LENDERS
 
 LENDER_STATUSES = ("not_submitted", "submitted", "approved", "conditioned", "declined", "funded")
 # Dealertrack lender ids: the page shows ``lnd_ally`` and ``lnd_capone``.
@@ -60,3 +61,8 @@ def lender_view(seed_key: str, deal: Deal) -> LenderView:
     # The contract is written at the rate the lender approved.
     approved_apr = fin.apr if decision in ("approved", "conditioned") else None
     return LenderView(tuple(preferred), status, decision, approved_apr)
+
+
+# Every lender a group's deals may be submitted to: the page's, the sandbox's banks and the
+# captive finance arms.
+KNOWN_LENDERS = frozenset(lender_id(name) for name in (*LENDERS, *CAPTIVE_LENDERS.values()))

@@ -209,7 +209,8 @@ class DealertrackRenderer:
 
     def customer(self, c: Customer) -> Row:
         row = customer_row(self.make_id("cust", c.id), c, phone(c.phone))
-        return {**row, "rooftopId": self.rooftop_id}
+        # On file once a deal captured it (the create body's ``customer.driversLicense``).
+        return {**row, "driversLicense": None, "rooftopId": self.rooftop_id}
 
     def deal(self, d: Deal) -> Row:
         buyer = self.customers[d.buyer_id]
@@ -272,6 +273,7 @@ class DealertrackRenderer:
             if lender.decision
             else None,
             "salespersonId": self.make_id("u", d.salesperson_id),
+            "attachments": [],  # documents filed through the API (create body)
             "referenceId": d.reference_id,
             "createdAt": d.created_at,
             "updatedAt": d.updated_at,

@@ -12,6 +12,7 @@ from sandbox.common.rng import stream
 from sandbox.common.table import Table, table_of
 from sandbox.common.world import DEALERSHIP, StoreWorld, build_world
 from sandbox.common.world.models import Role
+from sandbox.dealertrack.ledger import PeriodLocks, chart_of_accounts
 from sandbox.dealertrack.render import DealertrackRenderer, group_id
 from sandbox.options import SandboxOptions
 from sandbox.supergood import SupergoodAuth, SupergoodUser
@@ -26,7 +27,7 @@ PROFILE = replace(DEALERSHIP, ro_tax_on_fees=True)
 
 @dataclass
 class Rooftop:
-    """One store of the group. Tables are mutable: the write path will add to them."""
+    """One store of the group. Tables are mutable: writes add to them and change them."""
 
     rooftop_id: str
     world: StoreWorld
@@ -39,6 +40,8 @@ class Rooftop:
     parts: Table[str]
     users: Table[str]
     journal_entries: Table[str]
+    gl_accounts: Table[str]
+    periods: PeriodLocks
 
     @property
     def name(self) -> str:
@@ -83,7 +86,9 @@ def _rooftop(options: SandboxOptions, ids: HexIds, rooftop_id: str, index: int) 
         appointments=table_of(map(render.appointment, world.appointments), "appointmentId"),
         parts=table_of(map(render.part, world.parts), "partId"),
         users=table_of(map(render.user, world.employees), "userId"),
-        journal_entries=Table(),
+        journal_entries=Table(),  # no history: the entries posted through the API
+        gl_accounts=chart_of_accounts(rooftop_id),
+        periods=PeriodLocks.around(options.today),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sandbox.common.people import PostalAddress
@@ -33,6 +34,23 @@ def customer_row(customer_id: str, c: Customer, phone: str) -> dict[str, Any]:
         "address": address_row(c.address),
         "createdAt": c.created_at,
         "updatedAt": c.updated_at,
+    }
+
+
+def new_customer_row(customer_id: str, person: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A retail customer a write creates from a person's ``firstName``, ``lastName``,
+    ``email``, ``phone`` and ``address``, in ``customer_row``'s shape."""
+    return {
+        "customerId": customer_id,
+        "firstName": person["firstName"],
+        "lastName": person["lastName"],
+        "companyName": None,
+        "customerType": "retail",
+        "email": person["email"],
+        "phone": person["phone"],
+        "address": person["address"],
+        "createdAt": now,
+        "updatedAt": now,
     }
 
 

@@ -4,7 +4,7 @@ the first response again and creates nothing; another body under the key is ``40
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from aiohttp import web
@@ -31,6 +31,11 @@ WriteHandler = Callable[[web.Request, Body], tuple[int, dict[str, Any]]]
 key check, validation and commit, two concurrent requests under one referenceId cannot
 both create."""
 
+WriteGuard = Callable[[web.Request, Body], object]
+"""A check of the caller's access to the write's scope (a rooftop), raising ``ApiError``
+(its result is not used); run before the referenceId is looked up, so a replay never
+answers a caller the write itself would refuse."""
+
 
 def reference_id(body: Body) -> str | None:
     reader = BodyReader(body)
@@ -43,17 +48,23 @@ def write_route(
     method: str,
     path: str,
     handler: WriteHandler,
-    registry: ReferenceRegistry,
+    registry: ReferenceRegistry | None,
     entitlement: str | None = None,
+    guard: WriteGuard | None = None,
 ) -> Route:
     """A write endpoint that honours ``referenceId``, keyed per route (so one key may serve a
-    lead and a deal) and fingerprinted over the path parameters and the body."""
+    lead and a deal) and fingerprinted over the path parameters and the body.
+
+    ``registry`` None: the endpoint takes no idempotency key (a ``referenceId`` member is
+    ignored like any unknown one). ``guard`` runs before the key is looked up."""
     scope = f"{method} {path}"
 
     async def serve(request: web.Request) -> web.Response:
         body = await read_json_object(request)
-        key = reference_id(body)
-        if key is None:
+        if guard is not None:
+            guard(request, body)
+        key = reference_id(body) if registry is not None else None
+        if registry is None or key is None:
             status, answer = handler(request, body)
             return json_response(answer, status=status)
         digest = fingerprint({"path": dict(request.match_info), "body": body})
@@ -71,3 +82,33 @@ def write_route(
 
 def validation_failed(field: str | None, message: str) -> ApiError:
     return refused(VALIDATION_FAILED, field, message)
+
+
+def finance_products(reader: BodyReader, path: str) -> list[dict[str, Any]]:
+    """The F&I products at ``path`` (``finance.products``), as the family's deal bodies
+    spell them: ``[{"code", "name", "price"}]``, code and price required."""
+    return [
+        {
+            "code": reader.text(f"{path}[{i}].code", required=True, max_length=20),
+            "name": reader.text(f"{path}[{i}].name", max_length=80),
+            "price": reader.money(f"{path}[{i}].price", required=True),
+        }
+        for i in range(len(reader.array(path, max_items=20)))
+    ]
+
+
+ADDRESS_LINES = (("line1", 100), ("city", 60), ("region", 30), ("postalCode", 12))
+
+
+def postal_address(
+    reader: BodyReader, path: str, *, required: Collection[str] = ()
+) -> dict[str, Any] | None:
+    """The family's address at ``path``: ``{line1, city, region, postalCode, country}``,
+    ``country`` defaulting to ``US``; ``required`` names the members a vendor insists on."""
+    if reader.obj(path) is None:
+        return None
+    row: dict[str, Any] = {
+        name: reader.text(f"{path}.{name}", required=name in required, max_length=length)
+        for name, length in ADDRESS_LINES
+    }
+    return {**row, "country": reader.text(f"{path}.country", max_length=2) or "US"}

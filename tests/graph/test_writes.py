@@ -327,3 +327,13 @@ async def test_unknown_outcome_is_reported_and_never_resent(impatient: Api) -> N
         {"d": api.dealership_id("autosync")},
     )
     assert found["dealership"]["customers"]["totalCount"] == 1
+
+
+def test_vendor_field_names_map_to_input_paths() -> None:
+    from graph.mutations.execute import input_path
+    from graph.mutations.sales import DEAL_INPUT_PATHS
+
+    assert input_path("selling_price", DEAL_INPUT_PATHS) == ["pricing", "sellingPrice"]
+    assert input_path("posted_on", None) == ["postedOn"]
+    assert input_path("jobs[0].lines[1].kind", None) == ["jobs", "0", "lines", "1", "kind"]
+    assert input_path(None, None) == []

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest_asyncio
 
 from sandbox import RunningSandbox, SandboxOptions, VendorHandle, start_sandbox
-from tests.sandbox.helpers import FakeClock, autosoft_login
+from tests.sandbox.helpers import signed_in
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -38,8 +37,12 @@ async def autosync(running: RunningSandbox) -> VendorHandle:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def token(http: aiohttp.ClientSession, autosoft: VendorHandle) -> str:
-    clock = FakeClock(time.time())
-    autosoft.state.auth.clock = clock
-    status, body = await autosoft_login(http, autosoft, at=clock.now)
-    assert status == 200, body
-    return str(body["authToken"])
+    return await signed_in(http, autosoft)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def dealercenter() -> AsyncIterator[VendorHandle]:
+    """DealerCenter alone, fresh per module: its write tests change its tables."""
+    sb = await start_sandbox(SandboxOptions(), vendors=("dealercenter",))
+    yield sb.vendors["dealercenter"]
+    await sb.stop()

@@ -222,3 +222,53 @@ async def check_entitlements(
         assert status == wanted, path
         if wanted == 403:
             assert answer["error"]["code"] == "forbidden"
+
+
+async def signed_in(http: aiohttp.ClientSession, vendor: VendorHandle) -> str:
+    """A bearer token for a Supergood-family sandbox's API login, its clock made movable."""
+    clock = FakeClock(time.time())
+    vendor.state.auth.clock = clock
+    status, body = await autosoft_login(http, vendor, at=clock.now)
+    assert status == 200, body
+    return str(body["authToken"])
+
+
+class WriteClient:
+    """A signed-in client of a Supergood-family sandbox that writes: money goes both ways as
+    exact decimals, and a refusal's shape is checked on the way."""
+
+    def __init__(self, http: aiohttp.ClientSession, vendor: VendorHandle, token: str) -> None:
+        self.http, self.vendor, self.headers = http, vendor, bearer(token)
+
+    async def send(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        """(status, body, headers) of one request."""
+        return await exact_call(
+            self.http, method, self.vendor.base_url + path, self.headers, body, params
+        )
+
+    async def ok(self, path: str, **params: Any) -> Any:
+        status, body, _ = await self.send("GET", path, **params)
+        assert status == 200, body
+        return body
+
+    async def created(self, path: str, body: dict[str, Any], status: int = 201) -> Any:
+        got, answer, _ = await self.send("POST", path, body)
+        assert got == status, answer
+        return answer
+
+    async def refused(self, method: str, path: str, body: Any) -> list[str]:
+        """The fields a 422 names."""
+        status, answer, _ = await self.send(method, path, body)
+        assert status == 422, answer
+        error = answer["error"]
+        assert error["code"] == "validation_failed"
+        assert error["message"] == error["details"][0]["message"]
+        return [d["field"] for d in error["details"]]
+
+    async def all(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = await self.ok(path, **params, page=len(items) // 100 + 1, pageSize=100)
+            items += page["items"]
+            if len(items) >= page["total"] or not page["items"]:
+                return items

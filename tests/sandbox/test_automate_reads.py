@@ -331,14 +331,15 @@ async def test_detail_endpoints_and_404s(api: SupergoodClient, everything: Rows)
         assert set(body) == {"error"} and body["error"]["message"]
 
 
-async def test_unknown_routes_and_writes_not_served_yet(
+async def test_unknown_routes_and_methods(
     api: SupergoodClient, http: aiohttp.ClientSession
 ) -> None:
     status, body = await api.get("/inventory")
     assert (status, body["error"]["code"]) == (404, "not_found")
-    for path in ("/customers", "/deals", "/service/appointments"):
+    # Writes are the page's three POSTs (tests/sandbox/test_automate_writes.py); no other.
+    for method, path in (("POST", "/vehicles"), ("DELETE", "/customers"), ("PUT", "/deals")):
         status, body, headers = await call(
-            http, "POST", api.vendor.base_url + path, headers=bearer(api.token), json={}
+            http, method, api.vendor.base_url + path, headers=bearer(api.token), json={}
         )
         assert (status, body["error"]["code"]) == (405, "method_not_allowed"), path
         assert "GET" in headers["Allow"]

@@ -4,9 +4,7 @@ determinism)."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -15,20 +13,19 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from sandbox import RunningSandbox, SandboxOptions, VendorHandle, start_sandbox
+from sandbox import SandboxOptions, VendorHandle
 from sandbox.common.jsonenc import dumps
 from sandbox.common.table import Table
 from sandbox.common.vin import is_valid_vin
 from sandbox.dealercenter.state import build_state
 from sandbox.options import DEFAULT_TODAY
 from tests.sandbox.helpers import (
-    FakeClock,
     SupergoodClient,
     assert_invalid_parameter,
     bearer,
     call,
+    signed_in,
 )
-from tests.sandbox.helpers import autosoft_login as login
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 TODAY = DEFAULT_TODAY.isoformat()
@@ -46,20 +43,8 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def running() -> AsyncIterator[RunningSandbox]:
-    sb = await start_sandbox(SandboxOptions(), vendors=("dealercenter",))
-    yield sb
-    await sb.stop()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def api(http: aiohttp.ClientSession, running: RunningSandbox) -> SupergoodClient:
-    vendor = running.vendors["dealercenter"]
-    clock = FakeClock(time.time())
-    vendor.state.auth.clock = clock
-    status, body = await login(http, vendor, at=clock.now)
-    assert status == 200, body
-    return SupergoodClient(http, vendor, body["authToken"])
+async def api(http: aiohttp.ClientSession, dealercenter: VendorHandle) -> SupergoodClient:
+    return SupergoodClient(http, dealercenter, await signed_in(http, dealercenter))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -295,20 +280,21 @@ async def test_detail_endpoints_and_404s(api: SupergoodClient, everything: Rows)
         assert status == 404 and body["error"]["code"] == "not_found", name
 
 
-async def test_unknown_routes_and_writes_not_served_yet(
+async def test_unknown_routes_and_methods(
     api: SupergoodClient, http: aiohttp.ClientSession, everything: Rows
 ) -> None:
     # No service department: its paths do not exist.
     for path in ("/service/repair-orders", "/service/appointments", "/parts", "/vehicles"):
         status, body = await api.get(path)
         assert (status, body["error"]["code"]) == (404, "not_found"), path
+    # The documented writes are POSTs (test_dealercenter_writes.py); nothing else writes.
     account = everything["accounts"][0]["accountId"]
     for path in ("/crm/leads", "/deals", f"/bhph/accounts/{account}/payments"):
         status, body, headers = await call(
-            http, "POST", api.vendor.base_url + path, headers=bearer(api.token), json={}
+            http, "PUT", api.vendor.base_url + path, headers=bearer(api.token), json={}
         )
         assert (status, body["error"]["code"]) == (405, "method_not_allowed"), path
-        assert headers["Allow"] == "GET"
+        assert set(headers["Allow"].split(",")) == {"GET", "POST"}
 
 
 # --- the data holds together --------------------------------------------------------------
@@ -470,8 +456,8 @@ async def test_same_seed_same_data_other_seed_differs() -> None:
     )
 
 
-async def test_vendor_handle_hands_out_the_api_login(running: RunningSandbox) -> None:
-    vendor: VendorHandle = running.vendors["dealercenter"]
+async def test_vendor_handle_hands_out_the_api_login(dealercenter: VendorHandle) -> None:
+    vendor = dealercenter
     state = vendor.state
     assert vendor.stores == [(None, state.dealership_name)]
     assert vendor.credentials["username"] == state.api_user.username

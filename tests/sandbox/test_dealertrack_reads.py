@@ -276,12 +276,13 @@ async def test_details_are_the_list_items_and_404s(api: Dealertrack, everything:
         assert body["error"]["message"]
 
 
-async def test_writes_are_not_served_yet_and_unknown_routes_404(api: Dealertrack) -> None:
+async def test_other_methods_405_and_unknown_routes_404(api: Dealertrack) -> None:
     headers = bearer(api.token)
     for method, path in [
-        ("POST", "/sales/deals"),
-        ("PATCH", "/sales/deals/deal_51af80"),
-        ("POST", "/accounting/journal-entries"),
+        ("DELETE", "/sales/deals/deal_51af80"),
+        ("PUT", "/sales/deals/deal_51af80"),
+        ("PATCH", "/accounting/journal-entries"),
+        ("POST", "/inventory/vehicles"),
     ]:
         status, body, _ = await call(
             api.http, method, api.vendor.base_url + path, headers=headers, json={}

@@ -18,14 +18,14 @@ async def _timed_get(url: str, headers: dict[str, str]) -> tuple[float, int]:
 
 
 async def test_latency_from_options_and_changed_live() -> None:
-    async with await start_sandbox(SandboxOptions(latency_ms=300), vendors=("autosync",)) as sb:
+    async with await start_sandbox(SandboxOptions(latency_ms=1000), vendors=("autosync",)) as sb:
         handle = sb.vendors["autosync"]
         url = f"{handle.base_url}/shops"
         headers = {"Authorization": f"Bearer {handle.credentials['api_key']}"}
         slow, status = await _timed_get(url, headers)
         assert status == 200
-        assert slow >= 0.3
+        assert slow >= 1.0
         handle.faults.latency_seconds = 0
         fast, _ = await _timed_get(url, headers)
-        assert fast < 0.3
+        assert fast < 1.0  # a wide margin: this checks the switch, not speed
         assert handle.requests.count(path_contains="/shops") == 2

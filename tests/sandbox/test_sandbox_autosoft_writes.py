@@ -12,51 +12,13 @@ import pytest
 import pytest_asyncio
 
 from sandbox import SandboxOptions, VendorHandle
-from tests.sandbox.helpers import bearer, exact_call
+from tests.sandbox.helpers import WriteClient as AutoSoft
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 TODAY: date = SandboxOptions().today
 LATER = (TODAY + timedelta(days=3)).isoformat() + "T15:00:00Z"
 CENT = Decimal("0.01")
-
-
-class AutoSoft:
-    def __init__(self, http: aiohttp.ClientSession, vendor: VendorHandle, token: str) -> None:
-        self.http, self.vendor, self.headers = http, vendor, bearer(token)
-
-    async def send(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        """(status, body, headers) of one request; money goes both ways as exact decimals."""
-        return await exact_call(
-            self.http, method, self.vendor.base_url + path, self.headers, body, params
-        )
-
-    async def ok(self, path: str, **params: Any) -> Any:
-        status, body, _ = await self.send("GET", path, **params)
-        assert status == 200, body
-        return body
-
-    async def created(self, path: str, body: dict[str, Any], status: int = 201) -> Any:
-        got, answer, _ = await self.send("POST", path, body)
-        assert got == status, answer
-        return answer
-
-    async def refused(self, method: str, path: str, body: Any) -> list[str]:
-        """The fields a 422 names, checking its shape on the way."""
-        status, answer, _ = await self.send(method, path, body)
-        assert status == 422, answer
-        error = answer["error"]
-        assert error["code"] == "validation_failed"
-        assert error["message"] == error["details"][0]["message"]
-        return [d["field"] for d in error["details"]]
-
-    async def all(self, path: str, **params: Any) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        while True:
-            page = await self.ok(path, **params, page=len(items) // 100 + 1, pageSize=100)
-            items += page["items"]
-            if len(items) >= page["total"] or not page["items"]:
-                return items
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -105,13 +105,11 @@ async def test_scale_changes_sizes(http: aiohttp.ClientSession) -> None:
         assert len(sb.vendors["autosoft"].state.customers) == 1000
 
 
-async def test_start_is_fast_and_uses_requested_ports(http: aiohttp.ClientSession) -> None:
+async def test_start_uses_requested_ports(http: aiohttp.ClientSession) -> None:
+    # How long a start takes is measured by bench/read_path.py, not asserted here.
     port = _free_port()
-    started = time.perf_counter()
     sb = await start_sandbox(ports={"autosync": port})
-    elapsed = time.perf_counter() - started
     try:
-        assert elapsed < 1.0, elapsed
         autosoft, autosync = sb.vendors["autosoft"], sb.vendors["autosync"]
         assert autosync.base_url == f"http://127.0.0.1:{port}/v1"
         integration = autosoft.state.integration_id
