@@ -128,7 +128,9 @@ class FeeInput:
         c.required((*path, "code"), code)
         if code is None or amount is None:
             return None
-        return m.Fee(code=code, amount=amount, description=c.text(path, self.description))
+        return m.Fee(
+            code=code, amount=amount, description=c.text((*path, "description"), self.description)
+        )
 
 
 @strawberry.input
@@ -143,4 +145,4 @@ class FinanceProductInput:
         c.required((*path, "code"), code)
         if code is None or price is None:
             return None
-        return m.FinanceProduct(code=code, price=price, name=c.text(path, self.name))
+        return m.FinanceProduct(code=code, price=price, name=c.text((*path, "name"), self.name))
