@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
+import aiohttp
 import pytest
 
 from adapters.base import (
@@ -22,14 +24,17 @@ from adapters.base import (
     Window,
 )
 from adapters.errors import UpstreamAuthFailed
+from adapters.http import HttpPolicy
 from adapters.models import (
     Customer,
     Deal,
+    Dms,
     InventoryVehicle,
     Part,
     RepairOrder,
     ServiceAppointment,
 )
+from adapters.registry import build_adapter
 
 T = TypeVar("T")
 
@@ -37,6 +42,34 @@ Lister = Callable[[str | None, Any, Window], Awaitable[Page[T]]]
 
 # Larger than any seeded list: a locally filtered listing scans to its end.
 SCAN_ALL = 1_000_000
+
+
+def connect(
+    dms: Dms,
+    session: aiohttp.ClientSession,
+    handle: Any,
+    policy: HttpPolicy | None = None,
+    **overrides: str,
+) -> DmsAdapter:
+    """An adapter for a sandbox vendor, its secrets with ``overrides`` applied."""
+    return build_adapter(
+        dms,
+        http=session,
+        base_url=handle.base_url,
+        secrets={**handle.credentials, **overrides},
+        policy=policy or HttpPolicy(),
+    )
+
+
+def connector(dms: Dms) -> Callable[..., DmsAdapter]:
+    """``connect`` for one vendor: ``(session, handle, policy=None, **overrides)``."""
+    return functools.partial(connect, dms)
+
+
+def logins(handle: Any) -> int:
+    """``POST /sessions`` calls a Supergood-family sandbox saw, refreshes not counted."""
+    sessions = handle.requests.count(method="POST", path_contains="/sessions")
+    return sessions - handle.requests.count(method="POST", path_contains="/sessions/refresh")
 
 
 async def read_everything(lister: Lister[T], store_id: str | None, flt: Any) -> list[T]:

@@ -30,7 +30,6 @@ from adapters.base import (
     Window,
 )
 from adapters.errors import NotSupported
-from adapters.http import HttpPolicy
 from adapters.models import (
     AccountStatus,
     AppointmentStatus,
@@ -41,7 +40,6 @@ from adapters.models import (
     VehicleCondition,
     VehicleStatus,
 )
-from adapters.registry import build_adapter
 from sandbox import SandboxOptions, VendorHandle, start_sandbox
 from tests.adapters.adapter_sandbox_kit import (
     check_batch_lookup,
@@ -49,18 +47,15 @@ from tests.adapters.adapter_sandbox_kit import (
     check_secrets_hidden,
     check_windows,
     check_wrong_secrets_fail_quietly,
+    connector,
+    logins,
     middle,
     nothing,
     pages_for,
     read_everything,
 )
 
-
-def connect(session: aiohttp.ClientSession, handle: Any, **overrides: str) -> DmsAdapter:
-    secrets = {**handle.credentials, **overrides}
-    return build_adapter(
-        Dms.AUTOMATE, http=session, base_url=handle.base_url, secrets=secrets, policy=HttpPolicy()
-    )
+connect = connector(Dms.AUTOMATE)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -75,11 +70,6 @@ async def adapter(automate: VendorHandle) -> AsyncIterator[DmsAdapter]:
     """One connection (one login) shared by the read-only tests, as in production."""
     async with aiohttp.ClientSession() as session:
         yield connect(session, automate)
-
-
-def logins(handle: Any) -> int:
-    sessions = handle.requests.count(method="POST", path_contains="/sessions")
-    return sessions - handle.requests.count(method="POST", path_contains="/sessions/refresh")
 
 
 async def test_login_then_read(sandbox: Any, session: aiohttp.ClientSession) -> None:

@@ -38,27 +38,18 @@ from adapters.models import (
     EmployeeRole,
     RepairOrderStatus,
 )
-from adapters.registry import build_adapter
 from tests.adapters.adapter_sandbox_kit import (
     check_filters,
+    connector,
     middle,
     nothing,
     pages_for,
     read_everything,
+    search_hit,
     spread,
 )
 
-
-def connect(
-    session: aiohttp.ClientSession, handle: Any, policy: HttpPolicy | None = None, **over: str
-) -> DmsAdapter:
-    return build_adapter(
-        Dms.AUTOSYNC,
-        http=session,
-        base_url=handle.base_url,
-        secrets={**handle.credentials, **over},
-        policy=policy,
-    )
+connect = connector(Dms.AUTOSYNC)
 
 
 @pytest.fixture
@@ -120,10 +111,6 @@ async def test_windows_across_page_boundaries(
         assert autosync.requests.count(method="GET", path_contains="/customers") == calls
 
 
-def _search_hit(term: str, *fields: str | None) -> bool:
-    return any(term.casefold() in (f or "").casefold() for f in fields)
-
-
 async def test_customer_and_vehicle_filters(adapter: DmsAdapter, shop: str) -> None:
     customers = await read_everything(adapter.list_customers, shop, CustomerFilter())
     term = customers[9].last_name[:4].lower()
@@ -135,7 +122,7 @@ async def test_customer_and_vehicle_filters(adapter: DmsAdapter, shop: str) -> N
         [
             (
                 CustomerFilter(search=term),
-                lambda c: _search_hit(
+                lambda c: search_hit(
                     term, f"{c.first_name} {c.last_name}", c.company_name, c.email
                 ),
             ),
@@ -247,7 +234,7 @@ async def test_appointment_part_employee_payment_filters(adapter: DmsAdapter, sh
                 PartFilter(part_number=sample.part_number),
                 lambda p: p.part_number == sample.part_number,
             ),
-            (PartFilter(search=term), lambda p: _search_hit(term, p.part_number, p.description)),
+            (PartFilter(search=term), lambda p: search_hit(term, p.part_number, p.description)),
         ],
     )
 

@@ -31,7 +31,6 @@ from adapters.base import (
     Window,
 )
 from adapters.errors import NotSupported
-from adapters.http import HttpPolicy
 from adapters.models import (
     AccountKind,
     AccountStatus,
@@ -42,12 +41,14 @@ from adapters.models import (
     VehicleCondition,
     VehicleStatus,
 )
-from adapters.registry import build_adapter
 from sandbox import SandboxOptions, VendorHandle, start_sandbox
 from tests.adapters.adapter_sandbox_kit import (
     check_filters,
     check_secrets_hidden,
     check_wrong_secrets_fail_quietly,
+    connector,
+    customer_cases,
+    logins,
     middle,
     nothing,
     pages_for,
@@ -58,15 +59,7 @@ from tests.adapters.adapter_sandbox_kit import (
 BATCH_COST: dict[str, int] = {}
 
 
-def connect(session: aiohttp.ClientSession, handle: Any, **overrides: str) -> DmsAdapter:
-    secrets = {**handle.credentials, **overrides}
-    return build_adapter(
-        Dms.DEALERCENTER,
-        http=session,
-        base_url=handle.base_url,
-        secrets=secrets,
-        policy=HttpPolicy(),
-    )
+connect = connector(Dms.DEALERCENTER)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -81,11 +74,6 @@ async def adapter(dealercenter: VendorHandle) -> AsyncIterator[DmsAdapter]:
     """One connection (one login) shared by the read-only tests, as in production."""
     async with aiohttp.ClientSession() as session:
         yield connect(session, dealercenter)
-
-
-def logins(handle: Any) -> int:
-    sessions = handle.requests.count(method="POST", path_contains="/sessions")
-    return sessions - handle.requests.count(method="POST", path_contains="/sessions/refresh")
 
 
 async def test_login_then_read(sandbox: Any, session: aiohttp.ClientSession) -> None:
@@ -178,28 +166,9 @@ async def test_vehicle_filters(adapter: DmsAdapter) -> None:
     )
 
 
-def _search_hit(term: str, *fields: str | None) -> bool:
-    return any(term.casefold() in (f or "").casefold() for f in fields)
-
-
 async def test_customer_lead_and_deal_filters(adapter: DmsAdapter) -> None:
     customers = await read_everything(adapter.list_customers, None, CustomerFilter())
-    term = customers[7].last_name[:4].upper()
-    since = middle([c.updated_at for c in customers])
-    await check_filters(
-        adapter.list_customers,
-        None,
-        customers,
-        [
-            (
-                CustomerFilter(search=term),
-                lambda c: _search_hit(
-                    term, f"{c.first_name} {c.last_name}", c.company_name, c.email
-                ),
-            ),
-            (CustomerFilter(updated_since=since), lambda c: c.updated_at >= since),
-        ],
-    )
+    await check_filters(adapter.list_customers, None, customers, customer_cases(customers))
     leads = await read_everything(adapter.list_leads, None, LeadFilter())
     since = middle([x.updated_at for x in leads])
     await check_filters(

@@ -31,7 +31,6 @@ from adapters.base import (
     Window,
 )
 from adapters.errors import AdapterError, NotSupported, UpstreamRejected
-from adapters.http import HttpPolicy
 from adapters.models import (
     AppointmentStatus,
     DealStatus,
@@ -50,8 +49,10 @@ from tests.adapters.adapter_sandbox_kit import (
     check_filters,
     check_secrets_hidden,
     check_wrong_secrets_fail_quietly,
+    connector,
     customer_cases,
     deal_cases,
+    logins,
     nothing,
     pages_for,
     part_cases,
@@ -61,22 +62,7 @@ from tests.adapters.adapter_sandbox_kit import (
     vehicle_cases,
 )
 
-
-def connect(session: aiohttp.ClientSession, handle: Any, **overrides: str) -> DmsAdapter:
-    return build_adapter(
-        Dms.DEALERTRACK,
-        http=session,
-        base_url=handle.base_url,
-        secrets={**handle.credentials, **overrides},
-        policy=HttpPolicy(),
-    )
-
-
-def logins(handle: Any) -> int:
-    """``POST /sessions`` calls, refreshes not counted."""
-    return handle.requests.count(method="POST", path_contains="/sessions") - handle.requests.count(
-        method="POST", path_contains="/sessions/refresh"
-    )
+connect = connector(Dms.DEALERTRACK)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

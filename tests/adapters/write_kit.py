@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 import pytest
 
 from adapters.base import DmsAdapter
@@ -27,24 +26,12 @@ from adapters.commands import (
 )
 from adapters.errors import NotSupported, UpstreamOutcomeUnknown
 from adapters.http import HttpPolicy
-from adapters.models import Consent, DealStatus, Dms, PaymentMethod, VehicleRef
-from adapters.registry import build_adapter
+from adapters.models import Consent, DealStatus, PaymentMethod, VehicleRef
 from sandbox import SandboxOptions
+from tests.adapters.adapter_sandbox_kit import connect as connect  # re-exported for the write tests
 
 # Gives up well before a sandbox with write latency answers a committed write.
 IMPATIENT = HttpPolicy(read_timeout=0.2, total_timeout=2.0, backoff_base=0.01, backoff_max=0.02)
-
-
-def connect(
-    dms: Dms, session: aiohttp.ClientSession, handle: Any, policy: HttpPolicy | None = None
-) -> DmsAdapter:
-    return build_adapter(
-        dms,
-        http=session,
-        base_url=handle.base_url,
-        secrets=handle.credentials,
-        policy=policy or HttpPolicy(),
-    )
 
 
 def days_ahead(days: int) -> datetime:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import aiohttp
+import pytest
 import pytest_asyncio
 
 from sandbox import RunningSandbox, SandboxOptions, VendorHandle, start_sandbox
-from tests.sandbox.helpers import signed_in
+from tests.sandbox.helpers import (
+    AUTH_TTL,
+    SUPERGOOD_VENDORS,
+    FakeClock,
+    fresh_totp_clock,
+    signed_in,
+)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -46,3 +53,19 @@ async def dealercenter() -> AsyncIterator[VendorHandle]:
     sb = await start_sandbox(SandboxOptions(), vendors=("dealercenter",))
     yield sb.vendors["dealercenter"]
     await sb.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def auth_sandbox() -> AsyncIterator[RunningSandbox]:
+    """The Supergood-family vendors with a short token life, fresh per module."""
+    sb = await start_sandbox(
+        SandboxOptions(token_ttl_seconds=AUTH_TTL, scale=0.1), vendors=SUPERGOOD_VENDORS
+    )
+    yield sb
+    await sb.stop()
+
+
+@pytest.fixture
+def clock(vendor: VendorHandle) -> FakeClock:
+    """A fresh TOTP step per test, so one test's codes never count as another's replay."""
+    return fresh_totp_clock(vendor)

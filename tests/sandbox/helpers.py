@@ -169,6 +169,10 @@ def assert_invalid_parameter(status: int, body: Any, field: str) -> None:
     assert body["error"]["details"] == [{"field": field, "message": body["error"]["message"]}]
 
 
+SUPERGOOD_VENDORS = ("autosoft", "automate", "dealercenter", "dealertrack")
+AUTH_TTL = 120  # seconds a session lives in the auth suites' sandboxes
+
+
 def fresh_totp_clock(vendor: VendorHandle) -> FakeClock:
     """Move a Supergood-family sandbox's clock to a TOTP step no earlier test spent."""
     auth = vendor.state.auth
