@@ -28,6 +28,7 @@ from adapters.commands import (
     WriteOutcome,
 )
 from adapters.errors import NotSupported
+from adapters.health import ConnectionHealth
 from adapters.models import (
     Account,
     AccountStatus,
@@ -205,6 +206,10 @@ class DmsAdapter:
 
     async def close(self) -> None:
         """Release anything ``start`` opened; the shared HTTP session is not its to close."""
+
+    def health(self) -> ConnectionHealth:
+        """How this connection is doing; adapters report their HTTP client's view."""
+        return ConnectionHealth()
 
     async def list_stores(self) -> list[Store]:
         """The stores this login can reach, as the DMS names them."""

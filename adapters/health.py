@@ -1,0 +1,29 @@
+"""How a connection to a DMS is doing, as operators and the graph may see it (no secrets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class ConnectionState(StrEnum):
+    UNKNOWN = "unknown"
+    """No call has been made yet."""
+    OK = "ok"
+    DEGRADED = "degraded"
+    """Recent calls failed or were retried, but the circuit is closed."""
+    NEEDS_MFA = "needs_mfa"
+    """The DMS asks for a code the API cannot produce itself (SMS, e-mail)."""
+    CIRCUIT_OPEN = "circuit_open"
+    """Calls fail fast with UPSTREAM_UNAVAILABLE until a probe succeeds."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionHealth:
+    state: ConnectionState = ConnectionState.UNKNOWN
+    last_error_code: str | None = None
+    """The ``AdapterError.code`` of the last failure, never its message."""
+    last_error_at: datetime | None = None
+    last_success_at: datetime | None = None
+    consecutive_failures: int = 0
