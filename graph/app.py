@@ -12,6 +12,7 @@ from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from adapters.health import ConnectionState
 from graph.context import Context
 from graph.runtime import ApiClient, Runtime
 from graph.schema import build_schema
@@ -90,7 +91,24 @@ class DealerGraphView(GraphQLView):
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Liveness: the process answers."""
     return web.json_response({"status": "ok"})
+
+
+_UNSERVABLE = {ConnectionState.CIRCUIT_OPEN, ConnectionState.NEEDS_MFA}
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Readiness: 503 only when no DMS connection can be served at all, since one store
+    down still leaves the others' data. Counts by state only: no ids, nothing secret."""
+    runtime = request.app[RUNTIME]
+    states = [adapter.health().state for adapter in runtime.adapters.values()]
+    counts = {state.value: states.count(state) for state in ConnectionState if state in states}
+    ready = bool(states) and not all(state in _UNSERVABLE for state in states)
+    return web.json_response(
+        {"status": "ready" if ready else "unavailable", "connections": counts},
+        status=200 if ready else 503,
+    )
 
 
 def create_app(runtime: Runtime, *, demo_key: str | None = None) -> web.Application:
@@ -100,4 +118,5 @@ def create_app(runtime: Runtime, *, demo_key: str | None = None) -> web.Applicat
     app.router.add_route("GET", "/graphql", view)
     app.router.add_route("POST", "/graphql", view)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     return app

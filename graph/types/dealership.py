@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import strawberry
@@ -12,11 +13,23 @@ from graph.listing import dealership_list
 from graph.pagination import Connection
 from graph.runtime import DealershipEntry
 from graph.types import filters as f
-from graph.types.enums import Capability, Dms, WriteOperation
+from graph.types.enums import Capability, ConnectionState, Dms, WriteOperation
 from graph.types.node import Node
 from graph.types.receivables import Account, Payment
 from graph.types.sales import Customer, Deal, InventoryVehicle, Lead
 from graph.types.service import Employee, Part, RepairOrder, ServiceAppointment, ServiceVehicle
+
+
+@strawberry.type(description="The connection to the dealership's DMS. Never shows a secret.")
+class ConnectionStatus:
+    state: ConnectionState
+    last_error_code: str | None = strawberry.field(
+        description="The code of the last failure (an extensions.code value), if any."
+    )
+    last_error_at: datetime.datetime | None
+    last_success_at: datetime.datetime | None
+    consecutive_failures: int
+
 
 _LIST_NOTE = " A DMS without this list answers with an error whose code is NOT_SUPPORTED_BY_DMS."
 
@@ -56,6 +69,17 @@ class Dealership(Node):
         from graph.nodes import resolve_node
 
         return await resolve_node(info, id, expected="Dealership")
+
+    @strawberry.field(description="How the connection to this dealership's DMS is doing.")
+    def connection_status(self) -> ConnectionStatus:
+        health = self.entry.adapter.health()
+        return ConnectionStatus(
+            state=health.state,
+            last_error_code=health.last_error_code,
+            last_error_at=health.last_error_at,
+            last_success_at=health.last_success_at,
+            consecutive_failures=health.consecutive_failures,
+        )
 
     @strawberry.field(description="Vehicles held for sale." + _LIST_NOTE)
     async def vehicles(

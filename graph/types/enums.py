@@ -7,6 +7,7 @@ import strawberry
 from adapters import models as m
 from adapters.base import Capability
 from adapters.commands import WriteOperation
+from adapters.health import ConnectionState
 
 Dms = strawberry.enum(m.Dms, description="The dealer-management system a dealership runs.")
 VehicleStatus = strawberry.enum(m.VehicleStatus, description="Normalized inventory status.")
@@ -24,4 +25,7 @@ Capability = strawberry.enum(
 )
 WriteOperation = strawberry.enum(
     WriteOperation, description="A kind of write a dealership's DMS accepts."
+)
+ConnectionState = strawberry.enum(
+    ConnectionState, description="How the connection to a dealership's DMS is doing."
 )
