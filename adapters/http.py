@@ -3,8 +3,10 @@
 One ``HttpClient`` per connection, over the process-wide ``aiohttp.ClientSession`` it is
 given. It bounds concurrency per connection, sets explicit timeouts, parses JSON with
 ``Decimal`` floats (money stays exact), retries idempotent reads on transient failures with
-jittered exponential backoff, waits out short rate limits, replays once after a 401 the
-auth strategy could renew, and maps every failure onto ``adapters.errors``.
+jittered exponential backoff, keeps under the vendor's request budget (``adapters.ratelimit``)
+and waits out short rate limits it still meets, replays once after a 401 the auth strategy
+could renew, fails fast while its circuit is open (``adapters.circuit``), and maps every
+failure onto ``adapters.errors``. ``health()`` reports what its calls saw.
 
 Writes (any method but GET and HEAD) are never resent after a failure that may have reached
 the vendor: a timeout, reset or disconnect after the request left, or a 5xx answer, raises
@@ -28,13 +30,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import aiohttp
 
 from adapters.auth import AuthStrategy
+from adapters.circuit import Admission, CircuitBreaker, CircuitState
 from adapters.errors import (
+    AdapterError,
     UpstreamAuthFailed,
     UpstreamOutcomeUnknown,
     UpstreamProtocolError,
@@ -42,12 +46,19 @@ from adapters.errors import (
     UpstreamRejected,
     UpstreamUnavailable,
 )
+from adapters.health import ConnectionHealth, ConnectionState
+from adapters.ratelimit import RateBudget, SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
 
 # Only reads are replayed after a failure that may have reached the vendor: a retried
 # POST could create a second lead or payment.
 _RETRYABLE_METHODS = frozenset({"GET", "HEAD"})
+# Failures that say the vendor is down or unreachable; they count towards opening the circuit.
+# A 4xx, 429 or malformed answer proves the vendor is up.
+_DOWN = (UpstreamUnavailable, UpstreamOutcomeUnknown)
+# Failures of the request itself (bad id, refused input), not of the connection.
+_NOT_CONNECTION_FAULTS = (UpstreamRejected,)
 # Failures that happen before any byte of the request left: nothing can have been recorded.
 _NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
 _REDACTED = "[redacted]"
@@ -73,7 +84,7 @@ async def _never_resend(
 
 @dataclass(frozen=True, slots=True)
 class HttpPolicy:
-    """Timeouts, retry and concurrency limits of one connection."""
+    """Timeouts, retry, rate, concurrency and circuit limits of one connection."""
 
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
@@ -89,10 +100,19 @@ class HttpPolicy:
     """Requests in flight at once per connection."""
     reference_ttl: float = 120.0
     """How long reference data (employees, shops) is reused before it is read again."""
+    rate_budget: RateBudget | Literal["vendor"] | None = "vendor"
+    """Requests allowed per window: "vendor" keeps the vendor's published budget, None
+    lifts any limit, a ``RateBudget`` replaces it (tests shrink the window)."""
+    circuit_failure_threshold: int = 5
+    """Consecutive "vendor down" failures (after retries) that open the circuit."""
+    circuit_cooldown: float = 30.0
+    """Seconds an open circuit fails fast before one probe is let through."""
 
     def __post_init__(self) -> None:
         if self.max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
+        if self.circuit_failure_threshold < 1 or self.circuit_cooldown < 0:
+            raise ValueError("circuit threshold must be at least 1, cool-down not negative")
         if self.max_retries < 0 or self.rate_limit_retries < 0:
             raise ValueError("retry counts cannot be negative")
 
@@ -201,7 +221,12 @@ class HttpClient:
         policy: HttpPolicy | None = None,
         auth: AuthStrategy | None = None,
         error_reader: ErrorReader = read_error_object,
+        budget: RateBudget | None = None,
+        limiter: SlidingWindowLimiter | None = None,
     ) -> None:
+        """``budget``: the vendor's published request budget for this credential, unless
+        the policy overrides it. ``limiter``: one to use instead (shared by connections on
+        the same credential, or driven by a test clock)."""
         self.vendor = vendor
         self.policy = policy or HttpPolicy()
         self._session = session
@@ -213,6 +238,21 @@ class HttpClient:
         # Set when the vendor says the rate window is spent, so concurrent requests wait
         # instead of each collecting its own 429.
         self._paused_until = 0.0
+        if limiter is None:
+            chosen = budget if self.policy.rate_budget == "vendor" else self.policy.rate_budget
+            if isinstance(chosen, RateBudget):
+                limiter = SlidingWindowLimiter(chosen)
+        self._limiter = limiter
+        self._circuit = CircuitBreaker(
+            self.policy.circuit_failure_threshold, self.policy.circuit_cooldown
+        )
+        # What health() reports: codes and times only, never messages (they name paths).
+        self._calls = 0
+        self._failures = 0
+        self._last_error_code: str | None = None
+        self._last_error_at: datetime | None = None
+        self._last_success_at: datetime | None = None
+        self._last_call_retried = False
 
     def __repr__(self) -> str:
         return f"HttpClient(vendor={self.vendor!r}, base_url={self._base!r})"
@@ -221,6 +261,24 @@ class HttpClient:
         self, path: str, params: Mapping[str, str] | None = None, *, not_found_ok: bool = False
     ) -> Any:
         return await self.request("GET", path, params=params, not_found_ok=not_found_ok)
+
+    def health(self) -> ConnectionHealth:
+        """How this connection is doing, from the calls made through it."""
+        if self._circuit.state is not CircuitState.CLOSED:
+            state = ConnectionState.CIRCUIT_OPEN
+        elif self._calls == 0:
+            state = ConnectionState.UNKNOWN
+        elif self._failures or self._last_call_retried:
+            state = ConnectionState.DEGRADED
+        else:
+            state = ConnectionState.OK
+        return ConnectionHealth(
+            state=state,
+            last_error_code=self._last_error_code,
+            last_error_at=self._last_error_at,
+            last_success_at=self._last_success_at,
+            consecutive_failures=self._failures,
+        )
 
     async def request(
         self,
@@ -238,6 +296,65 @@ class HttpClient:
         ``not_found_ok``: a 404 returns None (detail reads) instead of raising.
         ``authenticate=False`` is for the auth strategy's own login and refresh calls.
         """
+        if not authenticate:
+            # Login and refresh run inside a call that already passed the circuit (perhaps
+            # as its one probe) and whose outcome is recorded: gating them again would
+            # reject the probe's own login.
+            body, _ = await self._exchange(
+                method, path, params, json_body, headers, False, not_found_ok
+            )
+            return body
+        admission = self._circuit.admit()
+        if admission is Admission.REJECT:
+            raise UpstreamUnavailable(
+                f"{self.vendor} {method.upper()} {path}: circuit open after repeated"
+                f" failures; next probe in {self._circuit.retry_in():.0f} s"
+            )
+        try:
+            body, retried = await self._exchange(
+                method, path, params, json_body, headers, True, not_found_ok
+            )
+        except AdapterError as exc:
+            self._record_failure(exc, admission)
+            raise
+        except BaseException:
+            self._circuit.abandoned(admission)
+            raise
+        self._circuit.succeeded(admission)
+        self._calls += 1
+        self._failures = 0
+        self._last_call_retried = retried
+        self._last_success_at = datetime.now(UTC)
+        return body
+
+    def _record_failure(self, exc: AdapterError, admission: Admission) -> None:
+        if isinstance(exc, _DOWN):
+            self._circuit.failed(admission)
+        else:
+            self._circuit.succeeded(admission)  # the vendor answered: it is up
+        if isinstance(exc, _NOT_CONNECTION_FAULTS):
+            # A refused id or input says nothing about the connection; it still answered.
+            self._calls += 1
+            self._failures = 0
+            self._last_call_retried = False
+            return
+        self._calls += 1
+        self._failures += 1
+        self._last_error_code = exc.code
+        self._last_error_at = datetime.now(UTC)
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+        authenticate: bool,
+        not_found_ok: bool,
+    ) -> tuple[Any, bool]:
+        """The request with its retries, renewal and rate-limit waits; the decoded body,
+        and whether it took more than one attempt."""
         method = method.upper()
         retryable = method in _RETRYABLE_METHODS
         # The auth strategy's own login and refresh record nothing a caller could duplicate.
@@ -270,7 +387,7 @@ class HttpClient:
                 raise UpstreamUnavailable(f"{self.vendor} {method} {path}: {what}") from None
 
             if 200 <= status < 300:
-                return self._decode(raw, method, path)
+                return self._decode(raw, method, path), bool(failures or throttled)
             err = self._read_error(self._decode_error(raw))
             message = self._describe(method, path, status, err)
 
@@ -280,7 +397,7 @@ class HttpClient:
                     continue
                 raise UpstreamAuthFailed(message, vendor_code=err.code)
             if status == 404 and not_found_ok:
-                return None
+                return None, bool(failures or throttled)
             if status == 429:
                 wait = rate_limit_wait(resp_headers)
                 delay = self.policy.backoff(throttled + 1) if wait is None else wait
@@ -326,33 +443,50 @@ class HttpClient:
             delay = self._paused_until - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            started = time.monotonic()
-            data = None
-            if json_body is not None:
-                data = dumps(json_body).encode()
-                headers = {**headers, "Content-Type": "application/json"}
-            async with self._session.request(
+            if self._limiter is None:
+                return await self._exchange_once(method, path, params, json_body, headers, once)
+            await self._limiter.acquire()
+            try:
+                return await self._exchange_once(method, path, params, json_body, headers, once)
+            finally:
+                self._limiter.release()
+
+    async def _exchange_once(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str],
+        once: bool,
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        started = time.monotonic()
+        data = None
+        if json_body is not None:
+            data = dumps(json_body).encode()
+            headers = {**headers, "Content-Type": "application/json"}
+        async with self._session.request(
+            method,
+            self._base + path,
+            params=params,
+            data=data,
+            headers=headers,
+            middlewares=(_never_resend,) if once else None,
+            timeout=self._timeout,
+            allow_redirects=False,
+            raise_for_status=False,
+        ) as resp:
+            raw = await resp.read()
+            log.debug(
+                "%s %s %s -> %d in %.1f ms",
+                self.vendor,
                 method,
-                self._base + path,
-                params=params,
-                data=data,
-                headers=headers,
-                middlewares=(_never_resend,) if once else None,
-                timeout=self._timeout,
-                allow_redirects=False,
-                raise_for_status=False,
-            ) as resp:
-                raw = await resp.read()
-                log.debug(
-                    "%s %s %s -> %d in %.1f ms",
-                    self.vendor,
-                    method,
-                    path,
-                    resp.status,
-                    (time.monotonic() - started) * 1000,
-                )
-                self._note_rate_window(resp.headers)
-                return resp.status, resp.headers, raw
+                path,
+                resp.status,
+                (time.monotonic() - started) * 1000,
+            )
+            self._note_rate_window(resp.headers)
+            return resp.status, resp.headers, raw
 
     def _note_rate_window(self, headers: Mapping[str, str]) -> None:
         if headers.get("X-RateLimit-Remaining") == "0":

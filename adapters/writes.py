@@ -17,6 +17,7 @@ from typing import Any
 from adapters.base import DmsAdapter
 from adapters.convert import Raw, obj
 from adapters.errors import UpstreamOutcomeUnknown, UpstreamProtocolError, UpstreamRejected
+from adapters.health import ConnectionHealth
 from adapters.rest import RestApi
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -101,6 +102,11 @@ class RestWrites(DmsAdapter):
     vendor's detail answers are (AutoSync's ``data``, Supergood's bare object)."""
 
     _api: RestApi
+
+    def health(self) -> ConnectionHealth:
+        # Every adapter reaches its DMS through this one client, so its view is the
+        # connection's.
+        return self._api.http.health()
 
     async def _write(
         self,

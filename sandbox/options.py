@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+
+from sandbox.common.faults import Faults
 
 DEFAULT_TODAY = date(2026, 11, 20)
 
@@ -16,6 +19,8 @@ class SandboxOptions:
     rate_limit_per_minute: int = 100  # AutoSync, per API key
     today: date = DEFAULT_TODAY  # anchor for generated dates, so data is deterministic
     latency_ms: int = 0  # added to every vendor response (VendorHandle.faults changes it live)
+    # Vendor name -> faults it starts with (copied per server; see sandbox/common/faults.py).
+    faults: Mapping[str, Faults] | None = None
 
     def __post_init__(self) -> None:
         if self.scale <= 0:

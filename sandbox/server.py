@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
@@ -12,7 +12,7 @@ from aiohttp import web
 from sandbox.automate import create_automate
 from sandbox.autosoft import create_autosoft
 from sandbox.autosync import create_autosync
-from sandbox.common.faults import Faults, faults_middleware
+from sandbox.common.faults import FAULTS_KEY, Faults, fault_rng, faults_middleware
 from sandbox.common.request_log import RequestLog
 from sandbox.common.vendor import VendorApp
 from sandbox.dealercenter import create_dealercenter
@@ -68,12 +68,30 @@ class RunningSandbox:
 
 
 async def serve_vendor(
-    vendor: VendorApp, *, host: str = "127.0.0.1", port: int = 0, latency_seconds: float = 0.0
+    vendor: VendorApp,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    latency_seconds: float = 0.0,
+    faults: Faults | None = None,
+    seed: int = DEFAULT_OPTIONS.seed,
 ) -> VendorHandle:
-    """Serve one vendor app on ``host:port`` (0 picks a free port)."""
-    faults = Faults(latency_seconds=latency_seconds)
+    """Serve one vendor app on ``host:port`` (0 picks a free port).
+
+    ``faults`` is used as given (not copied); without it only ``latency_seconds`` is set.
+    """
+    if faults is None:
+        faults = Faults(latency_seconds=latency_seconds)
+    middleware = faults_middleware(
+        faults,
+        rng=fault_rng(seed, vendor.name),
+        render_error=vendor.render_error,
+        login_paths=vendor.login_paths,
+        rate_limit_headers=vendor.rate_limit_headers,
+    )
     # Inside the request log, so logged requests include the injected ones.
-    vendor.app.middlewares.insert(1, faults_middleware(faults))
+    vendor.app.middlewares.insert(1, middleware)
+    vendor.app[FAULTS_KEY] = faults
     runner = web.AppRunner(vendor.app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
@@ -106,15 +124,30 @@ async def start_sandbox(
     unknown = [v for v in vendors if v not in VENDOR_FACTORIES]
     if unknown:
         raise ValueError(f"unknown sandbox vendor(s) {unknown}; known: {sorted(VENDOR_FACTORIES)}")
+    unknown = [v for v in options.faults or {} if v not in VENDOR_FACTORIES]
+    if unknown:
+        raise ValueError(f"faults for unknown sandbox vendor(s) {unknown}")
     running = RunningSandbox(vendors={})
     try:
         for name in vendors:
             app = VENDOR_FACTORIES[name](options)
             port = (ports or {}).get(name, 0)
             running.vendors[name] = await serve_vendor(
-                app, host=host, port=port, latency_seconds=options.latency_ms / 1000
+                app, host=host, port=port, faults=_initial_faults(options, name), seed=options.seed
             )
     except BaseException:
         await running.stop()
         raise
     return running
+
+
+def _initial_faults(options: SandboxOptions, vendor: str) -> Faults:
+    """A copy per server, so changing one at run time leaves the options untouched;
+    ``latency_ms`` applies unless the vendor's own faults set a latency."""
+    given = (options.faults or {}).get(vendor)
+    if given is None:
+        return Faults(latency_seconds=options.latency_ms / 1000)
+    faults = replace(given)
+    if faults.latency_seconds == 0:
+        faults.latency_seconds = options.latency_ms / 1000
+    return faults

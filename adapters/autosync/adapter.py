@@ -44,6 +44,7 @@ from adapters.models import (
 )
 from adapters.paging import HasId, slice_window
 from adapters.query import Query, employee_predicate
+from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
 
 T = TypeVar("T")
@@ -59,6 +60,10 @@ AUTOSYNC_LISTS = ListStyle(
     total=lambda body: (body.get("pagination") or {}).get("total"),
     detail=lambda body: body["data"],
 )
+
+
+AUTOSYNC_BUDGET = RateBudget(requests=100, per_seconds=60.0)
+"""The documented limit: 100 requests per rolling minute per API key."""
 
 
 def _is_int_id(value: str) -> bool:
@@ -102,6 +107,7 @@ class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
             policy=policy,
             auth=BearerKeyAuth(key),
             error_reader=read_autosync_error,
+            budget=AUTOSYNC_BUDGET,
         )
         return cls(RestApi(http, AUTOSYNC_LISTS), reference_ttl=policy.reference_ttl)
 

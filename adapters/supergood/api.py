@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 
 from adapters.http import HttpClient, HttpPolicy, VendorError, read_error_object
+from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
 from adapters.supergood.auth import SupergoodCredentials, SupergoodSessionAuth
 
@@ -21,6 +22,10 @@ SUPERGOOD_LISTS = ListStyle(
     total=lambda body: body.get("total"),
     detail=lambda body: body,
 )
+
+
+SUPERGOOD_BUDGET: RateBudget | None = None
+"""The family's pages state no request budget: only their 429s (Retry-After) limit us."""
 
 
 def read_supergood_error(body: Any) -> VendorError:
@@ -56,5 +61,6 @@ def supergood_api(
         policy=policy,
         auth=auth,
         error_reader=read_supergood_error,
+        budget=SUPERGOOD_BUDGET,
     )
     return RestApi(http, SUPERGOOD_LISTS)

@@ -26,6 +26,7 @@ from sandbox.common.filters import (
 from sandbox.common.jsonenc import json_response
 from sandbox.common.pagination import Paging, parse_paging
 from sandbox.common.params import opt_bool, opt_datetime, opt_enum, opt_int, opt_str
+from sandbox.common.ratelimit import RateDecision
 from sandbox.common.request_log import RequestLog, request_log_middleware
 from sandbox.common.table import Table
 from sandbox.common.vendor import VendorApp
@@ -105,6 +106,17 @@ def _auth_and_limit_middleware(
         return response
 
     return middleware
+
+
+def _exhausted_headers(state: AutoSyncState) -> Callable[[int], Mapping[str, str]]:
+    """The limiter's headers for a spent window, for injected rate-limit storms."""
+
+    def headers(retry_after: int) -> Mapping[str, str]:
+        limit = state.limiter.limit
+        reset_at = state.limiter.clock() + retry_after
+        return RateDecision(False, limit, 0, reset_at, retry_after).headers()
+
+    return headers
 
 
 def _shop(request: web.Request, state: AutoSyncState) -> AutoSyncShop:
@@ -364,4 +376,6 @@ def create_autosync(
         stores=[(str(s), state.shops[s].name) for s in default.shop_ids],
         requests=log,
         state=state,
+        render_error=render_error,
+        rate_limit_headers=_exhausted_headers(state),
     )

@@ -2,19 +2,31 @@
 
 Set at start through ``SandboxOptions`` and changed at run time through
 ``VendorHandle.faults``; every vendor server gets it the same way (``serve_vendor``).
+Change the fields of that object in place: the middleware holds it, not a copy.
+
+Randomised faults draw from one ``random.Random`` per vendor seeded from the options seed
+and the vendor name, so the same requests in the same order meet the same faults.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import random
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
 
-from sandbox.common.errors import Handler
+from sandbox.common.errors import ApiError, ErrorRenderer, Handler
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
+_RATES = ("error_rate", "reset_rate", "truncate_rate")
+
+DROPPED_STATUS = 0
+"""What the request log records for a request whose connection was reset unanswered."""
+
+RateLimitHeaders = Callable[[int], Mapping[str, str]]
+"""A vendor's rate-limit headers for an exhausted window that reopens in N seconds."""
 
 
 @dataclass
@@ -25,18 +37,116 @@ class Faults:
     """Added after a write (any method but GET and HEAD) has been handled and before its
     answer leaves: a client that gives up meanwhile leaves the write done but unanswered.
     Session logins are POSTs too, so a client signs in before this is set."""
+    error_rate: float = 0.0
+    """Share (0..1) of requests answered 503 in the vendor's error shape, unhandled."""
+    fail_all: bool = False
+    """Every request answers 503, unhandled: a store that is down."""
+    fail_logins: bool = False
+    """Let the faults above, resets and truncation reach the login endpoints too; by
+    default those are spared so a test can still sign in."""
+    rate_limit_storm: bool = False
+    """Every request, logins included, answers 429 with ``Retry-After`` (and the vendor's
+    rate-limit headers where it has them), unhandled."""
+    retry_after_seconds: int = 1
+    """The ``Retry-After`` a storm sends."""
+    reset_rate: float = 0.0
+    """Share (0..1) of requests whose connection is closed unhandled and unanswered."""
+    truncate_rate: float = 0.0
+    """Share (0..1) of answers cut short: the full Content-Length is declared, about half
+    the body is sent, then the connection closes. The request itself is handled."""
+    token_ttl_seconds: int | None = None
+    """Life of Supergood-family tokens issued from now on; None keeps the options' value."""
+    mfa_replay_check: bool = True
+    """False lets a Supergood-family login reuse a TOTP code already spent."""
+
+    def __post_init__(self) -> None:
+        for name in _RATES:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1")
+        if self.latency_seconds < 0 or self.write_latency_seconds < 0:
+            raise ValueError("latencies cannot be negative")
+        if self.token_ttl_seconds is not None and self.token_ttl_seconds < 1:
+            raise ValueError("token_ttl_seconds must be at least 1")
+
+
+FAULTS_KEY = web.AppKey("sandbox_faults", Faults)
+"""Where a vendor app finds its faults (token life and TOTP replay are read at login)."""
+
+
+def fault_rng(seed: int, vendor: str) -> random.Random:
+    # A str seed is hashed with SHA-512, so this does not vary with PYTHONHASHSEED.
+    return random.Random(f"{seed}:{vendor}")
+
+
+def _plain_error(err: ApiError) -> web.Response:
+    body = {"error": {"code": err.code, "message": err.message}}
+    return web.json_response(body, status=err.status, headers=err.headers or None)
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Close the socket now; aiohttp then fails quietly to write the returned answer."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=DROPPED_STATUS)
+
+
+async def _truncated(request: web.Request, response: web.Response) -> web.StreamResponse:
+    body = response.body
+    if not isinstance(body, bytes) or not body:
+        return response  # nothing to cut: streamed or empty answers pass whole
+    cut = web.StreamResponse(status=response.status, reason=response.reason)
+    cut.headers.extend(response.headers)
+    cut.content_length = len(body)
+    await cut.prepare(request)
+    await cut.write(body[: len(body) // 2])
+    # close(), not abort(): the half already written must still reach the client.
+    if request.transport is not None:
+        request.transport.close()
+    return cut
 
 
 def faults_middleware(
     faults: Faults,
+    *,
+    rng: random.Random | None = None,
+    render_error: ErrorRenderer | None = None,
+    login_paths: frozenset[str] = frozenset(),
+    rate_limit_headers: RateLimitHeaders | None = None,
 ) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """Outside the vendor's error middleware, so injected errors are rendered here with the
+    vendor's own renderer and never reach its handlers (or AutoSync's limiter)."""
+    draw = rng or random.Random()
+    render = render_error or _plain_error
+
+    def roll(rate: float) -> bool:
+        # No draw when a fault is off, so turning one on does not shift the others'.
+        return rate > 0 and draw.random() < rate
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if faults.latency_seconds > 0:
             await asyncio.sleep(faults.latency_seconds)
+        if faults.rate_limit_storm:
+            retry = max(1, faults.retry_after_seconds)
+            headers = {"Retry-After": str(retry)}
+            if rate_limit_headers is not None:
+                headers.update(rate_limit_headers(retry))
+            return render(ApiError(429, "rate_limited", "Rate limit exceeded", headers=headers))
+        exposed = faults.fail_logins or request.path not in login_paths
+        if exposed and roll(faults.reset_rate):
+            return _drop(request)
+        if exposed and (faults.fail_all or roll(faults.error_rate)):
+            return render(ApiError(503, "service_unavailable", "Service temporarily unavailable"))
         response = await handler(request)
         if faults.write_latency_seconds > 0 and request.method not in _READ_METHODS:
             await asyncio.sleep(faults.write_latency_seconds)
+        if exposed and isinstance(response, web.Response) and roll(faults.truncate_rate):
+            return await _truncated(request, response)
         return response
 
     return middleware
+
+
+def login_faults(request: web.Request) -> Faults:
+    """The faults a login handler honours; defaults when the app is served without them."""
+    return request.app.get(FAULTS_KEY) or Faults()

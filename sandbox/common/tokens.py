@@ -37,12 +37,14 @@ class TokenStore:
         self._secret = secrets.token_bytes(32)
         self._tokens: dict[str, IssuedToken] = {}
 
-    def issue(self, subject: str, now: float) -> IssuedToken:
+    def issue(self, subject: str, now: float, ttl_seconds: int | None = None) -> IssuedToken:
+        """``ttl_seconds`` overrides the store's life for this token alone."""
+        ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
         header = _b64url(b'{"alg":"HS256","typ":"JWT"}')
         claims = {
             "sub": subject,
             "iat": int(now),
-            "exp": int(now + self.ttl_seconds),
+            "exp": int(now + ttl),
             "jti": secrets.token_hex(8),
         }
         payload = _b64url(json.dumps(claims, separators=(",", ":")).encode())
@@ -52,7 +54,7 @@ class TokenStore:
             token=f"{header}.{payload}.{signature}",
             subject=subject,
             issued_at=now,
-            expires_at=now + self.ttl_seconds,
+            expires_at=now + ttl,
         )
         self._prune(now)
         self._tokens[issued.token] = issued

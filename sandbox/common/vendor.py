@@ -7,6 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.common.errors import ErrorRenderer
+from sandbox.common.faults import RateLimitHeaders
 from sandbox.common.request_log import RequestLog
 
 
@@ -19,3 +21,7 @@ class VendorApp:
     stores: list[tuple[str | None, str]]
     requests: RequestLog
     state: Any
+    # What injected faults need to look like this vendor (see sandbox/common/faults.py).
+    render_error: ErrorRenderer | None = None
+    login_paths: frozenset[str] = frozenset()
+    rate_limit_headers: RateLimitHeaders | None = None

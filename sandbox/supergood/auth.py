@@ -83,8 +83,18 @@ class SupergoodAuth:
         ):
             raise _unauthorized("invalid_client", "Unknown client or wrong client secret")
 
-    def login(self, authorization: str | None, body: object) -> dict[str, Any]:
-        """``POST /sessions``: the client first, then the user, then the TOTP code."""
+    def login(
+        self,
+        authorization: str | None,
+        body: object,
+        *,
+        ttl_seconds: int | None = None,
+        replay_check: bool = True,
+    ) -> dict[str, Any]:
+        """``POST /sessions``: the client first, then the user, then the TOTP code.
+
+        ``ttl_seconds`` and ``replay_check`` let injected faults shorten the token's life
+        or accept a spent (but otherwise valid) code."""
         self.check_client(authorization)
         if not isinstance(body, dict):
             raise _bad_body("body", "Request body must be a JSON object")
@@ -107,18 +117,19 @@ class SupergoodAuth:
         if not isinstance(code, str):
             raise _bad_body("mfa.code", "'mfa.code' must be a string of 6 digits")
         result = self.totp.verify(user.username, user.totp_secret, code, self.clock())
-        if result is TotpResult.REUSED:
+        if result is TotpResult.REUSED and replay_check:
             raise _unauthorized(
                 "mfa_code_reused", "This code was already used; wait for the next one"
             )
         if result is TotpResult.INVALID:
             raise _unauthorized("invalid_mfa_code", "Invalid or expired TOTP code")
-        issued = self.tokens.issue(user.user_id, self.clock())
+        issued = self.tokens.issue(user.user_id, self.clock(), ttl_seconds)
         self._sessions[issued.token] = user
         user_body: dict[str, Any] = {"id": user.user_id, "name": user.name}
         user_body.update(user.extra)
         user_body["entitlements"] = list(user.entitlements)
-        return {"authToken": issued.token, "expiresIn": self.token_ttl_seconds, "user": user_body}
+        expires_in = ttl_seconds or self.token_ttl_seconds
+        return {"authToken": issued.token, "expiresIn": expires_in, "user": user_body}
 
     def authenticate(self, authorization: str | None) -> Session:
         scheme, _, token = (authorization or "").partition(" ")
@@ -133,11 +144,13 @@ class SupergoodAuth:
             raise _unauthorized("invalid_token", "Unknown or revoked auth token")
         return Session(issued.token, self._sessions[issued.token], issued.expires_at)
 
-    def refresh(self, authorization: str | None) -> dict[str, Any]:
+    def refresh(
+        self, authorization: str | None, *, ttl_seconds: int | None = None
+    ) -> dict[str, Any]:
         """``POST /sessions/refresh``: a live token buys a new one; the old one is revoked."""
         session = self.authenticate(authorization)
         self.tokens.revoke(session.token)
         del self._sessions[session.token]
-        issued = self.tokens.issue(session.user.user_id, self.clock())
+        issued = self.tokens.issue(session.user.user_id, self.clock(), ttl_seconds)
         self._sessions[issued.token] = session.user
-        return {"authToken": issued.token, "expiresIn": self.token_ttl_seconds}
+        return {"authToken": issued.token, "expiresIn": ttl_seconds or self.token_ttl_seconds}

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.common.errors import ApiError, Handler, error_middleware, not_found
+from sandbox.common.faults import login_faults
 from sandbox.common.filters import Predicate, Row, select
 from sandbox.common.jsonenc import json_response
 from sandbox.common.pagination import Paging, parse_paging
@@ -109,10 +110,19 @@ def build_supergood_app(
 
     async def create_session(request: web.Request) -> web.Response:
         body = await _json_body(request)
-        return json_response(auth.login(request.headers.get("Authorization"), body))
+        faults = login_faults(request)
+        return json_response(
+            auth.login(
+                request.headers.get("Authorization"),
+                body,
+                ttl_seconds=faults.token_ttl_seconds,
+                replay_check=faults.mfa_replay_check,
+            )
+        )
 
     async def refresh_session(request: web.Request) -> web.Response:
-        return json_response(auth.refresh(request.headers.get("Authorization")))
+        ttl = login_faults(request).token_ttl_seconds
+        return json_response(auth.refresh(request.headers.get("Authorization"), ttl_seconds=ttl))
 
     public = frozenset({f"{prefix}/sessions", f"{prefix}/sessions/refresh"})
     app = web.Application(

@@ -15,7 +15,13 @@ from sandbox.common.world import DEALERSHIP, StoreWorld, build_world
 from sandbox.common.world.models import Role
 from sandbox.options import SandboxOptions
 from sandbox.supergood.auth import SupergoodAuth, SupergoodUser
-from sandbox.supergood.http import Collection, Route, build_supergood_app, collection_routes
+from sandbox.supergood.http import (
+    Collection,
+    Route,
+    build_supergood_app,
+    collection_routes,
+    render_error,
+)
 
 
 def staff_login(
@@ -162,4 +168,6 @@ def integration_app(
         stores=[(None, state.dealership_name)],
         requests=log,
         state=state,
+        render_error=render_error,
+        login_paths=frozenset({f"{prefix}/sessions", f"{prefix}/sessions/refresh"}),
     )

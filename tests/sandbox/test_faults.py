@@ -1,12 +1,22 @@
-"""Injected latency, at start and at run time."""
+"""Injected faults, at start and at run time, as a client sees them on the wire."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import aiohttp
+import pytest
 
-from sandbox import SandboxOptions, start_sandbox
+from sandbox import SandboxOptions, VendorHandle, start_sandbox
+from sandbox.common.faults import DROPPED_STATUS, Faults
+from tests.sandbox.helpers import FakeClock, autosoft_login, bearer, call, signed_in
+
+SMALL = 0.1  # record scale: these tests look at transport, not data
+
+
+def _key(handle: VendorHandle) -> dict[str, str]:
+    return bearer(handle.credentials["api_key"])
 
 
 async def _timed_get(url: str, headers: dict[str, str]) -> tuple[float, int]:
@@ -15,6 +25,10 @@ async def _timed_get(url: str, headers: dict[str, str]) -> tuple[float, int]:
         async with http.get(url, headers=headers) as response:
             await response.read()
         return time.perf_counter() - start, response.status
+
+
+async def _statuses(http: aiohttp.ClientSession, url: str, headers: Any, n: int) -> list[int]:
+    return [(await call(http, "GET", url, headers=headers))[0] for _ in range(n)]
 
 
 async def test_latency_from_options_and_changed_live() -> None:
@@ -29,3 +43,176 @@ async def test_latency_from_options_and_changed_live() -> None:
         fast, _ = await _timed_get(url, headers)
         assert fast < 1.0  # a wide margin: this checks the switch, not speed
         assert handle.requests.count(path_contains="/shops") == 2
+
+
+async def test_fail_all_from_options_spares_logins_and_other_vendors() -> None:
+    given = Faults(fail_all=True)
+    options = SandboxOptions(scale=SMALL, faults={"autosoft": given})
+    async with (
+        await start_sandbox(options, vendors=("autosoft", "autosync")) as sb,
+        aiohttp.ClientSession() as http,
+    ):
+        autosoft, autosync = sb.vendors["autosoft"], sb.vendors["autosync"]
+        token = await signed_in(http, autosoft)  # logins are spared by default
+        status, body, _ = await call(
+            http, "GET", autosoft.base_url + "/vehicles", headers=bearer(token)
+        )
+        assert status == 503
+        assert body["error"]["code"] == "service_unavailable"  # the Supergood shape
+        assert (await call(http, "GET", autosync.base_url + "/shops", headers=_key(autosync)))[
+            0
+        ] == 200
+
+        autosoft.faults.fail_logins = True
+        clock = autosoft.state.auth.clock
+        assert isinstance(clock, FakeClock)
+        clock.advance(60)  # a fresh TOTP step, so a refusal is the fault and not a replay
+        status, body = await autosoft_login(http, autosoft, at=clock.now)
+        assert status == 503
+
+        autosoft.faults.fail_all = False
+        status, _, _ = await call(
+            http, "GET", autosoft.base_url + "/vehicles", headers=bearer(token)
+        )
+        assert status == 200
+        assert given.fail_all and not given.fail_logins  # the server changed its own copy
+        assert autosoft.requests.count(path_contains="/vehicles") == 2
+
+
+async def _error_pattern(seed: int) -> list[int]:
+    options = SandboxOptions(seed=seed, scale=SMALL, faults={"autosync": Faults(error_rate=0.5)})
+    async with (
+        await start_sandbox(options, vendors=("autosync",)) as sb,
+        aiohttp.ClientSession() as http,
+    ):
+        handle = sb.vendors["autosync"]
+        statuses = await _statuses(http, handle.base_url + "/shops", _key(handle), 24)
+        handle.faults.error_rate = 0
+        assert await _statuses(http, handle.base_url + "/shops", _key(handle), 3) == [200] * 3
+        return statuses
+
+
+async def test_error_rate_repeats_for_a_seed_in_the_vendor_shape() -> None:
+    first, again, other = await _error_pattern(7), await _error_pattern(7), await _error_pattern(8)
+    assert set(first) == {200, 503}
+    assert first == again
+    assert first != other
+    async with (
+        await start_sandbox(
+            SandboxOptions(scale=SMALL, faults={"autosync": Faults(error_rate=1.0)}),
+            vendors=("autosync",),
+        ) as sb,
+        aiohttp.ClientSession() as http,
+    ):
+        handle = sb.vendors["autosync"]
+        status, body, _ = await call(http, "GET", handle.base_url + "/shops", headers=_key(handle))
+        assert status == 503
+        assert body["success"] is False
+        assert body["error"]["status"] == 503  # the AutoSync shape
+
+
+async def test_rate_limit_storm_with_vendor_headers() -> None:
+    async with (
+        await start_sandbox(SandboxOptions(scale=SMALL), vendors=("autosoft", "autosync")) as sb,
+        aiohttp.ClientSession() as http,
+    ):
+        autosoft, autosync = sb.vendors["autosoft"], sb.vendors["autosync"]
+        token = await signed_in(http, autosoft)
+        autosync.faults.rate_limit_storm = True
+        autosync.faults.retry_after_seconds = 7
+        status, body, headers = await call(
+            http, "GET", autosync.base_url + "/shops", headers=_key(autosync)
+        )
+        assert status == 429
+        assert body["error"]["code"] == "rate_limited"
+        assert headers["Retry-After"] == "7"
+        assert headers["X-RateLimit-Remaining"] == "0"
+        assert headers["X-RateLimit-Limit"] == "100"
+        assert int(headers["X-RateLimit-Reset"]) >= time.time()
+        assert (await call(http, "GET", autosoft.base_url + "/vehicles", headers=bearer(token)))[
+            0
+        ] == 200
+
+        autosoft.faults.rate_limit_storm = True
+        clock = autosoft.state.auth.clock
+        assert isinstance(clock, FakeClock)
+        clock.advance(60)
+        status, body = await autosoft_login(http, autosoft, at=clock.now)  # logins too
+        assert status == 429
+        assert body["error"]["code"] == "rate_limited"
+
+        autosync.faults.rate_limit_storm = autosoft.faults.rate_limit_storm = False
+        assert (await call(http, "GET", autosync.base_url + "/shops", headers=_key(autosync)))[
+            0
+        ] == 200
+        assert (await call(http, "GET", autosoft.base_url + "/vehicles", headers=bearer(token)))[
+            0
+        ] == 200
+
+
+async def test_reset_closes_the_connection_unanswered() -> None:
+    async with await start_sandbox(SandboxOptions(scale=SMALL), vendors=("autosync",)) as sb:
+        handle = sb.vendors["autosync"]
+        url = handle.base_url + "/shops"
+        handle.faults.reset_rate = 1.0
+        async with aiohttp.ClientSession() as http:
+            with pytest.raises(aiohttp.ClientConnectionError):
+                await call(http, "GET", url, headers=_key(handle))
+        assert handle.requests.entries[-1].status == DROPPED_STATUS
+        handle.faults.reset_rate = 0
+        async with aiohttp.ClientSession() as http:
+            assert (await call(http, "GET", url, headers=_key(handle)))[0] == 200
+
+
+async def test_truncated_answers_are_payload_errors() -> None:
+    async with await start_sandbox(SandboxOptions(scale=SMALL), vendors=("autosync",)) as sb:
+        handle = sb.vendors["autosync"]
+        url = handle.base_url + "/shops"
+        handle.faults.truncate_rate = 1.0
+        async with aiohttp.ClientSession() as http:
+            async with http.get(url, headers=_key(handle)) as response:
+                assert response.status == 200
+                with pytest.raises(aiohttp.ClientPayloadError):
+                    await response.read()
+        handle.faults.truncate_rate = 0
+        async with aiohttp.ClientSession() as http:
+            assert (await call(http, "GET", url, headers=_key(handle)))[0] == 200
+
+
+async def test_token_ttl_override_and_replay_check() -> None:
+    async with (
+        await start_sandbox(SandboxOptions(scale=SMALL), vendors=("autosoft",)) as sb,
+        aiohttp.ClientSession() as http,
+    ):
+        handle = sb.vendors["autosoft"]
+        clock = FakeClock(time.time())
+        handle.state.auth.clock = clock
+        handle.faults.token_ttl_seconds = 5
+        handle.faults.mfa_replay_check = False
+        status, first = await autosoft_login(http, handle, at=clock.now)
+        assert status == 200
+        assert first["expiresIn"] == 5
+        status, again = await autosoft_login(http, handle, at=clock.now)  # the same code
+        assert status == 200, again
+        url = handle.base_url + "/vehicles"
+        assert (await call(http, "GET", url, headers=bearer(first["authToken"])))[0] == 200
+        clock.advance(5)
+        status, body, _ = await call(http, "GET", url, headers=bearer(first["authToken"]))
+        assert (status, body["error"]["code"]) == (401, "token_expired")
+
+        handle.faults.token_ttl_seconds = None
+        handle.faults.mfa_replay_check = True
+        clock.advance(60)
+        status, fresh = await autosoft_login(http, handle, at=clock.now)
+        assert (status, fresh["expiresIn"]) == (200, 3600)
+        status, body = await autosoft_login(http, handle, at=clock.now)
+        assert (status, body["error"]["code"]) == (401, "mfa_code_reused")
+
+
+async def test_bad_fault_settings_are_refused() -> None:
+    with pytest.raises(ValueError):
+        Faults(error_rate=1.5)
+    with pytest.raises(ValueError):
+        Faults(token_ttl_seconds=0)
+    with pytest.raises(ValueError):
+        await start_sandbox(SandboxOptions(faults={"nosuchvendor": Faults()}))

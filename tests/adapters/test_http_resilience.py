@@ -1,0 +1,312 @@
+"""The request budget, the circuit breaker and connection health, over real sockets against
+small local servers and the vendor sandboxes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+
+from adapters.auth import BearerKeyAuth
+from adapters.autosync.adapter import AUTOSYNC_BUDGET
+from adapters.base import CustomerFilter, DmsAdapter, Window
+from adapters.errors import UpstreamRejected, UpstreamUnavailable
+from adapters.health import ConnectionState
+from adapters.http import HttpClient, HttpPolicy
+from adapters.models import Dms
+from adapters.ratelimit import RateBudget, SlidingWindowLimiter
+from sandbox import RunningSandbox
+from sandbox.common.ratelimit import FixedWindowLimiter
+from tests.adapters.adapter_sandbox_kit import connect
+
+ServeApp = Callable[[web.Application], Awaitable[str]]
+StartSandbox = Callable[..., Awaitable[RunningSandbox]]
+FAST = HttpPolicy(backoff_base=0.01, backoff_max=0.02, read_timeout=0.5, max_rate_limit_wait=1.0)
+
+
+class FakeClock:
+    """Time that moves only when someone sleeps on it: a minute passes in no time."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+        self.slept = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+        await asyncio.sleep(0)
+
+
+def statuses_seen() -> tuple[aiohttp.TraceConfig, list[int]]:
+    seen: list[int] = []
+    trace = aiohttp.TraceConfig()
+
+    async def on_end(_: Any, __: Any, params: aiohttp.TraceRequestEndParams) -> None:
+        seen.append(params.response.status)
+
+    trace.on_request_end.append(on_end)
+    return trace, seen
+
+
+# --- rate budget ---------------------------------------------------------------------------
+
+
+async def test_autosync_budget_keeps_150_requests_under_100_a_minute(
+    sandbox: StartSandbox,
+) -> None:
+    sb = await sandbox(vendors=("autosync",), rate_limit_per_minute=100)
+    handle = sb.vendors["autosync"]
+    clock = FakeClock()
+    # The sandbox counts its per-key window on the same clock the client waits on.
+    handle.state.limiter.clock = clock
+    trace, seen = statuses_seen()
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        http = HttpClient(
+            session,
+            handle.base_url,
+            vendor="autosync",
+            policy=FAST,
+            auth=BearerKeyAuth(SecretStr(handle.credentials["api_key"])),
+            limiter=SlidingWindowLimiter(AUTOSYNC_BUDGET, clock=clock, sleep=clock.sleep),
+        )
+        bodies = await asyncio.gather(*(http.get("/shops") for _ in range(150)))
+
+    assert all(b is not None for b in bodies)
+    assert len(seen) == 150 and set(seen) == {200}
+    assert handle.requests.count(path_contains="/shops") == 150
+    assert clock.slept >= 60.0  # the last 50 waited for the window to pass
+
+
+async def test_policy_budget_delays_instead_of_meeting_429(
+    session: aiohttp.ClientSession, serve: ServeApp
+) -> None:
+    server_limit = FixedWindowLimiter(10, 0.5)
+
+    async def handler(request: web.Request) -> web.Response:
+        decision = server_limit.hit("key")
+        if not decision.allowed:
+            return web.json_response(
+                {"error": {"code": "rate_limited"}},
+                status=429,
+                headers={"Retry-After": str(decision.retry_after)},
+            )
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_get("/thing", handler)
+    base = await serve(app)
+    trace, seen = statuses_seen()
+    async with aiohttp.ClientSession(trace_configs=[trace]) as traced:
+        policy = HttpPolicy(rate_budget=RateBudget(10, 0.5), read_timeout=2.0)
+        http = HttpClient(traced, base, vendor="acme", policy=policy)
+        started = time.monotonic()
+        results = await asyncio.gather(*(http.get("/thing") for _ in range(30)))
+        elapsed = time.monotonic() - started
+
+    assert results == [{"ok": True}] * 30
+    assert seen == [200] * 30
+    assert elapsed >= 1.0  # three windows' worth of requests
+
+    # Without a budget the same demand does meet the server's limit.
+    server_limit.reset()
+    unlimited = HttpClient(
+        session, base, vendor="acme", policy=HttpPolicy(rate_budget=None, max_rate_limit_wait=2)
+    )
+    await asyncio.gather(*(unlimited.get("/thing") for _ in range(11)), return_exceptions=True)
+    assert unlimited.health().state is ConnectionState.DEGRADED  # a 429 was waited out
+
+
+def test_vendor_budgets() -> None:
+    assert AUTOSYNC_BUDGET == RateBudget(100, 60.0)
+    with pytest.raises(ValueError):
+        RateBudget(0)
+
+
+# --- circuit breaker ------------------------------------------------------------------------
+
+
+class Switchable:
+    """A vendor that is down (503) or up, counting the requests that reach it."""
+
+    def __init__(self) -> None:
+        self.up = False
+        self.calls = 0
+        self.delay = 0.0
+
+    def app(self) -> web.Application:
+        async def handler(request: web.Request) -> web.Response:
+            self.calls += 1
+            await asyncio.sleep(self.delay)
+            if request.path == "/missing":
+                return web.json_response({"error": {"code": "not_found"}}, status=404)
+            if not self.up:
+                return web.json_response({"error": {"code": "down"}}, status=503)
+            return web.json_response({"ok": True})
+
+        app = web.Application()
+        app.router.add_get("/{tail:.*}", handler)
+        return app
+
+
+CIRCUIT = HttpPolicy(
+    backoff_base=0.01,
+    backoff_max=0.02,
+    max_retries=1,
+    circuit_failure_threshold=3,
+    circuit_cooldown=0.3,
+)
+
+
+async def test_circuit_opens_fails_fast_probes_and_closes(
+    session: aiohttp.ClientSession, serve: ServeApp
+) -> None:
+    vendor = Switchable()
+    http = HttpClient(session, await serve(vendor.app()), vendor="acme", policy=CIRCUIT)
+
+    for _ in range(3):
+        with pytest.raises(UpstreamUnavailable):
+            await http.get("/thing")
+    assert vendor.calls == 6  # each failure is counted once, after its retry
+
+    for _ in range(5):
+        with pytest.raises(UpstreamUnavailable, match="circuit open"):
+            await http.get("/thing")
+    assert vendor.calls == 6  # open: nothing reached the server
+
+    await asyncio.sleep(0.35)
+    with pytest.raises(UpstreamUnavailable, match="answered 503"):
+        await http.get("/thing")  # the probe goes out, fails, and re-opens the circuit
+    assert vendor.calls == 8
+    with pytest.raises(UpstreamUnavailable, match="circuit open"):
+        await http.get("/thing")
+    assert vendor.calls == 8
+
+    vendor.up = True
+    vendor.delay = 0.1
+    await asyncio.sleep(0.35)
+    # Half-open: one probe is let through, the others still fail fast.
+    results = await asyncio.gather(*(http.get("/thing") for _ in range(3)), return_exceptions=True)
+    assert sum(r == {"ok": True} for r in results) == 1
+    assert sum(isinstance(r, UpstreamUnavailable) for r in results) == 2
+    assert vendor.calls == 9
+
+    assert await http.get("/thing") == {"ok": True}  # closed again
+    assert http.health().state is ConnectionState.OK
+
+
+async def test_4xx_answers_never_open_the_circuit(
+    session: aiohttp.ClientSession, serve: ServeApp
+) -> None:
+    vendor = Switchable()
+    http = HttpClient(session, await serve(vendor.app()), vendor="acme", policy=CIRCUIT)
+    for _ in range(6):
+        with pytest.raises(UpstreamRejected):
+            await http.get("/missing")
+    assert vendor.calls == 6
+    assert http.health().state is ConnectionState.OK
+
+
+async def test_health_moves_through_its_states(
+    session: aiohttp.ClientSession, serve: ServeApp
+) -> None:
+    vendor = Switchable()
+    vendor.up = True
+    key = "sk_live_supersecretkey123"
+    http = HttpClient(
+        session,
+        await serve(vendor.app()),
+        vendor="acme",
+        policy=CIRCUIT,
+        auth=BearerKeyAuth(SecretStr(key)),
+    )
+    assert http.health().state is ConnectionState.UNKNOWN
+
+    await http.get("/thing")
+    ok = http.health()
+    assert ok.state is ConnectionState.OK
+    assert ok.last_success_at is not None and ok.last_error_at is None
+
+    vendor.up = False
+    with pytest.raises(UpstreamUnavailable):
+        await http.get("/thing")
+    degraded = http.health()
+    assert degraded.state is ConnectionState.DEGRADED
+    assert degraded.last_error_code == "UPSTREAM_UNAVAILABLE"
+    assert degraded.consecutive_failures == 1
+
+    for _ in range(2):
+        with pytest.raises(UpstreamUnavailable):
+            await http.get("/thing")
+    opened = http.health()
+    assert opened.state is ConnectionState.CIRCUIT_OPEN
+    assert opened.consecutive_failures == 3
+
+    vendor.up = True
+    await asyncio.sleep(0.35)
+    await http.get("/thing")
+    closed = http.health()
+    assert closed.state is ConnectionState.OK
+    assert closed.consecutive_failures == 0
+    assert closed.last_error_code == "UPSTREAM_UNAVAILABLE"
+    assert closed.last_success_at and closed.last_error_at
+    assert closed.last_success_at > closed.last_error_at
+    for health in (ok, degraded, opened, closed):
+        assert key not in repr(health)
+
+
+# --- every adapter reports its connection's health -------------------------------------------
+
+
+async def list_some(adapter: DmsAdapter, store_id: str | None) -> None:
+    await adapter.list_customers(store_id, CustomerFilter(), Window(0, 1))
+
+
+@pytest.mark.parametrize("dms", list(Dms))
+async def test_every_adapter_reports_health(
+    dms: Dms, session: aiohttp.ClientSession, sandbox: StartSandbox
+) -> None:
+    sb = await sandbox(vendors=(dms.value,))
+    handle = sb.vendors[dms.value]
+    policy = HttpPolicy(
+        backoff_base=0.01,
+        backoff_max=0.02,
+        max_retries=0,
+        circuit_failure_threshold=2,
+        circuit_cooldown=0.3,
+    )
+    adapter = connect(dms, session, handle, policy)
+    store_id = handle.stores[0][0]
+    assert adapter.health().state is ConnectionState.UNKNOWN
+
+    await list_some(adapter, store_id)
+    assert adapter.health().state is ConnectionState.OK
+
+    handle.faults.fail_all = True
+    with pytest.raises(UpstreamUnavailable):
+        await list_some(adapter, store_id)
+    assert adapter.health().state is ConnectionState.DEGRADED
+    with pytest.raises(UpstreamUnavailable):
+        await list_some(adapter, store_id)
+    assert adapter.health().state is ConnectionState.CIRCUIT_OPEN
+    seen = len(handle.requests.entries)
+    with pytest.raises(UpstreamUnavailable, match="circuit open"):
+        await list_some(adapter, store_id)
+    assert len(handle.requests.entries) == seen
+
+    handle.faults.fail_all = False
+    await asyncio.sleep(0.35)
+    await list_some(adapter, store_id)
+    health = adapter.health()
+    assert health.state is ConnectionState.OK
+    assert health.last_error_code == "UPSTREAM_UNAVAILABLE"
+    text = repr(health)
+    assert not [v for v in handle.credentials.values() if len(v) >= 4 and v in text]
