@@ -45,10 +45,11 @@ class EntityLoader(DataLoader[Key, Any]):
         self._dealerships = dealerships
 
     async def batch_load_fn(self, keys: list[Key]) -> list[Any]:  # type: ignore[override]
-        by_dealer: dict[str, list[str]] = defaultdict(list)
+        # dict keys keep first-seen order and drop repeats in O(1) each
+        unique: dict[str, dict[str, None]] = defaultdict(dict)
         for dealer_id, native_id in keys:
-            if native_id not in by_dealer[dealer_id]:
-                by_dealer[dealer_id].append(native_id)
+            unique[dealer_id][native_id] = None
+        by_dealer = {dealer_id: list(ids) for dealer_id, ids in unique.items()}
         dealer_ids = list(by_dealer)
         outcomes = await asyncio.gather(
             *(self._load_one(d, by_dealer[d]) for d in dealer_ids), return_exceptions=True
