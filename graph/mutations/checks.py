@@ -140,3 +140,12 @@ class Checks:
             return
         if sum((p or Decimal(0) for p in parts), Decimal(0)) != total:
             self.fail(path, UserErrorCode.ALLOCATION_MISMATCH, f"{what} must add up to {total}")
+
+
+def as_int(value: Decimal | int | None) -> int | None:
+    """A checked number as an int (``Checks.number`` returns the input's own type)."""
+    return None if value is None else int(value)
+
+
+def as_decimal(value: Decimal | int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)

@@ -9,7 +9,7 @@ import strawberry
 
 from adapters import models as m
 from adapters.commands import Contact
-from graph.mutations.checks import Checks, Path, UserErrorCode
+from graph.mutations.checks import Checks, Path, UserErrorCode, as_int
 
 
 @strawberry.input
@@ -105,10 +105,10 @@ class TradeInInput:
         year = c.number((*path, "year"), self.year, 1900, datetime.date.today().year + 2)
         return m.TradeIn(
             vin=c.vin((*path, "vin"), self.vin),
-            year=int(year) if year is not None else None,
+            year=as_int(year),
             make=c.text((*path, "make"), self.make, max_length=60),
             model=c.text((*path, "model"), self.model, max_length=60),
-            mileage=int(mileage) if mileage is not None else None,
+            mileage=as_int(mileage),
             allowance=c.money((*path, "allowance"), self.allowance),
             actual_cash_value=c.money((*path, "actualCashValue"), self.actual_cash_value),
             payoff=c.money((*path, "payoff"), self.payoff),

@@ -19,7 +19,7 @@ from adapters.commands import (
     WriteOperation,
 )
 from graph.context import Info
-from graph.mutations.checks import Checks, UserError, UserErrorCode
+from graph.mutations.checks import Checks, UserError, UserErrorCode, as_decimal, as_int
 from graph.mutations.execute import WriteResult, execute_write, load_written
 from graph.mutations.inputs import (
     AddressInput,
@@ -288,12 +288,12 @@ class CreateDealInput:
             vehicle=vehicle,
             sale_type=c.text(("saleType",), self.sale_type, max_length=40),
             selling_price=selling,
-            tax_rate=Decimal(tax_rate) if tax_rate is not None else None,
+            tax_rate=as_decimal(tax_rate),
             tax_basis=c.text((*path, "taxBasis"), p.tax_basis, max_length=60),
             fees=tuple(x for x in fees if x is not None),
             trade_ins=tuple(trades),
-            term_months=int(term) if term is not None else None,
-            apr=Decimal(apr) if apr is not None else None,
+            term_months=as_int(term),
+            apr=as_decimal(apr),
             lender_preferences=tuple(f.lender_preferences or ()),
             products=tuple(x for x in products if x is not None),
             salesperson_id=salesperson,
@@ -357,15 +357,15 @@ class UpdateDealInput:
             lender_decision=LenderDecision(
                 lender_id=decision.lender_id,
                 decision=decision.decision,
-                approved_apr=Decimal(approved_apr) if approved_apr is not None else None,
+                approved_apr=as_decimal(approved_apr),
             )
             if decision
             else None,
             selling_price=c.money(("sellingPrice",), self.selling_price),
             cash_down=c.money(("cashDown",), self.cash_down),
             rebates=c.money(("rebates",), self.rebates),
-            term_months=_int(c.number(("termMonths",), self.term_months, 1, 120)),
-            apr=_dec(c.number(("apr",), self.apr, 0, 40)),
+            term_months=as_int(c.number(("termMonths",), self.term_months, 1, 120)),
+            apr=as_decimal(c.number(("apr",), self.apr, 0, 40)),
         )
         if changes == DealChanges():
             c.fail((), UserErrorCode.REQUIRED, "give at least one change")
@@ -398,14 +398,6 @@ DEAL_INPUT_PATHS: dict[str, list[str]] = {
         )
     },
 }
-
-
-def _int(value: Decimal | int | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _dec(value: Decimal | int | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
 
 
 def _deal_payload(result: WriteResult, deal: Deal | None) -> DealWritePayload:

@@ -17,7 +17,7 @@ from adapters.commands import (
     WriteOperation,
 )
 from graph.context import Info
-from graph.mutations.checks import Checks, UserErrorCode
+from graph.mutations.checks import Checks, UserErrorCode, as_decimal, as_int
 from graph.mutations.execute import execute_write, load_written
 from graph.mutations.sales import DEALERSHIP, WritePayload
 from graph.types.service import Part, RepairOrder, ServiceAppointment, ServiceVehicle
@@ -112,7 +112,7 @@ class CreateServiceVehicleInput:
             model=model,
             vin=vin,
             license_plate=c.text(("licensePlate",), self.license_plate, max_length=12),
-            mileage=int(mileage) if mileage is not None else None,
+            mileage=as_int(mileage),
         )
 
 
@@ -167,7 +167,7 @@ class CreateRepairOrderInput:
                         description=line.description,
                         quantity=line.quantity,
                         unit_price=c.money((*path, "unitPrice"), line.unit_price),
-                        hours=_dec(c.number((*path, "hours"), line.hours, 0, 200)),
+                        hours=as_decimal(c.number((*path, "hours"), line.hours, 0, 200)),
                         rate=c.money((*path, "rate"), line.rate),
                         part_id=c.native_id((*path, "partId"), line.part_id, {"Part"}),
                     )
@@ -184,10 +184,6 @@ class CreateRepairOrderInput:
             notes=c.text(("notes",), self.notes, max_length=4000),
             jobs=tuple(jobs),
         )
-
-
-def _dec(value: Decimal | int | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
 
 
 @strawberry.type
@@ -214,9 +210,7 @@ class SetPartStockInput:
             c.fail((), UserErrorCode.REQUIRED, "give quantity, cost or price")
         if not c.ok or part is None:
             return None
-        return PartStockChange(
-            part_id=part, quantity=int(quantity) if quantity is not None else None, **change_fields
-        )
+        return PartStockChange(part_id=part, quantity=as_int(quantity), **change_fields)
 
 
 @strawberry.type
