@@ -47,7 +47,7 @@ from adapters.errors import (
     UpstreamUnavailable,
 )
 from adapters.health import ConnectionHealth, ConnectionState
-from adapters.ratelimit import RateBudget, SlidingWindowLimiter
+from adapters.ratelimit import RateBudget, RateGate, SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,10 @@ class HttpPolicy:
             sock_connect=self.connect_timeout,
             sock_read=self.read_timeout,
         )
+
+    def budget_for(self, vendor_budget: RateBudget | None) -> RateBudget | None:
+        """The request budget a connection keeps, given its vendor's published one."""
+        return vendor_budget if self.rate_budget == "vendor" else self.rate_budget
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry ``attempt`` (1-based): exponential, capped, half jittered."""
@@ -222,11 +226,12 @@ class HttpClient:
         auth: AuthStrategy | None = None,
         error_reader: ErrorReader = read_error_object,
         budget: RateBudget | None = None,
-        limiter: SlidingWindowLimiter | None = None,
+        gate: RateGate | None = None,
     ) -> None:
         """``budget``: the vendor's published request budget for this credential, unless
-        the policy overrides it. ``limiter``: one to use instead (shared by connections on
-        the same credential, or driven by a test clock)."""
+        the policy overrides it. ``gate``: the credential's gate to pass through instead of
+        a private one (shared by connections on one credential, or driven by a test clock).
+        """
         self.vendor = vendor
         self.policy = policy or HttpPolicy()
         self._session = session
@@ -235,14 +240,10 @@ class HttpClient:
         self._read_error = error_reader
         self._slots = asyncio.Semaphore(self.policy.max_concurrency)
         self._timeout = self.policy.timeout()
-        # Set when the vendor says the rate window is spent, so concurrent requests wait
-        # instead of each collecting its own 429.
-        self._paused_until = 0.0
-        if limiter is None:
-            chosen = budget if self.policy.rate_budget == "vendor" else self.policy.rate_budget
-            if isinstance(chosen, RateBudget):
-                limiter = SlidingWindowLimiter(chosen)
-        self._limiter = limiter
+        if gate is None:
+            chosen = self.policy.budget_for(budget)
+            gate = RateGate(SlidingWindowLimiter(chosen) if chosen is not None else None)
+        self._gate = gate
         self._circuit = CircuitBreaker(
             self.policy.circuit_failure_threshold, self.policy.circuit_cooldown
         )
@@ -253,6 +254,10 @@ class HttpClient:
         self._last_error_at: datetime | None = None
         self._last_success_at: datetime | None = None
         self._last_call_retried = False
+
+    @property
+    def auth(self) -> AuthStrategy | None:
+        return self._auth
 
     def __repr__(self) -> str:
         return f"HttpClient(vendor={self.vendor!r}, base_url={self._base!r})"
@@ -440,16 +445,11 @@ class HttpClient:
         """One exchange; ``once``: aiohttp must not send it again either. (Per-request
         middlewares replace the session's; the process-wide session sets none.)"""
         async with self._slots:
-            delay = self._paused_until - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if self._limiter is None:
-                return await self._exchange_once(method, path, params, json_body, headers, once)
-            await self._limiter.acquire()
+            await self._gate.enter()
             try:
                 return await self._exchange_once(method, path, params, json_body, headers, once)
             finally:
-                self._limiter.release()
+                self._gate.leave()
 
     async def _exchange_once(
         self,
@@ -496,8 +496,7 @@ class HttpClient:
 
     def _pause(self, seconds: float) -> None:
         # A little jitter so the waiting requests do not all land in the same instant.
-        until = time.monotonic() + seconds + random.uniform(0, 0.05)
-        self._paused_until = max(self._paused_until, until)
+        self._gate.pause(seconds + random.uniform(0, 0.05))
 
     async def _retry_pause(self, attempt: int, method: str, path: str, what: str) -> None:
         delay = self.policy.backoff(attempt)

@@ -68,3 +68,31 @@ class SlidingWindowLimiter:
         self._in_flight -= 1
         self._finished.append(self._clock())
         self._freed.set()
+
+
+class RateGate:
+    """What every request on one vendor credential passes through: the client-side budget
+    (when the vendor publishes one) and any pause the vendor asked for with a 429 or an
+    exhausted window. Vendors count per credential, so connections that share a credential
+    share its gate (``adapters.shared``)."""
+
+    def __init__(self, limiter: SlidingWindowLimiter | None = None) -> None:
+        self.limiter = limiter
+        self._paused_until = 0.0  # monotonic
+
+    async def enter(self) -> None:
+        """Wait out any pause, then take a slot of the budget. Pair with ``leave()``."""
+        delay = self._paused_until - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if self.limiter is not None:
+            await self.limiter.acquire()
+
+    def leave(self) -> None:
+        if self.limiter is not None:
+            self.limiter.release()
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request on this credential for ``seconds`` from now (never shortens a
+        longer pause already set)."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)

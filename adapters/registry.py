@@ -14,6 +14,7 @@ from adapters.dealercenter import DealerCenterAdapter
 from adapters.dealertrack import DealertrackAdapter
 from adapters.http import HttpPolicy
 from adapters.models import Dms
+from adapters.shared import SharedCredentials
 
 AdapterFactory = Callable[..., DmsAdapter]
 
@@ -37,13 +38,16 @@ def build_adapter(
     base_url: str,
     secrets: Mapping[str, str],
     policy: HttpPolicy | None = None,
+    shared: SharedCredentials | None = None,
 ) -> DmsAdapter:
     """An adapter for one connection over the process-wide ``http`` session.
 
     ``secrets`` holds the vendor's keys (AutoSoft: client_id, client_secret, username,
     password, totp_secret; AutoSync: api_key); they are wrapped at once and never kept as
-    plain text beyond the request headers that need them. Raises ``ValueError`` naming
-    the problem (unknown or not yet supported DMS, missing secret keys), never a value.
+    plain text beyond the request headers that need them. Connections built with the same
+    ``shared`` draw on one request budget and one session per credential. Raises
+    ``ValueError`` naming the problem (unknown or not yet supported DMS, missing secret
+    keys), never a value.
     """
     available = ", ".join(sorted(d.value for d in _FACTORIES))
     try:
@@ -53,4 +57,10 @@ def build_adapter(
     factory = _FACTORIES.get(kind)
     if factory is None:
         raise ValueError(f"no adapter for dms {kind.value!r} yet; adapters exist for: {available}")
-    return factory(session=http, base_url=base_url, secrets=secrets, policy=policy or HttpPolicy())
+    return factory(
+        session=http,
+        base_url=base_url,
+        secrets=secrets,
+        policy=policy or HttpPolicy(),
+        shared=shared,
+    )

@@ -16,6 +16,7 @@ from adapters.base import Capability, DmsAdapter
 from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.registry import build_adapter
+from adapters.shared import SharedCredentials
 from graph.config import ALL_DEALERSHIPS, AppConfig, ServerConfig, hash_api_key
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency import SqliteIdempotencyStore
@@ -71,6 +72,7 @@ class Runtime:
             raise_for_status=False,
         )
         adapters: dict[str, DmsAdapter] = {}
+        shared = SharedCredentials()
         dealerships: dict[str, DealershipEntry] = {}
         try:
             for conn in config.connections:
@@ -80,6 +82,7 @@ class Runtime:
                     base_url=conn.base_url,
                     secrets={k: v.get_secret_value() for k, v in secrets[conn.id].items()},
                     policy=policy,
+                    shared=shared,
                 )
                 await adapter.start()
                 adapters[conn.id] = adapter

@@ -46,6 +46,7 @@ from adapters.paging import HasId, slice_window
 from adapters.query import Query, employee_predicate
 from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
+from adapters.shared import SharedCredentials, credential_digest
 
 T = TypeVar("T")
 I = TypeVar("I", bound=HasId)  # noqa: E741
@@ -98,8 +99,12 @@ class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
         base_url: str,
         secrets: Mapping[str, str],
         policy: HttpPolicy,
+        shared: SharedCredentials | None = None,
     ) -> AutoSyncAdapter:
+        """Connections on one API key share its budget through ``shared``: AutoSync counts
+        100 requests a minute per key, not per shop."""
         key = require_secrets(secrets, SECRET_KEYS, dms=cls.dms.value)["api_key"]
+        digest = credential_digest(key.get_secret_value())
         http = HttpClient(
             session,
             base_url,
@@ -107,7 +112,9 @@ class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
             policy=policy,
             auth=BearerKeyAuth(key),
             error_reader=read_autosync_error,
-            budget=AUTOSYNC_BUDGET,
+            gate=(shared or SharedCredentials()).gate(
+                cls.dms.value, digest, policy.budget_for(AUTOSYNC_BUDGET)
+            ),
         )
         return cls(RestApi(http, AUTOSYNC_LISTS), reference_ttl=policy.reference_ttl)
 

@@ -52,7 +52,8 @@ from adapters.query import (
     employee_predicate,
 )
 from adapters.rest import RestApi
-from adapters.supergood import SupergoodCredentials, SupergoodSessionAuth, supergood_api
+from adapters.shared import SharedCredentials
+from adapters.supergood import SupergoodSessionAuth, supergood_api
 from adapters.supergood.mapping import map_customer, map_part, map_user
 from adapters.supergood.queries import (
     appointment_query,
@@ -94,17 +95,18 @@ class DealertrackAdapter(DealertrackWrites):
         base_url: str,
         secrets: Mapping[str, str],
         policy: HttpPolicy,
+        shared: SharedCredentials | None = None,
     ) -> DealertrackAdapter:
-        auth = SupergoodSessionAuth(SupergoodCredentials.from_secrets(secrets, dms=cls.dms.value))
         api = supergood_api(
             vendor=cls.dms.value,
             session=session,
             base_url=base_url,
             secrets=secrets,
             policy=policy,
-            auth=auth,
+            shared=shared,
         )
-        return cls(api, auth, reference_ttl=policy.reference_ttl)
+        assert isinstance(api.http.auth, SupergoodSessionAuth)
+        return cls(api, api.http.auth, reference_ttl=policy.reference_ttl)
 
     def __repr__(self) -> str:
         return f"DealertrackAdapter({self._api.http!r})"

@@ -50,6 +50,7 @@ from adapters.models import (
 from adapters.paging import slice_window
 from adapters.query import Query, employee_predicate
 from adapters.rest import RestApi
+from adapters.shared import SharedCredentials
 from adapters.supergood.api import supergood_api
 from adapters.supergood.queries import (
     account_query,
@@ -107,9 +108,15 @@ class SupergoodAdapter(DmsAdapter):
         base_url: str,
         secrets: Mapping[str, str],
         policy: HttpPolicy,
+        shared: SharedCredentials | None = None,
     ) -> Self:
         api = supergood_api(
-            vendor=cls.dms.value, session=session, base_url=base_url, secrets=secrets, policy=policy
+            vendor=cls.dms.value,
+            session=session,
+            base_url=base_url,
+            secrets=secrets,
+            policy=policy,
+            shared=shared,
         )
         return cls(api, reference_ttl=policy.reference_ttl)
 

@@ -12,6 +12,7 @@ import aiohttp
 from adapters.http import HttpClient, HttpPolicy, VendorError, read_error_object
 from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
+from adapters.shared import SharedCredentials
 from adapters.supergood.auth import SupergoodCredentials, SupergoodSessionAuth
 
 SUPERGOOD_LISTS = ListStyle(
@@ -48,19 +49,21 @@ def supergood_api(
     base_url: str,
     secrets: Mapping[str, str],
     policy: HttpPolicy,
-    auth: SupergoodSessionAuth | None = None,
+    shared: SharedCredentials | None = None,
 ) -> RestApi:
-    """An authenticated API for one Supergood-family connection; pass ``auth`` to keep a
-    handle on the session (its user's rooftops, for example)."""
-    if auth is None:
-        auth = SupergoodSessionAuth(SupergoodCredentials.from_secrets(secrets, dms=vendor))
+    """An authenticated API for one Supergood-family connection. Connections on the same
+    login share its session and request gate through ``shared``; ``api.http.auth`` is the
+    session (its user's rooftops, its MFA state)."""
+    shared = shared or SharedCredentials()
+    creds = SupergoodCredentials.from_secrets(secrets, dms=vendor)
+    digest = creds.digest()
     http = HttpClient(
         session,
         base_url,
         vendor=vendor,
         policy=policy,
-        auth=auth,
+        auth=shared.auth(vendor, base_url, digest, lambda: SupergoodSessionAuth(creds)),
         error_reader=read_supergood_error,
-        budget=SUPERGOOD_BUDGET,
+        gate=shared.gate(vendor, digest, policy.budget_for(SUPERGOOD_BUDGET)),
     )
     return RestApi(http, SUPERGOOD_LISTS)

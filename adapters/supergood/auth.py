@@ -25,6 +25,7 @@ from adapters.errors import (
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
+from adapters.shared import credential_digest
 
 if TYPE_CHECKING:
     from adapters.http import HttpClient
@@ -50,6 +51,13 @@ class SupergoodCredentials:
     @classmethod
     def from_secrets(cls, secrets: Mapping[str, str], *, dms: str) -> SupergoodCredentials:
         return cls(**require_secrets(secrets, SECRET_KEYS, dms=dms))
+
+    def digest(self) -> str:
+        """Names the login (client and user) without revealing it: connections on the same
+        login share one session."""
+        return credential_digest(
+            self.client_id.get_secret_value(), self.username.get_secret_value()
+        )
 
     def basic(self) -> str:
         pair = f"{self.client_id.get_secret_value()}:{self.client_secret.get_secret_value()}"

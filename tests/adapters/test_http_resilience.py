@@ -16,14 +16,16 @@ from pydantic import SecretStr
 from adapters.auth import BearerKeyAuth
 from adapters.autosync.adapter import AUTOSYNC_BUDGET
 from adapters.base import CustomerFilter, DmsAdapter, Window
-from adapters.errors import UpstreamRejected, UpstreamUnavailable
+from adapters.errors import UpstreamRateLimited, UpstreamRejected, UpstreamUnavailable
 from adapters.health import ConnectionState
 from adapters.http import HttpClient, HttpPolicy
 from adapters.models import Dms
-from adapters.ratelimit import RateBudget, SlidingWindowLimiter
+from adapters.ratelimit import RateBudget, RateGate, SlidingWindowLimiter
+from adapters.registry import build_adapter
+from adapters.shared import SharedCredentials
 from sandbox import RunningSandbox
 from sandbox.common.ratelimit import FixedWindowLimiter
-from tests.adapters.adapter_sandbox_kit import connect
+from tests.adapters.adapter_sandbox_kit import connect, logins
 
 ServeApp = Callable[[web.Application], Awaitable[str]]
 StartSandbox = Callable[..., Awaitable[RunningSandbox]]
@@ -76,7 +78,7 @@ async def test_autosync_budget_keeps_150_requests_under_100_a_minute(
             vendor="autosync",
             policy=FAST,
             auth=BearerKeyAuth(SecretStr(handle.credentials["api_key"])),
-            limiter=SlidingWindowLimiter(AUTOSYNC_BUDGET, clock=clock, sleep=clock.sleep),
+            gate=RateGate(SlidingWindowLimiter(AUTOSYNC_BUDGET, clock=clock, sleep=clock.sleep)),
         )
         bodies = await asyncio.gather(*(http.get("/shops") for _ in range(150)))
 
@@ -123,6 +125,87 @@ async def test_policy_budget_delays_instead_of_meeting_429(
     )
     await asyncio.gather(*(unlimited.get("/thing") for _ in range(11)), return_exceptions=True)
     assert unlimited.health().state is ConnectionState.DEGRADED  # a 429 was waited out
+
+
+async def _two_autosync_connections_read(
+    handle: Any, shared: SharedCredentials | None, reads: int
+) -> tuple[list[Any], list[int]]:
+    """``reads`` customer reads split over two connections on the sandbox's one key."""
+    trace, seen = statuses_seen()
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        shop = handle.stores[0][0]
+        conns = [
+            build_adapter(
+                Dms.AUTOSYNC,
+                http=session,
+                base_url=handle.base_url,
+                secrets=handle.credentials,
+                policy=FAST,
+                shared=shared,
+            )
+            for _ in range(2)
+        ]
+        results = await asyncio.gather(
+            *(
+                conns[i % 2].list_customers(shop, CustomerFilter(), Window(i, 1))
+                for i in range(reads)
+            ),
+            return_exceptions=True,
+        )
+    return results, seen
+
+
+async def test_connections_on_one_autosync_key_share_its_budget(sandbox: StartSandbox) -> None:
+    sb = await sandbox(vendors=("autosync",), rate_limit_per_minute=100)
+    handle = sb.vendors["autosync"]
+    clock = FakeClock()
+    handle.state.limiter.clock = clock
+    shared = SharedCredentials(clock=clock, sleep=clock.sleep)
+
+    results, seen = await _two_autosync_connections_read(handle, shared, 150)
+
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert failures == []
+    assert 429 not in seen and len(seen) >= 150
+    assert clock.slept >= 60.0  # the key's one budget made the demand wait a window
+
+
+async def test_connections_with_their_own_budgets_overrun_the_key(
+    sandbox: StartSandbox,
+) -> None:
+    """The control for the test above: two private budgets of 100 let up to 200 requests a
+    minute leave on one key, and the vendor refuses the excess."""
+    sb = await sandbox(vendors=("autosync",), rate_limit_per_minute=100)
+    handle = sb.vendors["autosync"]
+    handle.state.limiter.clock = FakeClock()  # the vendor's window never passes
+
+    results, seen = await _two_autosync_connections_read(handle, None, 150)
+
+    assert 429 in seen
+    assert any(isinstance(r, UpstreamRateLimited) for r in results)
+
+
+async def test_connections_on_one_login_share_one_session(
+    sandbox: StartSandbox, session: aiohttp.ClientSession
+) -> None:
+    sb = await sandbox(vendors=("automate",))
+    handle = sb.vendors["automate"]
+    shared = SharedCredentials()
+    conns = [
+        build_adapter(
+            Dms.AUTOMATE,
+            http=session,
+            base_url=handle.base_url,
+            secrets=handle.credentials,
+            shared=shared,
+        )
+        for _ in range(2)
+    ]
+    pages = await asyncio.gather(
+        *(c.list_customers(None, CustomerFilter(), Window(0, 5)) for c in conns * 10)
+    )
+    assert all(len(p.items) == 5 for p in pages)
+    assert logins(handle) == 1
 
 
 def test_vendor_budgets() -> None:

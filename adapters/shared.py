@@ -1,0 +1,61 @@
+"""What connections on the same vendor credential share within one process.
+
+A vendor counts its request budget per credential (AutoSync: per API key), and a session
+login belongs to a user, not to our connection. Two configured connections on one credential
+(two AutoSync shops behind one key, say) must therefore draw on one budget, and two on one
+Supergood login must hold one session: two sessions would mean two logins, and with SMS or
+e-mail MFA the second challenge voids the first.
+
+Credentials are known here only by a SHA-256 digest, never as text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from adapters.auth import AuthStrategy
+from adapters.ratelimit import Clock, RateBudget, RateGate, SlidingWindowLimiter, Sleep
+
+A = TypeVar("A", bound=AuthStrategy)
+
+
+def credential_digest(*parts: str) -> str:
+    """A stable name for a credential that reveals nothing of it."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+class SharedCredentials:
+    """One per process (the runtime's); a connection built without one shares nothing.
+    ``clock`` and ``sleep`` drive the budgets' windows (tests pass a fake clock)."""
+
+    def __init__(self, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._gates: dict[tuple[str, str], RateGate] = {}
+        self._auths: dict[tuple[str, str, str], AuthStrategy] = {}
+
+    def gate(self, vendor: str, credential: str, budget: RateBudget | None) -> RateGate:
+        """The gate of ``credential`` (a digest) at ``vendor``; the first connection's budget
+        sets it (every connection of a process runs under the same policy)."""
+        key = (vendor, credential)
+        gate = self._gates.get(key)
+        if gate is None:
+            limiter = None
+            if budget is not None:
+                limiter = SlidingWindowLimiter(budget, clock=self._clock, sleep=self._sleep)
+            gate = RateGate(limiter)
+            self._gates[key] = gate
+        return gate
+
+    def auth(self, vendor: str, base_url: str, credential: str, build: Callable[[], A]) -> A:
+        """The auth strategy (and so the session) of ``credential`` at one vendor tenant."""
+        key = (vendor, base_url.rstrip("/"), credential)
+        auth = self._auths.get(key)
+        if auth is None:
+            auth = build()
+            self._auths[key] = auth
+        return cast(A, auth)  # built by the same kind of factory for this key
