@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
+from adapters.errors import MfaNotPending
+
 if TYPE_CHECKING:
+    from adapters.health import MfaChallenge
     from adapters.http import HttpClient
 
 
@@ -29,6 +32,24 @@ class AuthStrategy(ABC):
     def sensitive_values(self) -> Iterable[str]:
         """Every secret this strategy holds, so error text can be scrubbed of them."""
         return ()
+
+    async def close(self) -> None:
+        """Stop anything the strategy runs in the background."""
+        return None
+
+    # An operator's part in signing in, where the vendor sends codes only a person reads.
+
+    def pending_mfa(self) -> MfaChallenge | None:
+        """The verification code the vendor is waiting for, if any."""
+        return None
+
+    async def request_mfa_code(self, http: HttpClient) -> MfaChallenge:
+        """Ask the vendor to send a new code (the last one expired or never arrived)."""
+        raise MfaNotPending(f"{http.vendor}: this connection signs in without an operator")
+
+    async def submit_mfa_code(self, http: HttpClient, code: str) -> None:
+        """Complete the sign-in the vendor is holding with the code a person read."""
+        raise MfaNotPending(f"{http.vendor}: this connection signs in without an operator")
 
 
 class BearerKeyAuth(AuthStrategy):

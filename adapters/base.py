@@ -27,8 +27,8 @@ from adapters.commands import (
     WriteOperation,
     WriteOutcome,
 )
-from adapters.errors import NotSupported
-from adapters.health import ConnectionHealth
+from adapters.errors import MfaNotPending, NotSupported
+from adapters.health import ConnectionHealth, MfaChallenge
 from adapters.models import (
     Account,
     AccountStatus,
@@ -210,6 +210,16 @@ class DmsAdapter:
     def health(self) -> ConnectionHealth:
         """How this connection is doing; adapters report their HTTP client's view."""
         return ConnectionHealth()
+
+    async def request_mfa_code(self) -> MfaChallenge:
+        """Have the DMS send a new sign-in code to its person, for a login whose MFA is an
+        SMS or e-mail code. Raises MfaNotPending where no code applies."""
+        raise MfaNotPending(f"{self.dms.value}: this connection signs in without an operator")
+
+    async def submit_mfa_code(self, code: str) -> None:
+        """Complete the sign-in the DMS holds with the code a person read. Raises
+        MfaCodeRejected (try again), MfaCodeExpired (ask for a new code) or MfaNotPending."""
+        raise MfaNotPending(f"{self.dms.value}: this connection signs in without an operator")
 
     async def list_stores(self) -> list[Store]:
         """The stores this login can reach, as the DMS names them."""

@@ -5,7 +5,8 @@ Messages never carry credentials, tokens or request bodies: they are shown to AP
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adapters.base import Capability
@@ -44,9 +45,42 @@ class UpstreamAuthFailed(AdapterError):
 
     code = "UPSTREAM_AUTH_FAILED"
 
-    def __init__(self, message: str, vendor_code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        vendor_code: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.vendor_code = vendor_code
+        self.detail: Mapping[str, Any] = detail or {}
+        """The vendor's error object as it came (an MFA challenge rides in it)."""
+
+
+class UpstreamNeedsMfa(AdapterError):
+    """The DMS asked for a verification code it sent by SMS or e-mail, which only a person
+    can read. Calls fail fast with this until an operator submits the code."""
+
+    code = "UPSTREAM_NEEDS_MFA"
+
+
+class MfaNotPending(AdapterError):
+    """An operator submitted a code, or asked for one, where none applies: the connection
+    is not waiting for a code, or signs in without an operator's help."""
+
+    code = "MFA_NOT_PENDING"
+
+
+class MfaCodeRejected(AdapterError):
+    """The DMS refused the submitted code; the same challenge takes another try."""
+
+    code = "MFA_CODE_REJECTED"
+
+
+class MfaCodeExpired(AdapterError):
+    """The challenge ended (too old, or too many wrong codes): ask the DMS for a new code."""
+
+    code = "MFA_CODE_EXPIRED"
 
 
 class UpstreamRateLimited(AdapterError):

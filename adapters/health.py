@@ -19,6 +19,23 @@ class ConnectionState(StrEnum):
     """Calls fail fast with UPSTREAM_UNAVAILABLE until a probe succeeds."""
 
 
+class MfaMethod(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True, slots=True)
+class MfaChallenge:
+    """A verification code the DMS sent to a person, as an operator needs to know of it."""
+
+    method: MfaMethod
+    destination: str | None
+    """Where it went, masked by the DMS (``•••-•••-0142``)."""
+    requested_at: datetime
+    expires_at: datetime | None
+    """When the DMS stops accepting it; None when it has said the challenge is over."""
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionHealth:
     state: ConnectionState = ConnectionState.UNKNOWN
@@ -27,3 +44,5 @@ class ConnectionHealth:
     last_error_at: datetime | None = None
     last_success_at: datetime | None = None
     consecutive_failures: int = 0
+    mfa: MfaChallenge | None = None
+    """The code the connection waits for, while its state is NEEDS_MFA."""

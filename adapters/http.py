@@ -39,6 +39,7 @@ from adapters.auth import AuthStrategy
 from adapters.circuit import Admission, CircuitBreaker, CircuitState
 from adapters.errors import (
     AdapterError,
+    MfaNotPending,
     UpstreamAuthFailed,
     UpstreamOutcomeUnknown,
     UpstreamProtocolError,
@@ -46,7 +47,7 @@ from adapters.errors import (
     UpstreamRejected,
     UpstreamUnavailable,
 )
-from adapters.health import ConnectionHealth, ConnectionState
+from adapters.health import ConnectionHealth, ConnectionState, MfaChallenge
 from adapters.ratelimit import RateBudget, RateGate, SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,8 @@ class VendorError:
     message: str | None = None
     field: str | None = None
     """The input field the vendor blames, in its own naming, where it says."""
+    detail: Mapping[str, Any] | None = None
+    """The error object as the vendor sent it, for what the fields above leave out."""
 
 
 ErrorReader = Callable[[Any], VendorError]
@@ -153,6 +156,7 @@ def read_error_object(body: Any) -> VendorError:
     return VendorError(
         code=str(code) if code is not None else None,
         message=str(message) if message is not None else None,
+        detail=err,
     )
 
 
@@ -269,7 +273,10 @@ class HttpClient:
 
     def health(self) -> ConnectionHealth:
         """How this connection is doing, from the calls made through it."""
-        if self._circuit.state is not CircuitState.CLOSED:
+        mfa = self._auth.pending_mfa() if self._auth is not None else None
+        if mfa is not None:
+            state = ConnectionState.NEEDS_MFA
+        elif self._circuit.state is not CircuitState.CLOSED:
             state = ConnectionState.CIRCUIT_OPEN
         elif self._calls == 0:
             state = ConnectionState.UNKNOWN
@@ -283,7 +290,27 @@ class HttpClient:
             last_error_at=self._last_error_at,
             last_success_at=self._last_success_at,
             consecutive_failures=self._failures,
+            mfa=mfa,
         )
+
+    async def request_mfa_code(self) -> MfaChallenge:
+        """Have the vendor send a new sign-in code to its person (SMS, e-mail)."""
+        if self._auth is None:
+            raise MfaNotPending(f"{self.vendor}: this connection signs in without an operator")
+        return await self._auth.request_mfa_code(self)
+
+    async def submit_mfa_code(self, code: str) -> None:
+        """Complete the held sign-in with the code a person read."""
+        if self._auth is None:
+            raise MfaNotPending(f"{self.vendor}: this connection signs in without an operator")
+        await self._auth.submit_mfa_code(self, code)
+        self._calls += 1  # the vendor signed us in: the connection works again
+        self._failures = 0
+        self._last_success_at = datetime.now(UTC)
+
+    async def close(self) -> None:
+        if self._auth is not None:
+            await self._auth.close()
 
     async def request(
         self,
@@ -400,7 +427,7 @@ class HttpClient:
                 if auth is not None and not renewed and await auth.renew(self, sent):
                     renewed = True
                     continue
-                raise UpstreamAuthFailed(message, vendor_code=err.code)
+                raise UpstreamAuthFailed(message, vendor_code=err.code, detail=err.detail)
             if status == 404 and not_found_ok:
                 return None, bool(failures or throttled)
             if status == 429:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TypeVar, cast
 
 from adapters.auth import AuthStrategy
-from adapters.ratelimit import Clock, RateBudget, RateGate, SlidingWindowLimiter, Sleep
+from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
 
 A = TypeVar("A", bound=AuthStrategy)
 

@@ -17,7 +17,7 @@ from typing import Any
 from adapters.base import DmsAdapter
 from adapters.convert import Raw, obj
 from adapters.errors import UpstreamOutcomeUnknown, UpstreamProtocolError, UpstreamRejected
-from adapters.health import ConnectionHealth
+from adapters.health import ConnectionHealth, MfaChallenge
 from adapters.rest import RestApi
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -107,6 +107,16 @@ class RestWrites(DmsAdapter):
         # Every adapter reaches its DMS through this one client, so its view is the
         # connection's.
         return self._api.http.health()
+
+    async def request_mfa_code(self) -> MfaChallenge:
+        return await self._api.http.request_mfa_code()
+
+    async def submit_mfa_code(self, code: str) -> None:
+        await self._api.http.submit_mfa_code(code)
+
+    async def close(self) -> None:
+        await self._api.http.close()
+        await super().close()
 
     async def _write(
         self,

@@ -100,7 +100,7 @@ class ConnectionConfig(_Strict):
         return resolved
 
 
-Scope = Literal["leads", "customers", "deals", "payments", "service", "accounting"]
+Scope = Literal["leads", "customers", "deals", "payments", "service", "accounting", "connections"]
 
 
 class ClientConfig(_Strict):

@@ -8,6 +8,7 @@ environment mapping), so the one code path is exercised.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import get_args
 
 from adapters.models import Dms
@@ -31,14 +32,27 @@ def _slug(text: str) -> str:
 
 
 def sandbox_config(
-    sandbox: RunningSandbox, demo_key: str, server: ServerConfig | None = None
+    sandbox: RunningSandbox,
+    demo_key: str,
+    server: ServerConfig | None = None,
+    code_logins: Mapping[str, str] | None = None,
 ) -> tuple[AppConfig, dict[str, str]]:
-    """A configuration with one connection per sandbox vendor, and its environment."""
+    """A configuration with one connection per sandbox vendor, and its environment.
+
+    ``code_logins`` maps a vendor to "sms" or "email": that connection signs in as the
+    vendor's login whose MFA is such a code, so it waits for an operator to submit it."""
     environ = {DEMO_KEY_ENV: demo_key}
     connections: list[ConnectionConfig] = []
+    unknown = set(code_logins or {}) - set(sandbox.vendors)
+    if unknown:
+        raise ValueError(f"code logins for vendors not running: {sorted(unknown)}")
     for name, handle in sandbox.vendors.items():
         secrets: dict[str, str] = {}
-        for secret_name, value in handle.credentials.items():
+        method = (code_logins or {}).get(name)
+        credentials = handle.credentials
+        if method is not None:
+            credentials = handle.code_login_credentials(method)
+        for secret_name, value in credentials.items():
             var = f"DEALERGRAPH_SANDBOX_{name}_{secret_name}".upper()
             environ[var] = value
             secrets[secret_name] = f"env:{var}"

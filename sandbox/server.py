@@ -41,6 +41,17 @@ class VendorHandle:
     faults: Faults = field(default_factory=Faults)
     _runner: web.AppRunner | None = field(default=None, repr=False, compare=False)
 
+    def code_login_credentials(self, method: str) -> dict[str, str]:
+        """The credentials of this Supergood-family vendor's login whose MFA is a code sent
+        by ``method`` ("sms" or "email"): no TOTP secret, so a client must wait for a
+        person's code (the sandbox logs each one it sends)."""
+        users = getattr(self.state, "mfa_users", None)
+        if not users or method not in users:
+            raise ValueError(f"{self.name} has no login with {method!r} MFA")
+        user = users[method]
+        kept = {k: v for k, v in self.credentials.items() if k != "totp_secret"}
+        return {**kept, "username": user.username, "password": user.password}
+
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
@@ -88,6 +99,7 @@ async def serve_vendor(
         render_error=vendor.render_error,
         login_paths=vendor.login_paths,
         rate_limit_headers=vendor.rate_limit_headers,
+        store_of=vendor.store_of,
     )
     # Inside the request log, so logged requests include the injected ones.
     vendor.app.middlewares.insert(1, middleware)

@@ -124,6 +124,7 @@ class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
     async def close(self) -> None:
         self._shops.clear()
         self._employees.clear()
+        await super().close()
 
     async def list_stores(self) -> list[Store]:
         return list(await self._shops.items(None, lambda: self._api.all("/shops", m.map_shop)))

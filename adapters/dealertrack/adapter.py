@@ -114,6 +114,7 @@ class DealertrackAdapter(DealertrackWrites):
     async def close(self) -> None:
         self._stores.clear()
         self._users.clear()
+        await super().close()
 
     # --- rooftops -----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -38,7 +39,7 @@ def read_supergood_error(body: Any) -> VendorError:
     fields = [str(d["field"]) for d in details or () if isinstance(d, Mapping) and d.get("field")]
     if fields:
         message = f"{err.message or 'invalid'} (fields: {', '.join(fields)})"
-        return VendorError(code=err.code, message=message, field=fields[0])
+        return replace(err, message=message, field=fields[0])
     return err
 
 

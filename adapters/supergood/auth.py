@@ -1,7 +1,14 @@
 """Supergood session auth: ``POST /sessions`` with Basic client credentials, username,
 password and a TOTP code; a bearer token kept until shortly before it expires and renewed
 with ``POST /sessions/refresh``. Shared by every Supergood-family DMS (AutoSoft, Auto/Mate,
-Dealertrack, DealerCenter)."""
+Dealertrack, DealerCenter).
+
+A login whose MFA is an SMS or e-mail code (a connection configured without a TOTP secret)
+cannot sign in alone: the vendor sends a code to a person and holds the sign-in. The
+connection then reports NEEDS_MFA and fails fast, never asking for another code on its own
+(each ask texts somebody), until an operator submits the code or asks for a new one. Once
+signed in, a background refresh keeps the session alive through idle hours, since letting
+it lapse would cost a person another code."""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pyotp
@@ -20,11 +28,17 @@ from pydantic import SecretStr
 from adapters.auth import AuthStrategy, require_secrets
 from adapters.convert import decimal, ident, strings
 from adapters.errors import (
+    AdapterError,
+    MfaCodeExpired,
+    MfaCodeRejected,
+    MfaNotPending,
     UpstreamAuthFailed,
+    UpstreamNeedsMfa,
     UpstreamProtocolError,
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
+from adapters.health import MfaChallenge, MfaMethod
 from adapters.shared import credential_digest
 
 if TYPE_CHECKING:
@@ -32,12 +46,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SECRET_KEYS = ("client_id", "client_secret", "username", "password", "totp_secret")
+SECRET_KEYS = ("client_id", "client_secret", "username", "password")
+TOTP_SECRET = "totp_secret"
+"""Optional: without it the login's MFA is a code an operator submits (SMS, e-mail)."""
 TOTP_STEP = 30
 # Refresh this long before expiry (at most; half the lifetime for short-lived tokens), so
 # a request never leaves with a token that dies in flight and refresh, which needs a live
 # token, still works.
 REFRESH_LEAD_MAX = 60.0
+KEEPER_MIN_WAIT = 1.0
+"""The background refresh never retries faster than this."""
+_CHALLENGE_OVER = frozenset({"mfa_challenge_expired", "mfa_challenge_invalid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +65,15 @@ class SupergoodCredentials:
     client_secret: SecretStr
     username: SecretStr
     password: SecretStr
-    totp_secret: SecretStr
+    totp_secret: SecretStr | None
 
     @classmethod
     def from_secrets(cls, secrets: Mapping[str, str], *, dms: str) -> SupergoodCredentials:
-        return cls(**require_secrets(secrets, SECRET_KEYS, dms=dms))
+        totp = secrets.get(TOTP_SECRET)
+        return cls(
+            **require_secrets(secrets, SECRET_KEYS, dms=dms),
+            totp_secret=SecretStr(str(totp)) if totp else None,
+        )
 
     def digest(self) -> str:
         """Names the login (client and user) without revealing it: connections on the same
@@ -94,6 +117,39 @@ def parse_session(body: Any) -> Session:
         raise UpstreamProtocolError("session answer carries no usable token") from None
 
 
+@dataclass(frozen=True, slots=True)
+class PendingCode:
+    """A sign-in the vendor holds until a person's code arrives."""
+
+    challenge_id: str | None
+    """The vendor's id for it; None once the vendor has said it is over."""
+    challenge: MfaChallenge
+
+
+def read_challenge(detail: Mapping[str, Any], now: datetime) -> PendingCode | None:
+    """The ``challenge`` of an ``mfa_challenge_sent`` error, if it is one we can answer."""
+    raw = detail.get("challenge")
+    if not isinstance(raw, Mapping):
+        return None
+    try:
+        method = MfaMethod(raw.get("type"))
+    except ValueError:
+        return None
+    challenge_id, lifetime = raw.get("id"), decimal(raw.get("expiresIn"))
+    if not isinstance(challenge_id, str) or not challenge_id:
+        return None
+    destination = raw.get("destination")
+    return PendingCode(
+        challenge_id=challenge_id,
+        challenge=MfaChallenge(
+            method=method,
+            destination=destination if isinstance(destination, str) else None,
+            requested_at=now,
+            expires_at=now + timedelta(seconds=float(lifetime)) if lifetime else None,
+        ),
+    )
+
+
 class SupergoodSessionAuth(AuthStrategy):
     def __init__(
         self,
@@ -110,6 +166,8 @@ class SupergoodSessionAuth(AuthStrategy):
         self._refresh_at = 0.0  # monotonic
         self._expires_at = 0.0  # monotonic
         self._last_step: int | None = None
+        self._pending: PendingCode | None = None
+        self._keeper: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         state = "active" if self._session else "none"
@@ -137,6 +195,8 @@ class SupergoodSessionAuth(AuthStrategy):
                 return True  # another request already replaced the token
             # The vendor disowned the token: refresh needs a live one, so log in afresh.
             self._session = None
+            if self._pending is not None:
+                raise self._needs_mfa(http.vendor, self._pending.challenge)
             await self._login(http)
             return True
 
@@ -145,12 +205,66 @@ class SupergoodSessionAuth(AuthStrategy):
         values = [
             c.client_secret.get_secret_value(),
             c.password.get_secret_value(),
-            c.totp_secret.get_secret_value(),
             c.basic().removeprefix("Basic "),
         ]
+        if c.totp_secret is not None:
+            values.append(c.totp_secret.get_secret_value())
         if self._session is not None:
             values.append(self._session.token.get_secret_value())
         return values
+
+    # --- the operator's part, for SMS and e-mail MFA ---------------------------------------
+
+    def pending_mfa(self) -> MfaChallenge | None:
+        return self._pending.challenge if self._pending is not None else None
+
+    async def request_mfa_code(self, http: HttpClient) -> MfaChallenge:
+        async with self._lock:
+            if self._creds.totp_secret is not None:
+                raise MfaNotPending(f"{http.vendor}: this login signs in with TOTP codes alone")
+            if self._pending is None and self._session is not None:
+                raise MfaNotPending(f"{http.vendor}: the connection is signed in")
+            self._pending = None
+            try:
+                await self._login(http)
+            except UpstreamNeedsMfa:
+                assert self._pending is not None
+                return self._pending.challenge
+        raise MfaNotPending(f"{http.vendor}: the DMS signed in without asking for a code")
+
+    async def submit_mfa_code(self, http: HttpClient, code: str) -> None:
+        async with self._lock:
+            pending = self._pending
+            if pending is None:
+                raise MfaNotPending(f"{http.vendor}: the connection is not waiting for a code")
+            if pending.challenge_id is None:
+                raise MfaCodeExpired(f"{http.vendor}: that code has expired; ask for a new one")
+            body = self._credentials_body()
+            body["mfa"] = {
+                "type": pending.challenge.method.value,
+                "challengeId": pending.challenge_id,
+                "code": code,
+            }
+            sent_at = time.monotonic()
+            try:
+                answer = await self._post_session(http, body)
+            except UpstreamAuthFailed as exc:
+                if exc.vendor_code == "invalid_mfa_code":
+                    raise MfaCodeRejected(exc.message) from None
+                if exc.vendor_code in _CHALLENGE_OVER:
+                    over = replace(pending.challenge, expires_at=None)
+                    self._pending = PendingCode(challenge_id=None, challenge=over)
+                    raise MfaCodeExpired(f"{exc.message}; ask for a new code") from None
+                raise
+            self._pending = None
+            self._accept(parse_session(answer), sent_at)
+            log.info("%s: signed in with the operator's code", http.vendor)
+            self._keep_alive(http)
+
+    async def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.cancel()
+            self._keeper = None
 
     # --- internals ----------------------------------------------------------------------
 
@@ -174,26 +288,38 @@ class SupergoodSessionAuth(AuthStrategy):
                     if time.monotonic() < self._expires_at:
                         return self._session  # still valid: try refreshing next time
                     raise
+            if self._pending is not None:
+                # A person has the code: asking again would text them again.
+                raise self._needs_mfa(http.vendor, self._pending.challenge)
             await self._login(http)
             assert self._session is not None
             return self._session
 
+    def _credentials_body(self) -> dict[str, Any]:
+        return {
+            "username": self._creds.username.get_secret_value(),
+            "password": self._creds.password.get_secret_value(),
+        }
+
+    async def _post_session(self, http: HttpClient, body: Mapping[str, Any]) -> Any:
+        return await http.request(
+            "POST",
+            "/sessions",
+            json_body=body,
+            headers={"Authorization": self._creds.basic()},
+            authenticate=False,
+        )
+
     async def _login(self, http: HttpClient) -> None:
+        if self._creds.totp_secret is None:
+            await self._login_for_a_code(http)
+            return
         for attempt in (1, 2):
-            body = {
-                "username": self._creds.username.get_secret_value(),
-                "password": self._creds.password.get_secret_value(),
-                "mfa": {"type": "totp", "code": await self._next_code()},
-            }
+            body = self._credentials_body()
+            body["mfa"] = {"type": "totp", "code": await self._next_code()}
             sent_at = time.monotonic()
             try:
-                answer = await http.request(
-                    "POST",
-                    "/sessions",
-                    json_body=body,
-                    headers={"Authorization": self._creds.basic()},
-                    authenticate=False,
-                )
+                answer = await self._post_session(http, body)
             except UpstreamAuthFailed as exc:
                 # Another client of the same user spent this step's code; the next code
                 # is a different step.
@@ -203,6 +329,72 @@ class SupergoodSessionAuth(AuthStrategy):
             self._accept(parse_session(answer), sent_at)
             log.info("%s: logged in", http.vendor)
             return
+
+    async def _login_for_a_code(self, http: HttpClient) -> None:
+        """Sign in without a code: the vendor sends one to a person and holds the sign-in
+        (or, for a login without MFA, signs in at once)."""
+        sent_at = time.monotonic()
+        try:
+            answer = await self._post_session(http, self._credentials_body())
+        except UpstreamAuthFailed as exc:
+            pending = None
+            if exc.vendor_code == "mfa_challenge_sent":
+                pending = read_challenge(exc.detail, datetime.now(UTC))
+            if pending is None:
+                if exc.vendor_code == "mfa_required":
+                    raise UpstreamAuthFailed(
+                        f"{http.vendor}: this login needs TOTP codes; configure the"
+                        f" connection's {TOTP_SECRET}",
+                        vendor_code=exc.vendor_code,
+                    ) from None
+                raise
+            self._pending = pending
+            c = pending.challenge
+            log.warning(
+                "%s: sign-in waits for the code the DMS sent by %s to %s",
+                http.vendor,
+                c.method.value,
+                c.destination or "the login's contact",
+            )
+            raise self._needs_mfa(http.vendor, c) from None
+        self._accept(parse_session(answer), sent_at)
+        self._keep_alive(http)
+
+    @staticmethod
+    def _needs_mfa(vendor: str, challenge: MfaChallenge) -> UpstreamNeedsMfa:
+        to = f" to {challenge.destination}" if challenge.destination else ""
+        return UpstreamNeedsMfa(
+            f"{vendor} is waiting for the verification code it sent by"
+            f" {challenge.method.value}{to}; until an operator submits it, this connection"
+            " answers nothing"
+        )
+
+    def _keep_alive(self, http: HttpClient) -> None:
+        if self._keeper is None or self._keeper.done():
+            self._keeper = asyncio.create_task(self._keep_session(http))
+
+    async def _keep_session(self, http: HttpClient) -> None:
+        """Refresh the session before it expires, with or without traffic, for as long as
+        the vendor renews it."""
+        while True:
+            await asyncio.sleep(max(self._refresh_at - time.monotonic(), KEEPER_MIN_WAIT))
+            async with self._lock:
+                now = time.monotonic()
+                if self._session is None or self._pending is not None:
+                    return
+                if now >= self._expires_at:
+                    return  # lapsed (the vendor was down throughout): the next call signs in
+                if now < self._refresh_at:
+                    continue  # a request refreshed it meanwhile
+                try:
+                    await self._refresh(http)
+                except UpstreamAuthFailed:
+                    log.warning("%s: the DMS ended the session", http.vendor)
+                    self._session = None
+                    return
+                except AdapterError as exc:
+                    # Down for now: try again shortly while the token still lives.
+                    log.warning("%s: session refresh failed (%s)", http.vendor, exc.code)
 
     async def _refresh(self, http: HttpClient) -> None:
         sent_at = time.monotonic()
@@ -239,6 +431,7 @@ class SupergoodSessionAuth(AuthStrategy):
         if step > current + 1:
             await self._sleep((step - 1) * TOTP_STEP - now)
         self._last_step = step
+        assert self._creds.totp_secret is not None
         try:
             return pyotp.TOTP(self._creds.totp_secret.get_secret_value()).at(step * TOTP_STEP)
         except (ValueError, TypeError, binascii.Error):

@@ -32,6 +32,9 @@ class UserErrorCode(Enum):
     MISSING_CONSENT = "missing_consent"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     REJECTED_BY_DMS = "rejected_by_dms"
+    MFA_NOT_PENDING = "mfa_not_pending"
+    MFA_CODE_REJECTED = "mfa_code_rejected"
+    MFA_CODE_EXPIRED = "mfa_code_expired"
 
 
 @strawberry.type(description="A problem with the input; nothing was written.")

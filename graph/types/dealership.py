@@ -13,11 +13,27 @@ from graph.listing import dealership_list
 from graph.pagination import Connection
 from graph.runtime import DealershipEntry
 from graph.types import filters as f
-from graph.types.enums import Capability, ConnectionState, Dms, WriteOperation
+from graph.types.enums import Capability, ConnectionState, Dms, MfaMethod, WriteOperation
 from graph.types.node import Node
 from graph.types.receivables import Account, Payment
 from graph.types.sales import Customer, Deal, InventoryVehicle, Lead
 from graph.types.service import Employee, Part, RepairOrder, ServiceAppointment, ServiceVehicle
+
+
+@strawberry.type(
+    description="A verification code the DMS sent to a person (SMS, e-mail) to let the"
+    " connection sign in."
+)
+class MfaChallenge:
+    method: MfaMethod
+    destination: str | None = strawberry.field(
+        description="Where the code went, masked by the DMS."
+    )
+    requested_at: datetime.datetime
+    expires_at: datetime.datetime | None = strawberry.field(
+        description="When the DMS stops taking it; null once the DMS has ended it (ask for"
+        " a new code with requestDmsMfaCode)."
+    )
 
 
 @strawberry.type(description="The connection to the dealership's DMS. Never shows a secret.")
@@ -29,6 +45,10 @@ class ConnectionStatus:
     last_error_at: datetime.datetime | None
     last_success_at: datetime.datetime | None
     consecutive_failures: int
+    mfa: MfaChallenge | None = strawberry.field(
+        description="The sign-in code the DMS sent and waits for, while state is NEEDS_MFA."
+        " Submit it with submitDmsMfaCode."
+    )
 
 
 _LIST_NOTE = " A DMS without this list answers with an error whose code is NOT_SUPPORTED_BY_DMS."
@@ -79,6 +99,14 @@ class Dealership(Node):
             last_error_at=health.last_error_at,
             last_success_at=health.last_success_at,
             consecutive_failures=health.consecutive_failures,
+            mfa=MfaChallenge(
+                method=health.mfa.method,
+                destination=health.mfa.destination,
+                requested_at=health.mfa.requested_at,
+                expires_at=health.mfa.expires_at,
+            )
+            if health.mfa is not None
+            else None,
         )
 
     @strawberry.field(description="Vehicles held for sale." + _LIST_NOTE)

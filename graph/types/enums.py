@@ -7,7 +7,7 @@ import strawberry
 from adapters import models as m
 from adapters.base import Capability
 from adapters.commands import WriteOperation
-from adapters.health import ConnectionState
+from adapters.health import ConnectionState, MfaMethod
 
 Dms = strawberry.enum(m.Dms, description="The dealer-management system a dealership runs.")
 VehicleStatus = strawberry.enum(m.VehicleStatus, description="Normalized inventory status.")
@@ -29,3 +29,4 @@ WriteOperation = strawberry.enum(
 ConnectionState = strawberry.enum(
     ConnectionState, description="How the connection to a dealership's DMS is doing."
 )
+MfaMethod = strawberry.enum(MfaMethod, description="How a DMS sends its sign-in codes.")

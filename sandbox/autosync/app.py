@@ -131,6 +131,16 @@ def _shop(request: web.Request, state: AutoSyncState) -> AutoSyncShop:
     return shop
 
 
+async def _shop_named(request: web.Request) -> str | None:
+    """The shop a request's path names, spelled as ``VendorApp.stores`` lists it (``/shops/01``
+    is shop 1), for faults limited to some shops."""
+    named = request.match_info.get("shop_id")
+    try:
+        return None if named is None else str(int(named))
+    except ValueError:
+        return None  # not a shop id: the server answers 404
+
+
 def _int_id(request: web.Request, name: str) -> int | None:
     try:
         return int(request.match_info[name])
@@ -378,4 +388,5 @@ def create_autosync(
         state=state,
         render_error=render_error,
         rate_limit_headers=_exhausted_headers(state),
+        store_of=_shop_named,
     )

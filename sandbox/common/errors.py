@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
 from aiohttp import web
 
@@ -24,6 +25,7 @@ class ApiError(Exception):
         field: str | None = None,
         headers: Mapping[str, str] | None = None,
         details: Sequence[tuple[str, str]] = (),
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -33,6 +35,9 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
         self.details = list(details)
         """Every (field, message) a validation found; ``field`` is the first of them."""
+        self.extra = dict(extra or {})
+        """Members a vendor's renderer may merge into its error object (an MFA challenge);
+        renderers that do not know them leave them out."""
 
 
 ErrorRenderer = Callable[[ApiError], web.Response]

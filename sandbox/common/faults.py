@@ -4,6 +4,10 @@ Set at start through ``SandboxOptions`` and changed at run time through
 ``VendorHandle.faults``; every vendor server gets it the same way (``serve_vendor``).
 Change the fields of that object in place: the middleware holds it, not a copy.
 
+``Faults.stores`` narrows the injected faults to some of a server's stores: Dealertrack
+serves several rooftops and AutoSync several shops from one server, and each vendor says
+which store a request names (``VendorApp.store_of``).
+
 Randomised faults draw from one ``random.Random`` per vendor seeded from the options seed
 and the vendor name, so the same requests in the same order meet the same faults.
 """
@@ -12,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
@@ -27,6 +32,11 @@ DROPPED_STATUS = 0
 
 RateLimitHeaders = Callable[[int], Mapping[str, str]]
 """A vendor's rate-limit headers for an exhausted window that reopens in N seconds."""
+
+StoreOf = Callable[[web.Request], Awaitable[str | None]]
+"""The store a request names, as the vendor's contract carries it (None: it names none).
+Awaitable because a store named in a write's body is read from it (aiohttp caches the
+body, so the handler still gets it)."""
 
 
 @dataclass
@@ -58,6 +68,21 @@ class Faults:
     """Life of Supergood-family tokens issued from now on; None keeps the options' value."""
     mfa_replay_check: bool = True
     """False lets a Supergood-family login reuse a TOTP code already spent."""
+    stores: frozenset[str] | None = None
+    """Store ids (``VendorHandle.stores``) the faults above are limited to: the latencies,
+    errors, storms, resets and truncation then reach only requests naming one of these
+    stores, and requests naming another or none (logins, store listings) pass untouched,
+    whatever ``fail_logins`` says. None: every request. Any iterable of strings is taken
+    and frozen, on assignment too. Token life and the TOTP replay check stay vendor-wide:
+    a login names no store. Ignored by one-store servers (autosoft, automate, dealercenter:
+    they list their store without an id, so the vendor is the store)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Checked on every assignment, as run-time changes are assignments: a bare string
+        # would otherwise match its own substrings.
+        if name == "stores":
+            value = _store_ids(value)
+        super().__setattr__(name, value)
 
     def __post_init__(self) -> None:
         for name in _RATES:
@@ -67,6 +92,17 @@ class Faults:
             raise ValueError("latencies cannot be negative")
         if self.token_ttl_seconds is not None and self.token_ttl_seconds < 1:
             raise ValueError("token_ttl_seconds must be at least 1")
+
+
+def _store_ids(value: object) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError("stores must be a set of store ids (strings), or None")
+    ids = list(value)
+    if not all(isinstance(i, str) and i.strip() for i in ids):
+        raise ValueError("stores must hold non-empty strings")
+    return frozenset(ids)
 
 
 FAULTS_KEY = web.AppKey("sandbox_faults", Faults)
@@ -112,9 +148,12 @@ def faults_middleware(
     render_error: ErrorRenderer | None = None,
     login_paths: frozenset[str] = frozenset(),
     rate_limit_headers: RateLimitHeaders | None = None,
+    store_of: StoreOf | None = None,
 ) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
     """Outside the vendor's error middleware, so injected errors are rendered here with the
-    vendor's own renderer and never reach its handlers (or AutoSync's limiter)."""
+    vendor's own renderer and never reach its handlers (or AutoSync's limiter).
+
+    ``store_of`` None: the server is one store, and ``faults.stores`` is ignored."""
     draw = rng or random.Random()
     render = render_error or _plain_error
 
@@ -122,8 +161,16 @@ def faults_middleware(
         # No draw when a fault is off, so turning one on does not shift the others'.
         return rate > 0 and draw.random() < rate
 
+    async def targeted(request: web.Request) -> bool:
+        stores = faults.stores
+        if stores is None or store_of is None:
+            return True
+        return await store_of(request) in stores
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not await targeted(request):
+            return await handler(request)  # spared requests draw nothing either
         if faults.latency_seconds > 0:
             await asyncio.sleep(faults.latency_seconds)
         if faults.rate_limit_storm:

@@ -71,6 +71,10 @@ class TokenStore:
     def revoke(self, token: str) -> None:
         self._tokens.pop(token, None)
 
+    def revoke_all(self) -> None:
+        """Every session ends at once, as when an administrator signs all devices out."""
+        self._tokens.clear()
+
     def _prune(self, now: float) -> None:
         # Expired tokens are kept a day so clients get "expired" rather than "unknown".
         stale = [t for t, i in self._tokens.items() if i.expires_at + 86400 < now]

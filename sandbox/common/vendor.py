@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.common.errors import ErrorRenderer
-from sandbox.common.faults import RateLimitHeaders
+from sandbox.common.faults import RateLimitHeaders, StoreOf
 from sandbox.common.request_log import RequestLog
 
 
@@ -25,3 +25,6 @@ class VendorApp:
     render_error: ErrorRenderer | None = None
     login_paths: frozenset[str] = frozenset()
     rate_limit_headers: RateLimitHeaders | None = None
+    # Which of ``stores`` a request names, for faults limited to some stores; None for a
+    # server that is one store (there ``Faults.stores`` is ignored).
+    store_of: StoreOf | None = None

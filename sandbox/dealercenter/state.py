@@ -17,7 +17,7 @@ from sandbox.common.world.models import Role
 from sandbox.dealercenter.render import DealerCenterRenderer
 from sandbox.options import SandboxOptions
 from sandbox.supergood import SupergoodAuth, SupergoodUser
-from sandbox.supergood.tenant import integration_auth, staff_login
+from sandbox.supergood.tenant import integration_auth, mfa_logins, staff_login
 
 GROUP = "dealercenter"
 # As the page's session example lists them.
@@ -32,6 +32,7 @@ class DealerCenterState:
     auth: SupergoodAuth
     api_user: SupergoodUser  # the integration's own login (every entitlement)
     collections_user: SupergoodUser  # a collector's login, for entitlement checks
+    mfa_users: dict[str, SupergoodUser]  # SMS and e-mail MFA logins, the API login's rights
     lots: Table[str]
     vehicles: Table[str]
     customers: Table[str]
@@ -63,13 +64,21 @@ def build_state(options: SandboxOptions) -> DealerCenterState:
     collections_user = staff_login(
         world, rng, render.user_id, Role.ACCOUNTING, COLLECTIONS_ENTITLEMENTS
     )
-    auth = integration_auth(rng, [api_user, collections_user], options.token_ttl_seconds)
+    auth = integration_auth(
+        rng, [api_user, collections_user], options.token_ttl_seconds, label=GROUP
+    )
+    mfa_users = mfa_logins(
+        options.seed, GROUP, world, render.user_id, api_user, [api_user, collections_user]
+    )
+    for user in mfa_users.values():
+        auth.add_user(user)
     return DealerCenterState(
         integration_id=f"intg_{hex_text(rng, 8)}",
         world=world,
         auth=auth,
         api_user=api_user,
         collections_user=collections_user,
+        mfa_users=mfa_users,
         lots=table_of(render.lots(), "lotId"),
         vehicles=table_of(map(render.vehicle, world.inventory), "vehicleId"),
         customers=table_of(map(render.customer, world.customers), "customerId"),

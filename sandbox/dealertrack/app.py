@@ -15,7 +15,7 @@ from sandbox.common.table import Table
 from sandbox.common.vendor import VendorApp
 from sandbox.dealertrack import render
 from sandbox.dealertrack.ledger import NORMAL_BALANCE, PERIOD_STATUSES
-from sandbox.dealertrack.scope import rooftop_access, scoped_rooftop
+from sandbox.dealertrack.scope import rooftop_access, rooftop_named, scoped_rooftop
 from sandbox.dealertrack.state import DealertrackState, Rooftop, build_state
 from sandbox.dealertrack.writes import write_routes
 from sandbox.options import SandboxOptions
@@ -211,4 +211,5 @@ def create_dealertrack(options: SandboxOptions) -> VendorApp:
         [*rooftop_routes(state), *write_routes(state, options)],
     )
     vendor.stores = [(r.rooftop_id, r.name) for r in state.reachable(state.api_user)]
+    vendor.store_of = rooftop_named
     return vendor

@@ -16,7 +16,7 @@ from sandbox.dealertrack.ledger import PeriodLocks, chart_of_accounts
 from sandbox.dealertrack.render import DealertrackRenderer, group_id
 from sandbox.options import SandboxOptions
 from sandbox.supergood import SupergoodAuth, SupergoodUser
-from sandbox.supergood.tenant import integration_auth, staff_login
+from sandbox.supergood.tenant import integration_auth, mfa_logins, staff_login
 
 GROUP = "dealertrack"
 ALL_ENTITLEMENTS = ("inventory", "sales", "service", "accounting")  # as on the page
@@ -54,6 +54,7 @@ class DealertrackState:
     auth: SupergoodAuth
     api_user: SupergoodUser  # the group login: every rooftop, every entitlement
     service_user: SupergoodUser  # one rooftop's service advisor: scoping and entitlements
+    mfa_users: dict[str, SupergoodUser]  # SMS and e-mail MFA logins: the group login's rights
     rooftops: dict[str, Rooftop]
 
     @property
@@ -113,10 +114,18 @@ def build_state(options: SandboxOptions, *, rooftop_count: int = 2) -> Dealertra
     api_user = replace(api_user, extra={"rooftops": list(rooftops)})
     service_user = staff_login(home.world, rng, user_id, Role.SERVICE_ADVISOR, SERVICE_ENTITLEMENTS)
     service_user = replace(service_user, extra={"rooftops": [home.rooftop_id]})
+    auth = integration_auth(rng, [api_user, service_user], options.token_ttl_seconds, label=GROUP)
+    # Their user records live in the home rooftop too; they hold every rooftop, as api_user.
+    mfa_users = mfa_logins(
+        options.seed, GROUP, home.world, user_id, api_user, [api_user, service_user]
+    )
+    for user in mfa_users.values():
+        auth.add_user(user)
     return DealertrackState(
         integration_id=f"intg_{hex_text(rng, 8)}",
-        auth=integration_auth(rng, [api_user, service_user], options.token_ttl_seconds),
+        auth=auth,
         api_user=api_user,
         service_user=service_user,
+        mfa_users=mfa_users,
         rooftops=rooftops,
     )

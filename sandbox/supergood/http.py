@@ -42,6 +42,7 @@ def render_error(err: ApiError) -> web.Response:
         error["details"] = [{"field": f, "message": m} for f, m in err.details]
     elif err.field:
         error["details"] = [{"field": err.field, "message": err.message}]
+    error.update(err.extra)  # e.g. the "challenge" of an SMS or e-mail login
     return json_response({"error": error}, status=err.status, headers=err.headers or None)
 
 

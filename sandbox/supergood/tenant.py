@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from sandbox.common.credentials import hex_text, secret_text, totp_secret
+from sandbox.common.people import person_name
 from sandbox.common.request_log import RequestLog
 from sandbox.common.rng import stream
 from sandbox.common.vendor import VendorApp
@@ -22,6 +23,7 @@ from sandbox.supergood.http import (
     collection_routes,
     render_error,
 )
+from sandbox.supergood.mfa import EMAIL, SMS
 
 
 def staff_login(
@@ -45,14 +47,64 @@ def staff_login(
 
 
 def integration_auth(
-    rng: random.Random, users: Sequence[SupergoodUser], token_ttl_seconds: int
+    rng: random.Random,
+    users: Sequence[SupergoodUser],
+    token_ttl_seconds: int,
+    *,
+    label: str = "supergood",
 ) -> SupergoodAuth:
     return SupergoodAuth(
         client_id=f"cli_{hex_text(rng, 16)}",
         client_secret=secret_text(rng, 40),
         users=users,
         token_ttl_seconds=token_ttl_seconds,
+        label=label,
     )
+
+
+def mfa_logins(
+    seed: int,
+    group: str,
+    world: StoreWorld,
+    user_id: Callable[[int], str],
+    template: SupergoodUser,
+    taken: Iterable[SupergoodUser],
+) -> dict[str, SupergoodUser]:
+    """An SMS login and an e-mail login (keys "sms", "email") holding ``template``'s
+    entitlements and extra (Dealertrack's rooftops), each another active employee of the
+    store not in ``taken``, or made up when the store has too few.
+
+    Drawn from their own stream, so every other credential and record stays as it was."""
+    rng = stream(seed, group, "mfa-credentials")
+    # Secrets first, so they depend on the seed alone and not on the store's staff count.
+    # 555-0100..0199 numbers are reserved for fiction.
+    passwords = {m: f"{secret_text(rng, 10)}-{secret_text(rng, 6)}" for m in (SMS, EMAIL)}
+    phone = f"+1 555 010 {rng.randrange(100, 200):04d}"
+    used = {u.username for u in taken}
+    pool = [e for e in world.employees if e.active and e.email not in used]
+    next_id = max((e.id for e in world.employees), default=0) + 1
+    logins: dict[str, SupergoodUser] = {}
+    for method in (SMS, EMAIL):
+        if pool:
+            staff = pool.pop(rng.randrange(len(pool)))
+            uid, name, email = user_id(staff.id), staff.full_name, staff.email
+        else:  # no employee record behind it: its id is past the store's last one
+            first, last = person_name(rng)
+            uid, name = user_id(next_id), f"{first} {last}"
+            email = f"{method}.{hex_text(rng, 6)}@{world.store.email_domain}"
+            next_id += 1
+        logins[method] = SupergoodUser(
+            user_id=uid,
+            username=email,
+            password=passwords[method],
+            totp_secret="",  # none: the code comes by SMS or e-mail
+            name=name,
+            entitlements=template.entitlements,
+            extra=dict(template.extra),
+            mfa_method=method,
+            mfa_destination=phone if method == SMS else email,
+        )
+    return logins
 
 
 def dealership_world(options: SandboxOptions, group: str) -> StoreWorld:
@@ -76,25 +128,28 @@ def manager_and_staff_logins(
     staff_role: Role,
     staff_entitlements: tuple[str, ...],
     token_ttl_seconds: int,
+    label: str = "supergood",
 ) -> tuple[SupergoodUser, SupergoodUser, SupergoodAuth]:
     """The integration's own login (the general manager, every entitlement), a staff
     login with fewer (for entitlement checks), and the auth that knows both."""
     manager = staff_login(world, rng, user_id, Role.MANAGER, entitlements, "General Manager")
     staff = staff_login(world, rng, user_id, staff_role, staff_entitlements)
-    return manager, staff, integration_auth(rng, [manager, staff], token_ttl_seconds)
+    auth = integration_auth(rng, [manager, staff], token_ttl_seconds, label=label)
+    return manager, staff, auth
 
 
 @dataclass
 class DealershipTenant:
-    """A single-dealership integration: its world, its auth, the integration's own login
-    and a service advisor's (fewer entitlements, for entitlement checks). A vendor's state
-    adds its tables."""
+    """A single-dealership integration: its world, its auth, the integration's own login,
+    a service advisor's (fewer entitlements, for entitlement checks) and the SMS and e-mail
+    MFA logins (the API login's entitlements). A vendor's state adds its tables."""
 
     integration_id: str
     world: StoreWorld
     auth: SupergoodAuth
     api_user: SupergoodUser
     service_user: SupergoodUser
+    mfa_users: dict[str, SupergoodUser]  # "sms" and "email"
 
     @property
     def dealership_name(self) -> str:
@@ -123,13 +178,18 @@ def dealership_tenant(
         staff_role=Role.SERVICE_ADVISOR,
         staff_entitlements=service_entitlements,
         token_ttl_seconds=options.token_ttl_seconds,
+        label=group,
     )
+    mfa_users = mfa_logins(options.seed, group, world, user_id, api_user, [api_user, service_user])
+    for user in mfa_users.values():
+        auth.add_user(user)
     return DealershipTenant(
         integration_id=f"intg_{hex_text(rng, 8)}",
         world=world,
         auth=auth,
         api_user=api_user,
         service_user=service_user,
+        mfa_users=mfa_users,
     )
 
 
@@ -139,6 +199,7 @@ class Tenant(Protocol):
     integration_id: str
     auth: SupergoodAuth
     api_user: SupergoodUser  # the login whose credentials are handed to clients
+    mfa_users: dict[str, SupergoodUser]  # the SMS and e-mail MFA logins, by method
 
     @property
     def dealership_name(self) -> str: ...

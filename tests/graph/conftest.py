@@ -75,13 +75,18 @@ async def start_api(
     scopes: Sequence[str] = (),
     vendors: Sequence[str] = ("autosoft", "autosync"),
     server: dict[str, Any] | None = None,
+    code_logins: dict[str, str] | None = None,
 ) -> AsyncIterator[Api]:
     """The API over a fresh sandbox. The full-access key holds ``scopes`` (default: all);
-    idempotency records go to ``data_dir`` (default: a fresh temporary directory)."""
+    idempotency records go to ``data_dir`` (default: a fresh temporary directory);
+    ``code_logins`` signs chosen vendors in with SMS or e-mail codes (see sandbox_config)."""
     sandbox = await start_sandbox(options, vendors=vendors)
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="dealergraph-test-"))
     config, environ = sandbox_config(
-        sandbox, demo_key=FULL_KEY, server=ServerConfig(data_dir=str(data_dir), **(server or {}))
+        sandbox,
+        demo_key=FULL_KEY,
+        server=ServerConfig(data_dir=str(data_dir), **(server or {})),
+        code_logins=code_logins,
     )
     if scopes:
         full = config.clients[0].model_copy(update={"scopes": list(scopes)})

@@ -9,7 +9,10 @@ import aiohttp
 import pytest
 
 from sandbox import SandboxOptions, VendorHandle, start_sandbox
+from sandbox.autosync import create_autosync
 from sandbox.common.faults import DROPPED_STATUS, Faults
+from sandbox.dealertrack import create_dealertrack
+from sandbox.server import serve_vendor
 from tests.sandbox.helpers import FakeClock, autosoft_login, bearer, call, signed_in
 
 SMALL = 0.1  # record scale: these tests look at transport, not data
@@ -216,3 +219,148 @@ async def test_bad_fault_settings_are_refused() -> None:
         Faults(token_ttl_seconds=0)
     with pytest.raises(ValueError):
         await start_sandbox(SandboxOptions(faults={"nosuchvendor": Faults()}))
+    # A bare string would otherwise match its substrings; ids are non-empty strings.
+    for bad in ("rt_1001", b"1", 5, {""}, {"  "}, {1}, [None], {"1", 2}):
+        with pytest.raises(ValueError):
+            Faults(stores=bad)  # type: ignore[arg-type]
+    faults = Faults(stores=["1", "2", "1"])  # type: ignore[arg-type]
+    assert faults.stores == frozenset({"1", "2"})
+    faults.stores = ("3",)  # type: ignore[assignment]
+    assert faults.stores == frozenset({"3"})  # frozen on run-time assignment too
+    with pytest.raises(ValueError):
+        faults.stores = "3"  # type: ignore[assignment]
+    assert faults.stores == frozenset({"3"})
+    faults.stores = None
+    assert faults.stores is None
+
+
+# --- faults per store ---------------------------------------------------------------------
+
+
+async def test_dealertrack_rooftop_failing_while_the_other_answers() -> None:
+    """The rooftop travels in the query of reads and PATCHes, the path of a rooftop's detail
+    and the body of POSTs; logins and the rooftop list name none."""
+    home, other = (str(s) for s, _ in create_dealertrack(SandboxOptions(scale=SMALL)).stores)
+    options = SandboxOptions(
+        scale=SMALL,
+        faults={"dealertrack": Faults(fail_all=True, fail_logins=True, stores={home})},
+    )
+    async with (
+        await start_sandbox(options, vendors=("dealertrack",)) as sb,
+        aiohttp.ClientSession() as http,
+    ):
+        handle = sb.vendors["dealertrack"]
+        token = await signed_in(http, handle)  # a login names no store, fail_logins or not
+        headers, url = bearer(token), handle.base_url
+
+        async def reads(rooftop: str) -> list[int]:
+            answers = [
+                await call(http, "GET", url + "/customers", headers=headers, params=scope)
+                for scope in ({"rooftopId": rooftop}, {"rooftopId": rooftop, "pageSize": 1})
+            ]
+            detail = await call(http, "GET", f"{url}/rooftops/{rooftop}", headers=headers)
+            return [status for status, _, _ in [*answers, detail]]
+
+        assert await reads(home) == [503] * 3
+        assert await reads(other) == [200] * 3
+        assert (await call(http, "GET", url + "/rooftops", headers=headers))[0] == 200
+
+        post = url + "/accounting/journal-entries"
+        status, body, _ = await call(http, "POST", post, headers=headers, json={"rooftopId": home})
+        assert (status, body["error"]["code"]) == (503, "service_unavailable")
+        # The body was read for its rooftop and still reaches the handler whole.
+        status, body, _ = await call(http, "POST", post, headers=headers, json={"rooftopId": other})
+        assert (status, body["error"]["code"]) == (422, "validation_failed"), body
+        patch = url + "/sales/deals/deal_none"
+        status, _, _ = await call(
+            http, "PATCH", patch, headers=headers, params={"rooftopId": home}, json={}
+        )
+        assert status == 503
+        status, _, _ = await call(
+            http, "PATCH", patch, headers=headers, params={"rooftopId": other}, json={}
+        )
+        assert status == 404  # the handler's own answer: no such deal
+
+        handle.faults.stores = frozenset({other})  # moved at run time
+        assert await reads(home) == [200] * 3
+        assert await reads(other) == [503] * 3
+        handle.faults.stores = None  # the whole vendor again, logins included
+        assert await reads(home) == [503] * 3
+        assert (await call(http, "GET", url + "/rooftops", headers=headers))[0] == 503
+        handle.faults.fail_all = False
+        assert await reads(other) == [200] * 3
+
+
+async def _two_shops(faults: Faults) -> VendorHandle:
+    app = create_autosync(SandboxOptions(scale=SMALL), key_shops=((1, 2),))
+    return await serve_vendor(app, faults=faults)
+
+
+async def test_autosync_shop_failing_while_the_other_answers() -> None:
+    handle = await _two_shops(Faults(fail_all=True, stores={"2"}))
+    try:
+        assert [store_id for store_id, _ in handle.stores] == ["1", "2"]
+        async with aiohttp.ClientSession() as http:
+
+            async def status(path: str) -> int:
+                return (await call(http, "GET", handle.base_url + path, headers=_key(handle)))[0]
+
+            assert await status("/shops") == 200  # names no shop
+            assert [await status(f"/shops/1{p}") for p in ("", "/customers")] == [200, 200]
+            assert [await status(f"/shops/2{p}") for p in ("", "/customers")] == [503, 503]
+            assert await status("/shops/02/customers") == 503  # the shop the server reads
+            answer = await call(
+                http, "POST", handle.base_url + "/shops/2/customers", headers=_key(handle), json={}
+            )
+            assert answer[0] == 503
+            answer = await call(
+                http, "POST", handle.base_url + "/shops/1/customers", headers=_key(handle), json={}
+            )
+            assert answer[0] == 422
+
+            handle.faults.stores = ["1"]  # type: ignore[assignment]
+            assert handle.faults.stores == frozenset({"1"})
+            assert await status("/shops/1/customers") == 503
+            assert await status("/shops/2/customers") == 200
+            handle.faults.stores = frozenset()  # no store: nothing is injected
+            assert await status("/shops/1/customers") == 200
+            handle.faults.rate_limit_storm = True
+            handle.faults.stores = frozenset({"2"})
+            assert await status("/shops/2/customers") == 429
+            assert await status("/shops/1/customers") == 200  # storms are limited too
+    finally:
+        await handle.stop()
+
+
+async def test_latency_only_for_the_chosen_shop() -> None:
+    handle = await _two_shops(Faults(latency_seconds=1.0, stores={"2"}))
+    try:
+        url = handle.base_url + "/shops/{}/customers"
+        fast, status = await _timed_get(url.format(1), _key(handle))
+        assert (status, fast < 1.0) == (200, True)
+        slow, status = await _timed_get(url.format(2), _key(handle))
+        assert (status, slow >= 1.0) == (200, True)
+        listing, _ = await _timed_get(handle.base_url + "/shops", _key(handle))
+        assert listing < 1.0
+        handle.faults.stores = frozenset({"1"})
+        slow, _ = await _timed_get(url.format(1), _key(handle))
+        assert slow >= 1.0
+    finally:
+        await handle.stop()
+
+
+async def test_one_store_servers_ignore_stores() -> None:
+    """Autosoft, Auto/Mate and DealerCenter list their one store without an id: the vendor
+    is the store, so its faults reach every request whatever ``stores`` says."""
+    options = SandboxOptions(
+        scale=SMALL, faults={"autosoft": Faults(fail_all=True, stores={"elsewhere"})}
+    )
+    async with (
+        await start_sandbox(options, vendors=("autosoft",)) as sb,
+        aiohttp.ClientSession() as http,
+    ):
+        handle = sb.vendors["autosoft"]
+        assert handle.stores[0][0] is None
+        token = await signed_in(http, handle)
+        status, _, _ = await call(http, "GET", handle.base_url + "/vehicles", headers=bearer(token))
+        assert status == 503
