@@ -207,8 +207,9 @@ class DmsAdapter:
     async def close(self) -> None:
         """Release anything ``start`` opened; the shared HTTP session is not its to close."""
 
-    def health(self) -> ConnectionHealth:
-        """How this connection is doing; adapters report their HTTP client's view."""
+    def health(self, store_id: str | None = None) -> ConnectionHealth:
+        """How this connection is doing for one of its stores; adapters report their HTTP
+        client's view."""
         return ConnectionHealth()
 
     async def request_mfa_code(self) -> MfaChallenge:

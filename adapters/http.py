@@ -36,7 +36,7 @@ from urllib.parse import quote
 import aiohttp
 
 from adapters.auth import AuthStrategy
-from adapters.circuit import Admission, CircuitBreaker, CircuitState
+from adapters.circuit import Admission, CircuitBreaker
 from adapters.errors import (
     AdapterError,
     MfaNotPending,
@@ -47,8 +47,9 @@ from adapters.errors import (
     UpstreamRejected,
     UpstreamUnavailable,
 )
-from adapters.health import ConnectionHealth, ConnectionState, MfaChallenge
+from adapters.health import ConnectionHealth, MfaChallenge
 from adapters.ratelimit import RateBudget, RateGate, SlidingWindowLimiter
+from adapters.tracking import CallTrack, CallTracks, ScopeOf
 
 log = logging.getLogger(__name__)
 
@@ -231,10 +232,13 @@ class HttpClient:
         error_reader: ErrorReader = read_error_object,
         budget: RateBudget | None = None,
         gate: RateGate | None = None,
+        scope_of: ScopeOf | None = None,
     ) -> None:
         """``budget``: the vendor's published request budget for this credential, unless
         the policy overrides it. ``gate``: the credential's gate to pass through instead of
         a private one (shared by connections on one credential, or driven by a test clock).
+        ``scope_of``: which store a request concerns, for logins that serve several, so each
+        store has its own circuit and health.
         """
         self.vendor = vendor
         self.policy = policy or HttpPolicy()
@@ -248,16 +252,14 @@ class HttpClient:
             chosen = self.policy.budget_for(budget)
             gate = RateGate(SlidingWindowLimiter(chosen) if chosen is not None else None)
         self._gate = gate
-        self._circuit = CircuitBreaker(
-            self.policy.circuit_failure_threshold, self.policy.circuit_cooldown
+        # Circuits and what health() reports (codes and times only, never messages: they
+        # name paths), per store where the vendor's login serves several.
+        self._tracks = CallTracks(
+            lambda: CircuitBreaker(
+                self.policy.circuit_failure_threshold, self.policy.circuit_cooldown
+            ),
+            scope_of,
         )
-        # What health() reports: codes and times only, never messages (they name paths).
-        self._calls = 0
-        self._failures = 0
-        self._last_error_code: str | None = None
-        self._last_error_at: datetime | None = None
-        self._last_success_at: datetime | None = None
-        self._last_call_retried = False
 
     @property
     def auth(self) -> AuthStrategy | None:
@@ -271,27 +273,10 @@ class HttpClient:
     ) -> Any:
         return await self.request("GET", path, params=params, not_found_ok=not_found_ok)
 
-    def health(self) -> ConnectionHealth:
-        """How this connection is doing, from the calls made through it."""
+    def health(self, store_id: str | None = None) -> ConnectionHealth:
+        """How this connection is doing for ``store_id``, from the calls made through it."""
         mfa = self._auth.pending_mfa() if self._auth is not None else None
-        if mfa is not None:
-            state = ConnectionState.NEEDS_MFA
-        elif self._circuit.state is not CircuitState.CLOSED:
-            state = ConnectionState.CIRCUIT_OPEN
-        elif self._calls == 0:
-            state = ConnectionState.UNKNOWN
-        elif self._failures or self._last_call_retried:
-            state = ConnectionState.DEGRADED
-        else:
-            state = ConnectionState.OK
-        return ConnectionHealth(
-            state=state,
-            last_error_code=self._last_error_code,
-            last_error_at=self._last_error_at,
-            last_success_at=self._last_success_at,
-            consecutive_failures=self._failures,
-            mfa=mfa,
-        )
+        return self._tracks.health(store_id, mfa)
 
     async def request_mfa_code(self) -> MfaChallenge:
         """Have the vendor send a new sign-in code to its person (SMS, e-mail)."""
@@ -304,9 +289,7 @@ class HttpClient:
         if self._auth is None:
             raise MfaNotPending(f"{self.vendor}: this connection signs in without an operator")
         await self._auth.submit_mfa_code(self, code)
-        self._calls += 1  # the vendor signed us in: the connection works again
-        self._failures = 0
-        self._last_success_at = datetime.now(UTC)
+        self._tracks.signed_in()
 
     async def close(self) -> None:
         if self._auth is not None:
@@ -336,44 +319,37 @@ class HttpClient:
                 method, path, params, json_body, headers, False, not_found_ok
             )
             return body
-        admission = self._circuit.admit()
+        track = self._tracks.for_request(path, params, json_body)
+        admission = track.circuit.admit()
         if admission is Admission.REJECT:
             raise UpstreamUnavailable(
                 f"{self.vendor} {method.upper()} {path}: circuit open after repeated"
-                f" failures; next probe in {self._circuit.retry_in():.0f} s"
+                f" failures; next probe in {track.circuit.retry_in():.0f} s"
             )
         try:
             body, retried = await self._exchange(
                 method, path, params, json_body, headers, True, not_found_ok
             )
         except AdapterError as exc:
-            self._record_failure(exc, admission)
+            self._record_failure(track, exc, admission)
             raise
         except BaseException:
-            self._circuit.abandoned(admission)
+            track.circuit.abandoned(admission)
             raise
-        self._circuit.succeeded(admission)
-        self._calls += 1
-        self._failures = 0
-        self._last_call_retried = retried
-        self._last_success_at = datetime.now(UTC)
+        track.circuit.succeeded(admission)
+        track.succeeded(retried=retried)
         return body
 
-    def _record_failure(self, exc: AdapterError, admission: Admission) -> None:
+    @staticmethod
+    def _record_failure(track: CallTrack, exc: AdapterError, admission: Admission) -> None:
         if isinstance(exc, _DOWN):
-            self._circuit.failed(admission)
+            track.circuit.failed(admission)
         else:
-            self._circuit.succeeded(admission)  # the vendor answered: it is up
+            track.circuit.succeeded(admission)  # the vendor answered: it is up
         if isinstance(exc, _NOT_CONNECTION_FAULTS):
-            # A refused id or input says nothing about the connection; it still answered.
-            self._calls += 1
-            self._failures = 0
-            self._last_call_retried = False
-            return
-        self._calls += 1
-        self._failures += 1
-        self._last_error_code = exc.code
-        self._last_error_at = datetime.now(UTC)
+            track.answered()  # a refused id or input says nothing about the connection
+        else:
+            track.failed(exc.code)
 
     async def _exchange(
         self,

@@ -103,10 +103,10 @@ class RestWrites(DmsAdapter):
 
     _api: RestApi
 
-    def health(self) -> ConnectionHealth:
+    def health(self, store_id: str | None = None) -> ConnectionHealth:
         # Every adapter reaches its DMS through this one client, so its view is the
         # connection's.
-        return self._api.http.health()
+        return self._api.http.health(store_id)
 
     async def request_mfa_code(self) -> MfaChallenge:
         return await self._api.http.request_mfa_code()

@@ -99,14 +99,15 @@ _UNSERVABLE = {ConnectionState.CIRCUIT_OPEN, ConnectionState.NEEDS_MFA}
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Readiness: 503 only when no DMS connection can be served at all, since one store
-    down still leaves the others' data. Counts by state only: no ids, nothing secret."""
+    """Readiness: 503 only when no dealership can be served at all, since one store down
+    still leaves the others' data. Counts dealerships by their connection's state for them
+    (one login may serve several): no ids, nothing secret."""
     runtime = request.app[RUNTIME]
-    states = [adapter.health().state for adapter in runtime.adapters.values()]
+    states = [d.adapter.health(d.store_id).state for d in runtime.dealerships.values()]
     counts = {state.value: states.count(state) for state in ConnectionState if state in states}
     ready = bool(states) and not all(state in _UNSERVABLE for state in states)
     return web.json_response(
-        {"status": "ready" if ready else "unavailable", "connections": counts},
+        {"status": "ready" if ready else "unavailable", "dealerships": counts},
         status=200 if ready else 503,
     )
 

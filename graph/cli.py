@@ -26,6 +26,8 @@ SANDBOX_PORTS = {
     "dealercenter": 8704,
     "autosync": 8705,
 }
+CODE_LOGIN_VENDORS = ("autosoft", "automate", "dealertrack", "dealercenter")
+"""The sandboxes with logins whose MFA is an SMS or e-mail code."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +45,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="listen port (default: from config, or 8080)")
     serve.add_argument("--seed", type=int, default=1, help="sandbox data seed")
     serve.add_argument("--scale", type=float, default=1.0, help="sandbox data size factor")
+    serve.add_argument(
+        "--sandbox-mfa",
+        action="append",
+        default=[],
+        metavar="VENDOR=METHOD",
+        type=_code_login,
+        help="sign in to a Supergood-family sandbox (autosoft, automate, dealertrack,"
+        " dealercenter) as its login with sms or email MFA: the connection waits for the"
+        " code, which the sandbox prints; submit it with submitDmsMfaCode (repeatable)",
+    )
 
     sandbox = sub.add_parser("sandbox", help="run only the vendor sandbox servers")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -52,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
     return parser
+
+
+def _code_login(text: str) -> tuple[str, str]:
+    vendor, sep, method = text.partition("=")
+    if not sep or vendor not in CODE_LOGIN_VENDORS or method not in ("sms", "email"):
+        raise argparse.ArgumentTypeError(
+            f"expected VENDOR=sms or VENDOR=email with VENDOR one of"
+            f" {', '.join(CODE_LOGIN_VENDORS)}, got {text!r}"
+        )
+    return vendor, method
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,7 +116,12 @@ async def _serve(args: argparse.Namespace) -> None:
         demo_key = os.environ.get(DEMO_KEY_ENV) or secrets.token_urlsafe(24)
         # Sandbox data lives in memory, so idempotency records must not outlive it.
         data_dir = tempfile.mkdtemp(prefix="dealergraph-sandbox-")
-        config, environ = sandbox_config(sandbox, demo_key, ServerConfig(data_dir=data_dir))
+        config, environ = sandbox_config(
+            sandbox,
+            demo_key,
+            ServerConfig(data_dir=data_dir),
+            code_logins=dict(args.sandbox_mfa),
+        )
 
     runtime = await Runtime.start(config, environ)
     host = args.host or config.server.host
@@ -133,6 +160,8 @@ async def _run_sandbox(args: argparse.Namespace) -> None:
             print(f"{name}: {handle.base_url}")
             for key, value in handle.credentials.items():
                 print(f"  {key} = {value}")
+            for method, user in (getattr(handle.state, "mfa_users", None) or {}).items():
+                print(f"  {method} MFA login: {user.username} / {user.password}")
             for store_id, store_name in handle.stores:
                 print(f"  store {store_id or '-'}: {store_name}")
         sys.stdout.flush()

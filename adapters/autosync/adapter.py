@@ -4,8 +4,9 @@ side. One API key may reach several shops; ``store_id`` is the shop id. Writes a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import aiohttp
 
@@ -64,6 +65,15 @@ AUTOSYNC_LISTS = ListStyle(
 
 
 AUTOSYNC_BUDGET = RateBudget(requests=100, per_seconds=60.0)
+_SHOP_PATH = re.compile(r"/shops/([^/?]+)/")
+
+
+def shop_of(path: str, params: Mapping[str, str] | None, body: Any) -> str | None:
+    """The shop a request concerns: the one its path is under (``/shops/{id}/...``)."""
+    found = _SHOP_PATH.match(path)
+    return found.group(1) if found else None
+
+
 """The documented limit: 100 requests per rolling minute per API key."""
 
 
@@ -115,6 +125,7 @@ class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
             gate=(shared or SharedCredentials()).gate(
                 cls.dms.value, digest, policy.budget_for(AUTOSYNC_BUDGET)
             ),
+            scope_of=shop_of,
         )
         return cls(RestApi(http, AUTOSYNC_LISTS), reference_ttl=policy.reference_ttl)
 

@@ -29,7 +29,7 @@ from adapters.base import (
 from adapters.cache import ReferenceCache
 from adapters.convert import Raw
 from adapters.dealertrack import mapping as m
-from adapters.dealertrack.writes import ROOFTOP, DealertrackWrites
+from adapters.dealertrack.writes import ROOFTOP, DealertrackWrites, rooftop_of
 from adapters.errors import AdapterError, UpstreamRejected
 from adapters.http import HttpPolicy
 from adapters.models import (
@@ -104,6 +104,7 @@ class DealertrackAdapter(DealertrackWrites):
             secrets=secrets,
             policy=policy,
             shared=shared,
+            scope_of=rooftop_of,
         )
         assert isinstance(api.http.auth, SupergoodSessionAuth)
         return cls(api, api.http.auth, reference_ttl=policy.reference_ttl)

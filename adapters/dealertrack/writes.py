@@ -30,6 +30,16 @@ from adapters.writes import FieldNames, RestWrites, refuse, spelled
 
 VENDOR = "dealertrack"
 ROOFTOP = "rooftopId"
+
+
+def rooftop_of(path: str, params: Mapping[str, str] | None, body: Any) -> str | None:
+    """The rooftop a request concerns: its query's ``rooftopId``, or a POST body's."""
+    if params and params.get(ROOFTOP):
+        return params[ROOFTOP]
+    found = body.get(ROOFTOP) if isinstance(body, Mapping) else None
+    return str(found) if found is not None else None
+
+
 IDEMPOTENT = frozenset({WriteOperation.CREATE_DEAL, WriteOperation.UPDATE_DEAL})
 WRITES = IDEMPOTENT | {WriteOperation.POST_JOURNAL_ENTRY}
 

@@ -15,6 +15,7 @@ from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
 from adapters.shared import SharedCredentials
 from adapters.supergood.auth import SupergoodCredentials, SupergoodSessionAuth
+from adapters.tracking import ScopeOf
 
 SUPERGOOD_LISTS = ListStyle(
     page_param="page",
@@ -51,10 +52,12 @@ def supergood_api(
     secrets: Mapping[str, str],
     policy: HttpPolicy,
     shared: SharedCredentials | None = None,
+    scope_of: ScopeOf | None = None,
 ) -> RestApi:
     """An authenticated API for one Supergood-family connection. Connections on the same
     login share its session and request gate through ``shared``; ``api.http.auth`` is the
-    session (its user's rooftops, its MFA state)."""
+    session (its user's rooftops, its MFA state). ``scope_of``: the store a request
+    concerns, where one login serves several."""
     shared = shared or SharedCredentials()
     creds = SupergoodCredentials.from_secrets(secrets, dms=vendor)
     digest = creds.digest()
@@ -66,5 +69,6 @@ def supergood_api(
         auth=shared.auth(vendor, base_url, digest, lambda: SupergoodSessionAuth(creds)),
         error_reader=read_supergood_error,
         gate=shared.gate(vendor, digest, policy.budget_for(SUPERGOOD_BUDGET)),
+        scope_of=scope_of,
     )
     return RestApi(http, SUPERGOOD_LISTS)

@@ -92,7 +92,7 @@ class Dealership(Node):
 
     @strawberry.field(description="How the connection to this dealership's DMS is doing.")
     def connection_status(self) -> ConnectionStatus:
-        health = self.entry.adapter.health()
+        health = self.entry.adapter.health(self.entry.store_id)
         return ConnectionStatus(
             state=health.state,
             last_error_code=health.last_error_code,

@@ -286,6 +286,38 @@ async def test_circuit_opens_fails_fast_probes_and_closes(
     assert http.health().state is ConnectionState.OK
 
 
+async def test_each_store_of_a_login_has_its_own_circuit(
+    session: aiohttp.ClientSession, serve: ServeApp
+) -> None:
+    vendor = Switchable()
+    vendor.up = True
+
+    def store_of(path: str, params: Any, body: Any) -> str | None:
+        return (params or {}).get("store")
+
+    http = HttpClient(
+        session, await serve(vendor.app()), vendor="acme", policy=CIRCUIT, scope_of=store_of
+    )
+    await http.get("/thing", {"store": "a"})
+    await http.get("/thing", {"store": "b"})
+    vendor.up = False
+    for _ in range(3):
+        with pytest.raises(UpstreamUnavailable):
+            await http.get("/thing", {"store": "a"})
+    with pytest.raises(UpstreamUnavailable, match="circuit open"):
+        await http.get("/thing", {"store": "a"})
+    vendor.up = True
+    assert await http.get("/thing", {"store": "b"}) == {"ok": True}  # b's circuit is closed
+
+    assert http.health("a").state is ConnectionState.CIRCUIT_OPEN
+    assert http.health("b").state is ConnectionState.OK
+    assert http.health("c").state is ConnectionState.UNKNOWN
+    whole = http.health()  # the connection as a whole: its worst store, its latest error
+    assert whole.state is ConnectionState.CIRCUIT_OPEN
+    assert whole.last_error_code == "UPSTREAM_UNAVAILABLE"
+    assert whole.last_success_at == http.health("b").last_success_at
+
+
 async def test_4xx_answers_never_open_the_circuit(
     session: aiohttp.ClientSession, serve: ServeApp
 ) -> None:

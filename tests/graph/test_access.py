@@ -70,11 +70,11 @@ async def test_no_secret_reaches_a_response(api: Api) -> None:
             assert value not in text
 
 
-async def test_readyz_counts_connection_states_and_names_nothing(api: Api) -> None:
+async def test_readyz_counts_dealership_states_and_names_nothing(api: Api) -> None:
     await api.data("{ dealerships { connectionStatus { state } } }")
     response = await api.http.get(api.url.replace("/graphql", "/readyz"))
     body = await response.json()
     assert response.status == 200 and body["status"] == "ready"
-    assert sum(body["connections"].values()) == len(api.runtime.adapters)
+    assert sum(body["dealerships"].values()) == len(api.runtime.dealerships)
     text = str(body)
     assert all(connection_id not in text for connection_id in api.runtime.adapters)

@@ -85,7 +85,7 @@ async def test_operator_completes_the_sign_in(api: Api, caplog: pytest.LogCaptur
     assert status["mfa"]["expiresAt"] > status["mfa"]["requestedAt"]
     async with api.http.get(api.url.replace("/graphql", "/readyz")) as ready:
         assert ready.status == 200  # the other store still serves
-        assert (await ready.json())["connections"]["needs_mfa"] == 1
+        assert (await ready.json())["dealerships"]["needs_mfa"] == 1
 
     store = by_dms(second["data"])["autosoft"]["id"]
     posts_before = api.sandbox.vendors["autosoft"].requests.count(method="POST")

@@ -19,6 +19,10 @@ from tests.graph.conftest import Api, start_api
 QUERY = """{ dealerships { id dms storeId
   vehicles(first: 5) { nodes { id } } customers(first: 5) { nodes { id } } } }"""
 ONE = """query($d: ID!) { dealership(id: $d) { customers(first: 5) { nodes { id } } } }"""
+STATE = """query($d: ID!) {
+  dealership(id: $d) { connectionStatus { state } customers(first: 5) { nodes { id } } }
+}"""
+STATE_ONLY = """query($d: ID!) { dealership(id: $d) { connectionStatus { state } } }"""
 SERVER = {"upstream_read_timeout": 2.0, "upstream_connect_timeout": 1.0}
 
 
@@ -95,12 +99,6 @@ async def dealertrack_only() -> AsyncIterator[tuple[Api, str, str]]:
         yield api, home, other
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known: retries and the circuit breaker are per connection, and one Dealertrack"
-    " connection serves every rooftop; a rooftop failing alone opens the circuit for all",
-)
 async def test_a_rooftop_failing_alone_does_not_open_the_circuit_for_its_sibling(
     dealertrack_only: tuple[Api, str, str],
 ) -> None:
@@ -112,3 +110,14 @@ async def test_a_rooftop_failing_alone_does_not_open_the_circuit_for_its_sibling
         assert failed["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     healthy = await api.query(ONE, {"d": sibling})
     assert "errors" not in healthy, healthy["errors"]
+
+    # The failing rooftop's own circuit did open: it now fails fast, and says so.
+    posts = api.sandbox.vendors["dealertrack"].requests.count()
+    fast = await api.query(STATE, {"d": failing})
+    assert "circuit open" in fast["errors"][0]["message"]
+    assert api.sandbox.vendors["dealertrack"].requests.count() == posts
+    states = {
+        d: (await api.data(STATE_ONLY, {"d": d}))["dealership"]["connectionStatus"]["state"]
+        for d in (failing, sibling)
+    }
+    assert states == {failing: "CIRCUIT_OPEN", sibling: "OK"}
