@@ -95,16 +95,11 @@ async def start_api(
         d.id for c in config.connections if c.dms.value == "autosync" for d in c.dealerships
     ]
     environ["TEST_AUTOSYNC_ONLY_KEY"] = AUTOSYNC_ONLY_KEY
-    config = config.model_copy(
-        update={
-            "clients": [
-                *config.clients,
-                ClientConfig(
-                    name="autosync-only", key_env="TEST_AUTOSYNC_ONLY_KEY", dealerships=autosync_ids
-                ),
-            ]
-        }
-    )
+    if autosync_ids:
+        autosync_only = ClientConfig(
+            name="autosync-only", key_env="TEST_AUTOSYNC_ONLY_KEY", dealerships=autosync_ids
+        )
+        config = config.model_copy(update={"clients": [*config.clients, autosync_only]})
     runtime = await Runtime.start(config, environ)
     server = TestServer(create_app(runtime), host="127.0.0.1")
     await server.start_server()

@@ -3,6 +3,7 @@ and its connection status says what is wrong."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -52,3 +53,20 @@ async def test_a_store_failing_every_call_leaves_the_others_whole(api: Api) -> N
     status = after["dealership"]["connectionStatus"]
     assert status["state"] in ("DEGRADED", "CIRCUIT_OPEN")
     assert status["lastErrorCode"] == "UPSTREAM_UNAVAILABLE"
+
+
+async def test_a_cold_start_under_100_queries_logs_in_once_per_login() -> None:
+    session_vendors = ("autosoft", "automate", "dealertrack", "dealercenter")
+    async for api in start_api(SandboxOptions(seed=7), vendors=session_vendors):
+        answers = await asyncio.gather(
+            *(
+                api.query("{ dealerships { customers(first: 1) { nodes { id } } } }")
+                for _ in range(100)
+            )
+        )
+        assert all("errors" not in a for a in answers)
+        assert all(len(a["data"]["dealerships"]) == 5 for a in answers)  # two rooftops
+        for name in session_vendors:
+            requests = api.sandbox.vendors[name].requests
+            logins = requests.count(method="POST", path_contains="/sessions")
+            assert logins == 1, name  # Dealertrack's two rooftops share the one session
