@@ -45,11 +45,11 @@ class AuthStrategy(ABC):
 
     async def request_mfa_code(self, http: HttpClient) -> MfaChallenge:
         """Ask the vendor to send a new code (the last one expired or never arrived)."""
-        raise MfaNotPending(f"{http.vendor}: this connection signs in without an operator")
+        raise MfaNotPending.no_operator(http.vendor)
 
     async def submit_mfa_code(self, http: HttpClient, code: str) -> None:
         """Complete the sign-in the vendor is holding with the code a person read."""
-        raise MfaNotPending(f"{http.vendor}: this connection signs in without an operator")
+        raise MfaNotPending.no_operator(http.vendor)
 
 
 class BearerKeyAuth(AuthStrategy):

@@ -215,12 +215,12 @@ class DmsAdapter:
     async def request_mfa_code(self) -> MfaChallenge:
         """Have the DMS send a new sign-in code to its person, for a login whose MFA is an
         SMS or e-mail code. Raises MfaNotPending where no code applies."""
-        raise MfaNotPending(f"{self.dms.value}: this connection signs in without an operator")
+        raise MfaNotPending.no_operator(self.dms.value)
 
     async def submit_mfa_code(self, code: str) -> None:
         """Complete the sign-in the DMS holds with the code a person read. Raises
         MfaCodeRejected (try again), MfaCodeExpired (ask for a new code) or MfaNotPending."""
-        raise MfaNotPending(f"{self.dms.value}: this connection signs in without an operator")
+        raise MfaNotPending.no_operator(self.dms.value)
 
     async def list_stores(self) -> list[Store]:
         """The stores this login can reach, as the DMS names them."""

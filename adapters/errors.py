@@ -70,6 +70,11 @@ class MfaNotPending(AdapterError):
 
     code = "MFA_NOT_PENDING"
 
+    @classmethod
+    def no_operator(cls, vendor: str) -> MfaNotPending:
+        """For a connection whose sign-in never waits for a person's code."""
+        return cls(f"{vendor}: this connection signs in without an operator")
+
 
 class MfaCodeRejected(AdapterError):
     """The DMS refused the submitted code; the same challenge takes another try."""

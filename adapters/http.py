@@ -281,13 +281,13 @@ class HttpClient:
     async def request_mfa_code(self) -> MfaChallenge:
         """Have the vendor send a new sign-in code to its person (SMS, e-mail)."""
         if self._auth is None:
-            raise MfaNotPending(f"{self.vendor}: this connection signs in without an operator")
+            raise MfaNotPending.no_operator(self.vendor)
         return await self._auth.request_mfa_code(self)
 
     async def submit_mfa_code(self, code: str) -> None:
         """Complete the held sign-in with the code a person read."""
         if self._auth is None:
-            raise MfaNotPending(f"{self.vendor}: this connection signs in without an operator")
+            raise MfaNotPending.no_operator(self.vendor)
         await self._auth.submit_mfa_code(self, code)
         self._tracks.signed_in()
 

@@ -7,6 +7,7 @@ fault and is masked (see ``graph.schema``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from adapters.errors import AdapterError
@@ -34,6 +35,12 @@ class NotFound(GraphError):
 
 class Forbidden(GraphError):
     code = "FORBIDDEN"
+
+
+def require_scope(held: Collection[str], scope: str) -> None:
+    """Refuse, before anything is sent, a write the API key's scopes do not cover."""
+    if scope not in held:
+        raise Forbidden(f"this API key lacks the {scope!r} scope", scope=scope)
 
 
 def dealership_error(message: str, code: str, dealership_id: str) -> GraphError:

@@ -15,7 +15,7 @@ import strawberry
 from adapters.base import DmsAdapter
 from adapters.errors import AdapterError, MfaCodeExpired, MfaCodeRejected, MfaNotPending
 from graph.context import Info
-from graph.errors import Forbidden, upstream_error
+from graph.errors import require_scope, upstream_error
 from graph.mutations.checks import UserError, UserErrorCode
 from graph.types.dealership import Dealership
 
@@ -64,8 +64,7 @@ async def _sign_in_step(
 ) -> DmsSignInPayload:
     """Scope, dealership, then ``step`` on its connection unless the input was ``invalid``."""
     ctx = info.context
-    if SCOPE not in ctx.client.scopes:
-        raise Forbidden(f"this API key lacks the {SCOPE!r} scope", scope=SCOPE)
+    require_scope(ctx.client.scopes, SCOPE)
     resolved = ctx.resolve_id(dealership_id)
     if resolved is None or resolved[0].type_name != "Dealership":
         error = UserError(

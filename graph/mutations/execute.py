@@ -21,7 +21,7 @@ from adapters.base import DmsAdapter
 from adapters.commands import Command, WriteOperation, WriteOutcome
 from adapters.errors import AdapterError, NotSupported, UpstreamRejected
 from graph.context import Info
-from graph.errors import Forbidden, GraphError, dealership_error, upstream_error
+from graph.errors import GraphError, dealership_error, require_scope, upstream_error
 from graph.exactly_once import KeyReused, OutcomeUnknown, reference_id_for
 from graph.mutations.checks import Checks, UserError, UserErrorCode
 from graph.runtime import DealershipEntry
@@ -106,9 +106,7 @@ async def execute_write(
 ) -> WriteResult:
     """``target_id`` names the dealership, or an object within it (a deal, an account)."""
     ctx = info.context
-    scope = SCOPES[operation]
-    if scope not in ctx.client.scopes:
-        raise Forbidden(f"this API key lacks the {scope!r} scope", scope=scope)
+    require_scope(ctx.client.scopes, SCOPES[operation])
 
     resolved = ctx.resolve_id(target_id)
     if resolved is None or resolved[0].type_name not in target_types:

@@ -20,6 +20,7 @@ from adapters.models import Dms
 from adapters.registry import build_adapter
 from sandbox import RunningSandbox, VendorHandle
 from sandbox.supergood.mfa import SentCode, latest_code
+from tests.adapters.adapter_sandbox_kit import logins
 
 StartSandbox = Callable[..., Awaitable[RunningSandbox]]
 VENDORS = {
@@ -40,13 +41,6 @@ class Clock:
         return self.now
 
 
-def code_secrets(handle: VendorHandle, method: str) -> dict[str, str]:
-    """The API login's client with the ``method`` user, and no TOTP secret."""
-    user = handle.state.mfa_users[method]
-    secrets = {k: v for k, v in handle.credentials.items() if k != "totp_secret"}
-    return {**secrets, "username": user.username, "password": user.password}
-
-
 def sent(handle: VendorHandle, method: str) -> list[SentCode]:
     username = handle.state.mfa_users[method].username
     return [s for s in handle.state.auth.outbox if s.username == username]
@@ -56,12 +50,6 @@ def newest_code(handle: VendorHandle, method: str) -> str:
     found = latest_code(handle.state.auth, handle.state.mfa_users[method].username)
     assert found is not None
     return found.code
-
-
-def session_posts(handle: VendorHandle) -> int:
-    return handle.requests.count(method="POST", path_contains="/sessions") - handle.requests.count(
-        method="POST", path_contains="/sessions/refresh"
-    )
 
 
 async def read(adapter: DmsAdapter, handle: VendorHandle) -> list[Any]:
@@ -90,7 +78,7 @@ async def connect_by_code(
         VENDORS[name],
         http=session,
         base_url=handle.base_url,
-        secrets=code_secrets(handle, method),
+        secrets=handle.code_login_credentials(method),
         policy=HttpPolicy(backoff_base=0.01, backoff_max=0.02),
     )
     return adapter, handle, clock
@@ -107,7 +95,7 @@ async def test_one_challenge_then_fail_fast_until_the_code_comes(
         *(read(adapter, handle) for _ in range(50)), return_exceptions=True
     )
     assert all(isinstance(r, UpstreamNeedsMfa) for r in results)
-    assert len(sent(handle, "sms")) == 1 and session_posts(handle) == 1
+    assert len(sent(handle, "sms")) == 1 and logins(handle) == 1
     health = adapter.health()
     assert health.state is ConnectionState.NEEDS_MFA
     assert health.mfa is not None and health.mfa.method is MfaMethod.SMS
@@ -178,7 +166,7 @@ async def test_the_session_is_kept_alive_without_traffic(
     await asyncio.sleep(4.5)  # idle for longer than one token's life
     assert handle.requests.count(method="POST", path_contains="/sessions/refresh") >= 2
     assert len(await read(adapter, handle)) == 3
-    assert len(sent(handle, "sms")) == 1 and session_posts(handle) == 2  # no new sign-in
+    assert len(sent(handle, "sms")) == 1 and logins(handle) == 2  # no new sign-in
     await adapter.close()
 
 
