@@ -8,23 +8,41 @@ balance, ids are the vendor's native ids of the same dealership. An adapter stil
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
 
+from adapters.convert import Raw, mapped
+from adapters.errors import UpstreamProtocolError
 from adapters.models import (
     Address,
+    Canonical,
     Consent,
+    Customer,
+    Deal,
     DealStatus,
     Fee,
     FinanceProduct,
+    Lead,
+    Part,
+    Payment,
     PaymentAllocation,
     PaymentMethod,
+    RepairOrder,
+    ServiceAppointment,
+    ServiceVehicle,
     TradeIn,
     VehicleRef,
 )
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=Canonical)
 
 
 class Command(BaseModel):
@@ -244,6 +262,31 @@ class CreditApplicationStatus(Command):
     status: str
 
 
+RECORD_KINDS: dict[str, type[Canonical]] = {
+    "lead": Lead,
+    "customer": Customer,
+    "deal": Deal,
+    "appointment": ServiceAppointment,
+    "payment": Payment,
+    "repair_order": RepairOrder,
+    "service_vehicle": ServiceVehicle,
+    "part": Part,
+}
+"""The canonical models a write's record may be, by the name a recorded outcome keeps."""
+_KIND_OF = {model: kind for kind, model in RECORD_KINDS.items()}
+
+
+def written_record(mapper: Callable[[Raw], R], raw: Raw, *, source: str) -> R | None:
+    """The record a write made, read with the vendor's read mapping from ``raw`` (its 2xx
+    answer, merged with the request as sent where the answer is partial). None, logged, when
+    it does not map: the DMS took the write, so this never fails it."""
+    try:
+        return mapped(mapper, raw, source=source)
+    except UpstreamProtocolError as exc:
+        log.warning("%s: no record built from the answer (%s)", source, exc.message)
+        return None
+
+
 class WriteOutcome(Command):
     """What the DMS answered to a write: the record's id and what it said beside it."""
 
@@ -263,3 +306,28 @@ class WriteOutcome(Command):
     None when it created one."""
     balance: Decimal | None = None
     """For payments: the account's balance after this one, as the DMS computed it."""
+    record: SerializeAsAny[Canonical] | None = None
+    """The record written, as the DMS's 2xx answer and the validated input describe it: the
+    canonical model, as complete as those two allow. The graph answers with it when the
+    record cannot be read back (an extrapolated detail endpoint the tenant lacks)."""
+    record_kind: str | None = None
+    """Which of ``RECORD_KINDS`` ``record`` is; set from it, so a recorded outcome (JSON)
+    reads back as the same model."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_record(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        record = data.get("record")
+        if isinstance(record, Canonical):
+            kind = _KIND_OF.get(type(record))
+            if kind is None:
+                raise ValueError(f"a write records no {type(record).__name__}")
+            return {**data, "record_kind": kind}
+        if isinstance(record, Mapping):
+            model = RECORD_KINDS.get(str(data.get("record_kind")))
+            if model is None:
+                raise ValueError(f"unknown record kind {data.get('record_kind')!r}")
+            return {**data, "record": model.model_validate(record)}
+        return data

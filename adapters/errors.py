@@ -98,6 +98,11 @@ class UpstreamRateLimited(AdapterError):
         self.retry_after = retry_after
 
 
+class BudgetExhausted(UpstreamRateLimited):
+    """Our own request budget for the credential has no room before the request's
+    deadline: nothing was sent, so the vendor's health is not in question."""
+
+
 class UpstreamRejected(AdapterError):
     """The vendor answered 4xx to a request we built (a bug here, or input it refuses)."""
 

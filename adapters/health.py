@@ -46,3 +46,5 @@ class ConnectionHealth:
     consecutive_failures: int = 0
     mfa: MfaChallenge | None = None
     """The code the connection waits for, while its state is NEEDS_MFA."""
+    unserved_endpoints: tuple[str, ...] = ()
+    """Vendor endpoints (path templates) the tenant was found not to serve, for now."""

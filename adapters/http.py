@@ -26,7 +26,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -37,8 +37,10 @@ import aiohttp
 
 from adapters.auth import AuthStrategy
 from adapters.circuit import Admission, CircuitBreaker
+from adapters.endpoints import EndpointMemory
 from adapters.errors import (
     AdapterError,
+    BudgetExhausted,
     MfaNotPending,
     UpstreamAuthFailed,
     UpstreamOutcomeUnknown,
@@ -49,7 +51,9 @@ from adapters.errors import (
 )
 from adapters.health import ConnectionHealth, MfaChallenge
 from adapters.ratelimit import RateBudget, RateGate, SlidingWindowLimiter
+from adapters.response_cache import DEFAULT_TTLS, ResponseCache
 from adapters.tracking import CallTrack, CallTracks, ScopeOf
+from adapters.upstream_scope import current_scope
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +113,9 @@ class HttpPolicy:
     """Consecutive "vendor down" failures (after retries) that open the circuit."""
     circuit_cooldown: float = 30.0
     """Seconds an open circuit fails fast before one probe is let through."""
+    cache_ttls: Mapping[str, float] = field(default_factory=lambda: DEFAULT_TTLS)
+    """Seconds a read answer of each resource kind is reused across requests
+    (``adapters.response_cache``; 0 disables a kind)."""
 
     def __post_init__(self) -> None:
         if self.max_concurrency < 1:
@@ -233,12 +240,14 @@ class HttpClient:
         budget: RateBudget | None = None,
         gate: RateGate | None = None,
         scope_of: ScopeOf | None = None,
+        cache: ResponseCache | None = None,
     ) -> None:
         """``budget``: the vendor's published request budget for this credential, unless
         the policy overrides it. ``gate``: the credential's gate to pass through instead of
         a private one (shared by connections on one credential, or driven by a test clock).
         ``scope_of``: which store a request concerns, for logins that serve several, so each
-        store has its own circuit and health.
+        store has its own circuit and health. ``cache``: the read answers of this login
+        (shared by connections on it); a private one by default.
         """
         self.vendor = vendor
         self.policy = policy or HttpPolicy()
@@ -252,6 +261,10 @@ class HttpClient:
             chosen = self.policy.budget_for(budget)
             gate = RateGate(SlidingWindowLimiter(chosen) if chosen is not None else None)
         self._gate = gate
+        self._scope_of = scope_of
+        self.cache = cache if cache is not None else ResponseCache(self.policy.cache_ttls)
+        self.endpoints = EndpointMemory()
+        """Which vendor endpoints this tenant serves, as lookups found out."""
         # Circuits and what health() reports (codes and times only, never messages: they
         # name paths), per store where the vendor's login serves several.
         self._tracks = CallTracks(
@@ -271,12 +284,24 @@ class HttpClient:
     async def get(
         self, path: str, params: Mapping[str, str] | None = None, *, not_found_ok: bool = False
     ) -> Any:
-        return await self.request("GET", path, params=params, not_found_ok=not_found_ok)
+        """A read, answered from the request's memo or the cache where it can be."""
+        key = ("GET", path, tuple(sorted((params or {}).items())), not_found_ok)
+        return await self.cache.get(
+            key,
+            path=path,
+            store=self._store_of(path, params, None),
+            fetch=lambda: self.request("GET", path, params=params, not_found_ok=not_found_ok),
+        )
+
+    def _store_of(self, path: str, params: Mapping[str, str] | None, body: Any) -> str | None:
+        return self._scope_of(path, params, body) if self._scope_of is not None else None
 
     def health(self, store_id: str | None = None) -> ConnectionHealth:
         """How this connection is doing for ``store_id``, from the calls made through it."""
         mfa = self._auth.pending_mfa() if self._auth is not None else None
-        return self._tracks.health(store_id, mfa)
+        health = self._tracks.health(store_id, mfa)
+        unserved = tuple(self.endpoints.unserved())
+        return replace(health, unserved_endpoints=unserved) if unserved else health
 
     async def request_mfa_code(self) -> MfaChallenge:
         """Have the vendor send a new sign-in code to its person (SMS, e-mail)."""
@@ -319,6 +344,24 @@ class HttpClient:
                 method, path, params, json_body, headers, False, not_found_ok
             )
             return body
+        if method.upper() not in _RETRYABLE_METHODS:
+            # Whatever the outcome, the store's cached reads may no longer be true.
+            try:
+                return await self._tracked(method, path, params, json_body, headers, not_found_ok)
+            finally:
+                self.cache.invalidate(self._store_of(path, params, json_body))
+        return await self._tracked(method, path, params, json_body, headers, not_found_ok)
+
+    async def _tracked(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+        not_found_ok: bool,
+    ) -> Any:
+        """One authenticated request through its store's circuit, recorded for health."""
         track = self._tracks.for_request(path, params, json_body)
         admission = track.circuit.admit()
         if admission is Admission.REJECT:
@@ -330,6 +373,9 @@ class HttpClient:
             body, retried = await self._exchange(
                 method, path, params, json_body, headers, True, not_found_ok
             )
+        except BudgetExhausted:
+            track.circuit.abandoned(admission)  # never sent: says nothing of the vendor
+            raise
         except AdapterError as exc:
             self._record_failure(track, exc, admission)
             raise
@@ -447,12 +493,22 @@ class HttpClient:
     ) -> tuple[int, Mapping[str, str], bytes]:
         """One exchange; ``once``: aiohttp must not send it again either. (Per-request
         middlewares replace the session's; the process-wide session sets none.)"""
-        async with self._slots:
-            await self._gate.enter()
-            try:
+        # The scope names the API client the budget is shared fairly between, and the
+        # deadline past which waiting for a slot fails fast.
+        scope = current_scope()
+        try:
+            await self._gate.enter(scope)
+        except UpstreamRateLimited as exc:
+            raise BudgetExhausted(
+                f"{self.vendor} {method} {path}: {exc.message}", retry_after=exc.retry_after
+            ) from None
+        try:
+            # Budget first, connection slot second: a request queued for the budget must not
+            # hold a connection slot that another client's admitted request needs.
+            async with self._slots:
                 return await self._exchange_once(method, path, params, json_body, headers, once)
-            finally:
-                self._gate.leave()
+        finally:
+            self._gate.leave(scope)
 
     async def _exchange_once(
         self,
@@ -464,6 +520,9 @@ class HttpClient:
         once: bool,
     ) -> tuple[int, Mapping[str, str], bytes]:
         started = time.monotonic()
+        scope = current_scope()
+        if scope is not None:
+            scope.sent()
         data = None
         if json_body is not None:
             data = dumps(json_body).encode()

@@ -240,12 +240,15 @@ class Customer(Canonical):
     """The writer's own id for this customer (the vendor's upsert key), where it keeps one."""
     consent: Consent | None = None
     """Marketing contact opt-ins on file."""
+    full_name: str | None = None
+    """The name in one piece, where a record embeds the customer that way only."""
 
     @property
     def display_name(self) -> str:
         if self.is_business and self.company_name:
             return self.company_name
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or ""
+        parts = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return parts or self.full_name or ""
 
 
 class Consent(Canonical):
@@ -354,6 +357,8 @@ class Deal(Canonical):
     updated_at: datetime | None = None
     finance_manager_id: str | None = None
     """The F&I manager working the deal, an employee id."""
+    buyer: Customer | None = None
+    """The buyer as the deal embeds them, holding only the fields the vendor gave."""
 
 
 # --- service side ----------------------------------------------------------------------
@@ -444,6 +449,8 @@ class RepairOrder(Canonical):
     """The advisor signed off the work, where the DMS records it."""
     technicians: tuple[TechnicianAssignment, ...] = ()
     """Per-technician assignment detail, where the DMS gives it (ids also in technician_ids)."""
+    customer: Customer | None = None
+    """The customer as the RO embeds them, holding only the fields the vendor gave."""
     """False when the vendor's list omits line items (they come from the detail call)."""
 
 

@@ -134,6 +134,40 @@ async def _scan(
     )
 
 
+async def read_union(
+    readers: Sequence[Callable[[Window], Awaitable[Page[T]]]], window: Window
+) -> Page[T]:
+    """One window over the concatenation of disjoint lists, each read by its own vendor
+    query (one status value each, where the vendor takes one value per parameter).
+
+    Every list's first window is read at once: for the first page of the union that is all
+    it takes, and the totals place any later window. Lists whose total the vendor does
+    not give are read from their start up to the window's end instead.
+    """
+    if not readers:
+        return Page(items=[], total=0, has_next=False)
+    span = max(window.limit, 1)
+    firsts = await gather_all(read(Window(0, span)) for read in readers)
+    end = window.offset + max(window.limit, 0)
+    if any(page.total is None for page in firsts):
+        heads = await gather_all(read(Window(0, max(end, 1))) for read in readers)
+        rows = [row for page in heads for row in page.items]
+        more = any(page.has_next for page in heads)
+        return Page(items=rows[window.offset : end], total=None, has_next=len(rows) > end or more)
+    items: list[T] = []
+    start = 0
+    for read, first in zip(readers, firsts, strict=True):
+        total = first.total or 0
+        lo, hi = max(0, window.offset - start), min(total, end - start)
+        if lo < hi:
+            if hi <= len(first.items):
+                items.extend(first.items[lo:hi])
+            else:
+                items.extend((await read(Window(lo, hi - lo))).items)
+        start += total
+    return Page(items=items, total=start, has_next=end < start)
+
+
 async def read_all(fetch: PageFetcher[T], *, max_size: int) -> list[T]:
     """The whole list: page 1 tells the total, the rest are read concurrently."""
     first = await fetch(1, max_size)
@@ -158,6 +192,7 @@ async def batch_get(
     fetch_page: PageFetcher[I] | None,
     max_size: int,
     valid_id: Callable[[str], bool] | None = None,
+    unanswered: list[str] | None = None,
 ) -> list[I | None]:
     """Look up ``ids`` (results in input order, None where unknown) in few round trips.
 
@@ -166,6 +201,8 @@ async def batch_get(
     the listing is read: it answers some ids and tells the total; the rest of the listing
     is read (concurrently) only if that takes no more calls than detail calls for the ids
     still missing. ``fetch_page=None`` forces detail calls (list rows lack detail fields).
+    ``unanswered`` collects the ids a detail call found nothing for (the whole listing
+    was not read for them).
     """
     wanted = list(dict.fromkeys(i for i in ids if i and (valid_id is None or valid_id(i))))
     found: dict[str, I] = {}
@@ -178,6 +215,8 @@ async def batch_get(
         for key, row in zip(missing, await gather_all(fetch_one(i) for i in missing), strict=True):
             if row is not None:
                 found[key] = row
+            elif unanswered is not None:
+                unanswered.append(key)
 
     if fetch_page is None or len(wanted) <= DIRECT_LOOKUP_MAX:
         await each(wanted)

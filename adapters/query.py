@@ -38,6 +38,7 @@ class Query(Generic[T]):
         self.impossible = False
         """The filter can match nothing this vendor holds: answer empty without a call."""
         self._checks: list[Callable[[T], bool]] = []
+        self._split: tuple[str, list[str]] | None = None
 
     def param(self, name: str, value: object) -> None:
         if value is not None:
@@ -60,7 +61,9 @@ class Query(Generic[T]):
         """A set of normalized values; ``vendor_values`` maps raw vendor values onto them.
 
         Pushed down when exactly one raw value matches (vendors take one value per
-        parameter); checked locally when several do, when the vendor has no such parameter
+        parameter); split into one vendor query per raw value when several do (the first
+        such set of a query; a second one is checked locally); checked locally when the
+        vendor has no such parameter
         (``name`` None), or when ``fallback`` is wanted (unrecognised raw values land
         there, and no parameter can ask for "anything we do not know").
         """
@@ -74,8 +77,20 @@ class Query(Generic[T]):
             self.never()
         elif len(raw) == 1:
             self.params[name] = raw[0]
+        elif self._split is None:
+            # One vendor query per raw value costs a request per value, whatever the
+            # store's size; a local check would scan every page of the list.
+            self._split = (name, raw)
         else:
             self.check(lambda row: get(row) in wanted)
+
+    def alternatives(self) -> list[dict[str, str]]:
+        """The vendor queries whose answers, concatenated, are this query's rows: one, or
+        one per raw value of a set the vendor cannot ask for in one parameter."""
+        if self._split is None:
+            return [self.params]
+        name, values = self._split
+        return [{**self.params, name: value} for value in values]
 
     def predicate(self) -> Callable[[T], bool] | None:
         checks = tuple(self._checks)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar, cast
 
 from adapters.auth import AuthStrategy
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
+from adapters.response_cache import ResponseCache
 
 A = TypeVar("A", bound=AuthStrategy)
 
@@ -30,13 +31,15 @@ def credential_digest(*parts: str) -> str:
 
 class SharedCredentials:
     """One per process (the runtime's); a connection built without one shares nothing.
-    ``clock`` and ``sleep`` drive the budgets' windows (tests pass a fake clock)."""
+    ``clock`` and ``sleep`` drive the budgets' windows and the vendors' pauses (tests pass
+    a fake clock)."""
 
     def __init__(self, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         self._clock = clock
         self._sleep = sleep
         self._gates: dict[tuple[str, str], RateGate] = {}
         self._auths: dict[tuple[str, str, str], AuthStrategy] = {}
+        self._caches: dict[tuple[str, str, str], ResponseCache] = {}
 
     def gate(self, vendor: str, credential: str, budget: RateBudget | None) -> RateGate:
         """The gate of ``credential`` (a digest) at ``vendor``; the first connection's budget
@@ -47,7 +50,7 @@ class SharedCredentials:
             limiter = None
             if budget is not None:
                 limiter = SlidingWindowLimiter(budget, clock=self._clock, sleep=self._sleep)
-            gate = RateGate(limiter)
+            gate = RateGate(limiter, clock=self._clock, sleep=self._sleep)
             self._gates[key] = gate
         return gate
 
@@ -59,3 +62,19 @@ class SharedCredentials:
             auth = build()
             self._auths[key] = auth
         return cast(A, auth)  # built by the same kind of factory for this key
+
+    def cache(
+        self, vendor: str, base_url: str, credential: str, ttls: Mapping[str, float]
+    ) -> ResponseCache:
+        """The read answers of ``credential`` at one vendor tenant: what one login may see
+        is the same whichever connection asks."""
+        key = (vendor, base_url.rstrip("/"), credential)
+        cache = self._caches.get(key)
+        if cache is None:
+            cache = self._caches[key] = ResponseCache(ttls)
+        return cache
+
+    def clear_caches(self) -> None:
+        """Forget every cached vendor answer (sessions and budgets stay)."""
+        for cache in self._caches.values():
+            cache.clear()

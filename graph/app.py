@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from aiohttp import web
@@ -13,6 +14,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from adapters.health import ConnectionState
+from adapters.upstream_scope import UpstreamScope
 from graph.context import Context
 from graph.runtime import ApiClient, Runtime
 from graph.schema import build_schema
@@ -20,6 +22,7 @@ from graph.schema import build_schema
 RUNTIME = web.AppKey("runtime", Runtime)
 _CLIENT = web.RequestKey("client", ApiClient)
 _CONTEXT = web.RequestKey("context", Context)
+_SCOPE = web.RequestKey("upstream_scope", UpstreamScope)
 MAX_REQUEST_BYTES = 256 * 1024
 
 
@@ -66,11 +69,15 @@ class DealerGraphView(GraphQLView):
         if client is None:
             return _unauthenticated("the API key is not valid")
         request[_CLIENT] = client
-        return await super().__call__(request)
+        deadline = time.monotonic() + self.runtime.server.request_deadline_seconds
+        scope = UpstreamScope(client=client.name, deadline=deadline)
+        request[_SCOPE] = scope
+        with scope.opened():
+            return await super().__call__(request)
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
         client: ApiClient = request[_CLIENT]
-        context = Context.create(self.runtime, client)
+        context = Context.create(self.runtime, client, request[_SCOPE])
         request[_CONTEXT] = context
         return context
 

@@ -55,11 +55,22 @@ def _parser() -> argparse.ArgumentParser:
         " dealercenter) as its login with sms or email MFA: the connection waits for the"
         " code, which the sandbox prints; submit it with submitDmsMfaCode (repeatable)",
     )
+    serve.add_argument(
+        "--sandbox-documented-only",
+        action="store_true",
+        help="the embedded sandboxes serve only what the vendor pages document: every"
+        " extrapolated endpoint answers 404, as on a tenant that has none of them",
+    )
 
     sandbox = sub.add_parser("sandbox", help="run only the vendor sandbox servers")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--seed", type=int, default=1)
     sandbox.add_argument("--scale", type=float, default=1.0)
+    sandbox.add_argument(
+        "--documented-only",
+        action="store_true",
+        help="serve only what the vendor pages document; extrapolated endpoints answer 404",
+    )
 
     export = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
@@ -106,13 +117,18 @@ async def _serve(args: argparse.Namespace) -> None:
     sandbox = None
     demo_key: str | None = None
     if args.config:
+        if args.sandbox_documented_only:
+            raise ConfigError("--sandbox-documented-only applies to the embedded sandbox only")
         config: AppConfig = load_config(args.config)
         environ: dict[str, str] = dict(os.environ)
     else:
         from graph.sandbox_mode import DEMO_KEY_ENV, sandbox_config
         from sandbox import SandboxOptions, start_sandbox
 
-        sandbox = await start_sandbox(SandboxOptions(seed=args.seed, scale=args.scale))
+        options = SandboxOptions(
+            seed=args.seed, scale=args.scale, documented_only=args.sandbox_documented_only
+        )
+        sandbox = await start_sandbox(options)
         demo_key = os.environ.get(DEMO_KEY_ENV) or secrets.token_urlsafe(24)
         # Sandbox data lives in memory, so idempotency records must not outlive it.
         data_dir = tempfile.mkdtemp(prefix="dealergraph-sandbox-")
@@ -134,6 +150,8 @@ async def _serve(args: argparse.Namespace) -> None:
         print(f"dealergraph: serving {len(runtime.dealerships)} dealerships at {url}", flush=True)
         if demo_key is not None:
             print("dealergraph: no --config given, so serving the embedded vendor sandboxes")
+            if args.sandbox_documented_only:
+                print("dealergraph: the sandboxes serve only what the vendor pages document")
             print(f"dealergraph: open {url} in a browser (GraphiQL); demo API key: {demo_key}")
             query = '{"query": "{ dealerships { name dms } }"}'
             print(
@@ -152,10 +170,11 @@ async def _serve(args: argparse.Namespace) -> None:
 async def _run_sandbox(args: argparse.Namespace) -> None:
     from sandbox import SandboxOptions, start_sandbox
 
-    sandbox = await start_sandbox(
-        SandboxOptions(seed=args.seed, scale=args.scale), host=args.host, ports=SANDBOX_PORTS
-    )
+    options = SandboxOptions(seed=args.seed, scale=args.scale, documented_only=args.documented_only)
+    sandbox = await start_sandbox(options, host=args.host, ports=SANDBOX_PORTS)
     try:
+        if args.documented_only:
+            print("documented-only: extrapolated endpoints answer 404")
         for name, handle in sandbox.vendors.items():
             print(f"{name}: {handle.base_url}")
             for key, value in handle.credentials.items():

@@ -53,12 +53,43 @@ class ServerConfig(_Strict):
     """Where the idempotency records live (an embedded SQLite file), relative to the
     working directory unless absolute."""
     idempotency_retention_hours: float = Field(168, gt=0)
+    request_deadline_seconds: float = Field(30.0, gt=0)
+    """How long one GraphQL request may spend on vendor work; a wait for a vendor's request
+    budget that would pass it fails fast with UPSTREAM_RATE_LIMITED for that store."""
+    max_query_cost: int = Field(1000, ge=1)
+    """The most vendor requests a query may be planned to cost; above it the query is
+    refused with MAX_COST_EXCEEDED before any vendor is asked."""
+    client_cost_capacity: int = Field(2000, ge=1)
+    """Each API client's cost bucket: the most cost it may spend in a burst."""
+    client_cost_restore_rate: float = Field(50.0, gt=0)
+    """Cost points per second each client's bucket refills."""
 
     @model_validator(mode="after")
     def _page_sizes(self) -> ServerConfig:
         if self.default_page_size > self.max_page_size:
             raise ValueError("default_page_size must not exceed max_page_size")
         return self
+
+
+class CacheConfig(_Strict):
+    """Seconds a vendor's read answer of each resource kind is reused across requests
+    (0 disables that kind). Any write this server sends to a store drops the store's
+    cached answers at once; changes made in the DMS itself show after at most this long."""
+
+    vehicles: float = Field(60, ge=0)
+    customers: float = Field(300, ge=0)
+    leads: float = Field(30, ge=0)
+    deals: float = Field(60, ge=0)
+    repair_orders: float = Field(30, ge=0)
+    appointments: float = Field(60, ge=0)
+    parts: float = Field(300, ge=0)
+    employees: float = Field(600, ge=0)
+    accounts: float = Field(60, ge=0)
+    payments: float = Field(60, ge=0)
+    stores: float = Field(600, ge=0)
+
+    def ttls(self) -> dict[str, float]:
+        return self.model_dump()
 
 
 class DealershipConfig(_Strict):
@@ -110,6 +141,10 @@ class ClientConfig(_Strict):
     dealerships: list[str] = Field(min_length=1)
     """Dealership ids this key may see, or ``["*"]`` for all of them."""
     scopes: list[Scope] = Field(default_factory=list)
+    cost_capacity: int | None = Field(None, ge=1)
+    """This client's cost bucket size; the server's ``client_cost_capacity`` if unset."""
+    cost_restore_rate: float | None = Field(None, gt=0)
+    """This client's refill rate; the server's ``client_cost_restore_rate`` if unset."""
 
     @model_validator(mode="after")
     def _one_key_source(self) -> ClientConfig:
@@ -130,6 +165,7 @@ class ClientConfig(_Strict):
 
 class AppConfig(_Strict):
     server: ServerConfig = ServerConfig()
+    cache: CacheConfig = CacheConfig()
     connections: list[ConnectionConfig] = Field(default_factory=list)
     clients: list[ClientConfig] = Field(default_factory=list)
 

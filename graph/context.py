@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from adapters.upstream_scope import UpstreamScope
 from graph.errors import BadUserInput, GraphError
 from graph.ids import GlobalId, InvalidGlobalId, decode_global_id
 from graph.loaders import Loaders
@@ -18,12 +19,23 @@ class Context:
     runtime: Runtime
     client: ApiClient
     loaders: Loaders
+    upstream: UpstreamScope = field(default_factory=UpstreamScope)
+    """The request's vendor work: its client, deadline and the requests it made."""
+    selection_memo: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict)
+    """Fields selected under each relation field of the document (``types.embedded``)."""
     partial_errors: list[tuple[GraphError, tuple[str | int, ...]]] = field(default_factory=list)
     """Errors of one dealership inside a field that still returns the others' data."""
 
     @classmethod
-    def create(cls, runtime: Runtime, client: ApiClient) -> Context:
-        return cls(runtime=runtime, client=client, loaders=Loaders(runtime.dealerships))
+    def create(
+        cls, runtime: Runtime, client: ApiClient, upstream: UpstreamScope | None = None
+    ) -> Context:
+        return cls(
+            runtime=runtime,
+            client=client,
+            loaders=Loaders(runtime.dealerships),
+            upstream=upstream or UpstreamScope(client=client.name),
+        )
 
     def dealership(self, dealership_id: str) -> DealershipEntry | None:
         """The dealership if it exists and this client may see it; None otherwise.

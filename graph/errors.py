@@ -7,10 +7,11 @@ fault and is masked (see ``graph.schema``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from typing import Any
 
-from adapters.errors import AdapterError
+from adapters.errors import AdapterError, UpstreamRateLimited
 from graph.ids import encode_global_id
 
 
@@ -53,5 +54,10 @@ def dealership_error(message: str, code: str, dealership_id: str) -> GraphError:
 
 
 def upstream_error(exc: AdapterError, dealership_id: str) -> GraphError:
-    """An adapter failure as seen by a client: its code and the dealership it concerns."""
-    return dealership_error(exc.message, exc.code, dealership_id)
+    """An adapter failure as seen by a client: its code and the dealership it concerns;
+    for ``UPSTREAM_RATE_LIMITED``, ``retryAfter``: whole seconds (rounded up) until the
+    vendor's budget is expected to have room, where known."""
+    error = dealership_error(exc.message, exc.code, dealership_id)
+    if isinstance(exc, UpstreamRateLimited) and exc.retry_after is not None:
+        error.extensions["retryAfter"] = max(0, math.ceil(exc.retry_after))
+    return error

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from strawberry.types.nodes import SelectedField
 
 from adapters.base import Page, Window
 from adapters.errors import AdapterError, NotSupported
 from adapters.models import RepairOrder as RepairOrderModel
 from graph.context import Context, Info
 from graph.errors import BadUserInput, GraphError, upstream_error
+from graph.kinds import Kind
 from graph.pagination import (
     Connection,
     Edge,
@@ -22,7 +25,8 @@ from graph.pagination import (
 )
 from graph.runtime import DealershipEntry
 from graph.types.convert import to_node
-from graph.types.kinds import KIND_BY_NAME, Kind
+
+T = TypeVar("T")
 
 
 class FilterInput(Protocol):
@@ -45,15 +49,18 @@ def _primable(model: Any) -> bool:
 
 
 async def _fetch(
-    ctx: Context, kind: Kind, entry: DealershipEntry, flt: FilterInput | None, window: Window
+    ctx: Context,
+    kind: Kind[Any, Any],
+    entry: DealershipEntry,
+    flt: FilterInput | None,
+    window: Window,
 ) -> Page[Any]:
     adapter_filter = flt.to_adapter(ctx, entry) if flt is not None else kind.empty_filter
-    method = getattr(entry.adapter, f"list_{kind.name}")
     try:
-        page: Page[Any] = await method(entry.store_id, adapter_filter, window)
+        page: Page[Any] = await kind.list(entry.adapter, entry.store_id, adapter_filter, window)
     except AdapterError as exc:
         raise upstream_error(exc, entry.id) from exc
-    loader = ctx.loaders[kind.name]
+    loader = ctx.loaders[kind]
     for model in page.items:
         if _primable(model):
             loader.prime((entry.id, model.id), model)
@@ -63,20 +70,64 @@ async def _fetch(
 async def dealership_list(
     info: Info,
     entry: DealershipEntry,
-    kind_name: str,
+    kind: Kind[Any, Any],
+    graph_type: type[T],
     flt: FilterInput | None,
     first: int | None,
     after: str | None,
-) -> Connection[Any]:
+) -> Connection[T]:
     ctx = info.context
-    kind = KIND_BY_NAME[kind_name]
     server = ctx.runtime.server
     window = window_for(first, after, server.default_page_size, server.max_page_size)
     page = await _fetch(ctx, kind, entry, flt, window)
-    return connection_from_page(page, window, lambda m: to_node(kind.graph_type, m, entry.id))
+    return connection_from_page(page, window, lambda m: to_node(graph_type, m, entry.id))
 
 
 _EXHAUSTED = -1
+
+
+def _selects_total(info: Info) -> bool:
+    return any(
+        isinstance(field, SelectedField) and field.name == "totalCount"
+        for selected in info.selected_fields
+        if isinstance(selected, SelectedField)
+        for field in selected.selections
+    )
+
+
+async def _walk(
+    ctx: Context,
+    info: Info,
+    stores: list[DealershipEntry],
+    fetch: Callable[[DealershipEntry, int], Awaitable[Page[Any]]],
+    limit: int,
+    with_totals: bool,
+) -> dict[str, Page[Any]]:
+    """Each store's page for one window of the stores' lists concatenated in order.
+
+    The window fills from the first store on, so later stores are read only while rows
+    are still missing, in waves of 1, 2, 4... stores asked for the rows still missing:
+    rows read follow ``first``, not stores x ``first``, and no store costs more than the
+    one request it always cost. Where the total count is selected, every store is asked
+    (for no rows, only its count, if the window is already full).
+    """
+    pages: dict[str, Page[Any]] = {}
+    missing, at, wave = limit, 0, 1
+    while at < len(stores) and (missing > 0 or with_totals):
+        batch = stores[at : at + wave] if missing > 0 else stores[at:]
+        outcomes = await asyncio.gather(*(fetch(e, missing) for e in batch), return_exceptions=True)
+        for entry, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, GraphError):
+                ctx.add_partial_error(outcome, info)
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                pages[entry.id] = outcome
+        got = sum(len(pages[e.id].items) for e in batch if e.id in pages)
+        missing = max(0, missing - got)
+        at += len(batch)
+        wave *= 2
+    return pages
 
 
 def _encode_offsets(offsets: dict[str, int]) -> str:
@@ -98,7 +149,7 @@ def _decode_offsets(after: str) -> dict[str, int]:
 
 
 def selected_dealerships(
-    ctx: Context, kind: Kind, dealership_ids: Sequence[str] | None
+    ctx: Context, kind: Kind[Any, Any], dealership_ids: Sequence[str] | None
 ) -> tuple[list[DealershipEntry], list[DealershipEntry]]:
     """(dealerships to list, named ones whose DMS lacks the list).
 
@@ -121,12 +172,13 @@ def selected_dealerships(
 
 async def cross_dealership_list(
     info: Info,
-    kind_name: str,
+    kind: Kind[Any, Any],
+    graph_type: type[T],
     dealership_ids: Sequence[str] | None,
     flt: FilterInput | None,
     first: int | None,
     after: str | None,
-) -> Connection[Any]:
+) -> Connection[T]:
     """One window over several dealerships, concatenated in dealership order.
 
     The cursor carries one offset per dealership, so each is paged on its own and a store
@@ -134,7 +186,6 @@ async def cross_dealership_list(
     and the others' rows still come back.
     """
     ctx = info.context
-    kind = KIND_BY_NAME[kind_name]
     server = ctx.runtime.server
     limit = window_for(first, None, server.default_page_size, server.max_page_size).limit
     entries, lacking = selected_dealerships(ctx, kind, dealership_ids)
@@ -146,19 +197,10 @@ async def cross_dealership_list(
         offsets.update({d: o for d, o in _decode_offsets(after).items() if d in offsets})
     active = [e for e in entries if offsets[e.id] != _EXHAUSTED]
 
-    async def fetch(entry: DealershipEntry) -> Page[Any]:
-        return await _fetch(ctx, kind, entry, flt, Window(offsets[entry.id], limit))
+    async def fetch(entry: DealershipEntry, rows: int) -> Page[Any]:
+        return await _fetch(ctx, kind, entry, flt, Window(offsets[entry.id], rows))
 
-    outcomes = await asyncio.gather(*(fetch(e) for e in active), return_exceptions=True)
-    pages: dict[str, Page[Any]] = {}
-    for entry, outcome in zip(active, outcomes, strict=True):
-        if isinstance(outcome, GraphError):
-            ctx.add_partial_error(outcome, info)
-        elif isinstance(outcome, BaseException):
-            raise outcome
-        else:
-            pages[entry.id] = outcome
-
+    pages = await _walk(ctx, info, active, fetch, limit, _selects_total(info))
     edges: list[Edge[Any]] = []
     state = dict(offsets)
     for entry in active:
@@ -173,15 +215,15 @@ async def cross_dealership_list(
             edges.append(
                 Edge(
                     cursor=_encode_offsets(state),
-                    node=to_node(kind.graph_type, model, entry.id),
+                    node=to_node(graph_type, model, entry.id),
                 )
             )
         else:
             if not page.items and not page.has_next:
                 state[entry.id] = _EXHAUSTED
-    # A store that failed keeps its offset, so the next page asks it again.
+    # A store that failed or was not reached keeps its offset, so the next page asks it.
     has_next = any(state[e.id] != _EXHAUSTED for e in active)
-    totals = [pages[e.id].total for e in active if e.id in pages]
+    totals = [pages[e.id].total if e.id in pages else None for e in active]
     total = sum(t for t in totals if t is not None) if all(t is not None for t in totals) else None
     return connection_from_edges(
         edges, has_next=has_next, has_previous=after is not None, total=total

@@ -8,40 +8,23 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from aiodataloader import DataLoader
 
-from adapters.base import DmsAdapter
 from adapters.errors import AdapterError
 from graph.errors import upstream_error
+from graph.kinds import Kind
 from graph.runtime import DealershipEntry
 
 Key = tuple[str, str]
-Fetch = Callable[[DmsAdapter, str | None, Sequence[str]], Awaitable[Sequence[Any]]]
-
-# kind -> the adapter's batch getter
-FETCHERS: dict[str, Fetch] = {
-    "vehicles": lambda a, s, ids: a.get_vehicles(s, ids),
-    "customers": lambda a, s, ids: a.get_customers(s, ids),
-    "service_vehicles": lambda a, s, ids: a.get_service_vehicles(s, ids),
-    "leads": lambda a, s, ids: a.get_leads(s, ids),
-    "deals": lambda a, s, ids: a.get_deals(s, ids),
-    "repair_orders": lambda a, s, ids: a.get_repair_orders(s, ids),
-    "appointments": lambda a, s, ids: a.get_appointments(s, ids),
-    "parts": lambda a, s, ids: a.get_parts(s, ids),
-    "employees": lambda a, s, ids: a.get_employees(s, ids),
-    "accounts": lambda a, s, ids: a.get_accounts(s, ids),
-    "payments": lambda a, s, ids: a.get_payments(s, ids),
-}
 
 
 class EntityLoader(DataLoader[Key, Any]):
-    def __init__(self, kind: str, dealerships: dict[str, DealershipEntry]) -> None:
+    def __init__(self, kind: Kind[Any, Any], dealerships: dict[str, DealershipEntry]) -> None:
         super().__init__()
         self.kind = kind
-        self._fetch = FETCHERS[kind]
         self._dealerships = dealerships
 
     async def batch_load_fn(self, keys: list[Key]) -> list[Any]:  # type: ignore[override]
@@ -73,7 +56,7 @@ class EntityLoader(DataLoader[Key, Any]):
 
     async def _load_one(self, dealer_id: str, ids: list[str]) -> Sequence[Any]:
         entry = self._dealerships[dealer_id]
-        return await self._fetch(entry.adapter, entry.store_id, ids)
+        return await self.kind.get(entry.adapter, entry.store_id, ids)
 
 
 class Loaders:
@@ -81,9 +64,9 @@ class Loaders:
 
     def __init__(self, dealerships: dict[str, DealershipEntry]) -> None:
         self._dealerships = dealerships
-        self._loaders: dict[str, EntityLoader] = {}
+        self._loaders: dict[Kind[Any, Any], EntityLoader] = {}
 
-    def __getitem__(self, kind: str) -> EntityLoader:
+    def __getitem__(self, kind: Kind[Any, Any]) -> EntityLoader:
         loader = self._loaders.get(kind)
         if loader is None:
             loader = self._loaders[kind] = EntityLoader(kind, self._dealerships)

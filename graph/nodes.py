@@ -8,8 +8,7 @@ from adapters.errors import NotSupported
 from graph.context import Info
 from graph.errors import GraphError
 from graph.types.convert import to_node
-from graph.types.dealership import Dealership
-from graph.types.kinds import KIND_BY_TYPE_NAME
+from graph.types.registry import by_name
 
 
 async def resolve_node(info: Info, value: str, *, expected: str | None = None) -> Any:
@@ -23,17 +22,18 @@ async def resolve_node(info: Info, value: str, *, expected: str | None = None) -
     gid, entry = resolved
     if expected is not None and gid.type_name != expected:
         return None
-    if gid.type_name == "Dealership":
-        return Dealership.from_entry(entry) if gid.native_id == entry.id else None
-    kind = KIND_BY_TYPE_NAME.get(gid.type_name)
-    if kind is None:
+    found = by_name(gid.type_name)
+    if found is None:
         return None
+    cls, kind = found
+    if kind is None:  # a Dealership: its id names the configured entry itself
+        return cls.from_entry(entry) if gid.native_id == entry.id else None  # type: ignore[attr-defined]
     try:
-        model = await info.context.loaders[kind.name].load((entry.id, gid.native_id))
+        model = await info.context.loaders[kind].load((entry.id, gid.native_id))
     except GraphError as exc:
         # A DMS may resolve ids of a kind it cannot list (AutoSoft's service vehicles);
         # one that cannot resolve them either has no such object.
         if exc.code == NotSupported.code:
             return None
         raise
-    return None if model is None else to_node(kind.graph_type, model, entry.id)
+    return None if model is None else to_node(cls, model, entry.id)

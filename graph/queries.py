@@ -9,6 +9,7 @@ import strawberry
 
 from graph.context import Info
 from graph.errors import BadUserInput
+from graph.kinds import REPAIR_ORDERS, VEHICLES
 from graph.listing import cross_dealership_list
 from graph.nodes import resolve_node
 from graph.pagination import Connection
@@ -61,7 +62,9 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[InventoryVehicle]:
-        return await cross_dealership_list(info, "vehicles", dealership_ids, filter, first, after)
+        return await cross_dealership_list(
+            info, VEHICLES, InventoryVehicle, dealership_ids, filter, first, after
+        )
 
     @strawberry.field(description="Repair orders across dealerships." + _CROSS_NOTE)
     async def repair_orders(
@@ -73,5 +76,5 @@ class Query:
         after: str | None = None,
     ) -> Connection[RepairOrder]:
         return await cross_dealership_list(
-            info, "repair_orders", dealership_ids, filter, first, after
+            info, REPAIR_ORDERS, RepairOrder, dealership_ids, filter, first, after
         )

@@ -41,6 +41,10 @@ class ApiClient:
     name: str
     dealership_ids: frozenset[str]
     scopes: frozenset[str]
+    cost_capacity: int = 2000
+    """Size of this client's cost bucket (``extensions.cost.throttleStatus``)."""
+    cost_restore_rate: float = 50.0
+    """Cost points a second the bucket refills."""
 
     def may_see(self, dealership_id: str) -> bool:
         return dealership_id in self.dealership_ids
@@ -53,6 +57,7 @@ class Runtime:
     dealerships: dict[str, DealershipEntry]
     adapters: dict[str, DmsAdapter]
     exactly_once: ExactlyOnce
+    shared: SharedCredentials
     _clients_by_digest: dict[str, ApiClient] = field(repr=False)
 
     @classmethod
@@ -66,6 +71,7 @@ class Runtime:
             connect_timeout=s.upstream_connect_timeout,
             read_timeout=s.upstream_read_timeout,
             max_concurrency=s.upstream_concurrency,
+            cache_ttls=config.cache.ttls(),
         )
         http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=200, limit_per_host=50),
@@ -109,6 +115,8 @@ class Runtime:
                 if ALL_DEALERSHIPS in c.dealerships
                 else frozenset(c.dealerships),
                 scopes=frozenset(c.scopes),
+                cost_capacity=c.cost_capacity or s.client_cost_capacity,
+                cost_restore_rate=c.cost_restore_rate or s.client_cost_restore_rate,
             )
             for c in config.clients
         }
@@ -120,8 +128,13 @@ class Runtime:
             dealerships=dealerships,
             adapters=adapters,
             exactly_once=ExactlyOnce(store),
+            shared=shared,
             _clients_by_digest=clients,
         )
+
+    def clear_caches(self) -> None:
+        """Forget every cached vendor answer; sessions and reference data stay."""
+        self.shared.clear_caches()
 
     async def close(self) -> None:
         await self.exactly_once.store.close()

@@ -1,4 +1,4 @@
-"""The schema: root types, query limits and error masking.
+"""The schema: root types, query limits, query cost and error masking.
 
 A federation schema, so the API can also join an Apollo Federation 2 supergraph as a
 subgraph; on its own it is an ordinary GraphQL API.
@@ -10,18 +10,15 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import MaskErrors, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from graph.config import ServerConfig
+from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
 from graph.errors import GraphError
 from graph.mutations import Mutation
 from graph.queries import Query
+from graph.throttle import CostBuckets
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +43,9 @@ class MaskInternalErrors(MaskErrors):
 
 
 class DealerGraphSchema(strawberry.federation.Schema):
+    cost_buckets: CostBuckets
+    """Each API client's cost budget; one set per schema, and the app builds one schema."""
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -57,18 +57,25 @@ class DealerGraphSchema(strawberry.federation.Schema):
                 log.info("%s at %s: %s", original.code, ".".join(map(str, error.path or ())), error)
 
 
-def build_schema(server: ServerConfig | None = None) -> strawberry.federation.Schema:
+def build_schema(
+    server: ServerConfig | None = None, *, buckets: CostBuckets | None = None
+) -> DealerGraphSchema:
     server = server or ServerConfig()
-    return DealerGraphSchema(
+    cost_buckets = buckets or CostBuckets()
+    schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=server.max_query_depth),
+            # Depth, cost and aliases, counted in linear time (graph.cost): Strawberry's own
+            # depth and alias limiters re-walk every fragment spread.
+            lambda: QueryCostLimiter(server=server, buckets=cost_buckets),
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
             lambda: MaskInternalErrors(should_mask_error=_is_internal),
         ],
     )
+    schema.cost_buckets = cost_buckets
+    return schema
 
 
 def schema_sdl() -> str:

@@ -21,6 +21,9 @@ class SandboxOptions:
     latency_ms: int = 0  # added to every vendor response (VendorHandle.faults changes it live)
     # Vendor name -> faults it starts with (copied per server; see sandbox/common/faults.py).
     faults: Mapping[str, Faults] | None = None
+    # Serve only what the vendor pages document: every extrapolated endpoint (as each
+    # docs/contracts/<vendor>.md marks it) answers the vendor's 404, as a real tenant might.
+    documented_only: bool = False
 
     def __post_init__(self) -> None:
         if self.scale <= 0:

@@ -12,6 +12,7 @@ from aiohttp import web
 from sandbox.automate import create_automate
 from sandbox.autosoft import create_autosoft
 from sandbox.autosync import create_autosync
+from sandbox.common.documented import RouteKey, documented_only_middleware, served_routes
 from sandbox.common.faults import FAULTS_KEY, Faults, fault_rng, faults_middleware
 from sandbox.common.request_log import RequestLog
 from sandbox.common.vendor import VendorApp
@@ -39,6 +40,10 @@ class VendorHandle:
     requests: RequestLog
     state: Any
     faults: Faults = field(default_factory=Faults)
+    routes: frozenset[RouteKey] = frozenset()
+    """Every route served: (method, path pattern, e.g. ``/v1/shops/{shop_id}/vehicles``)."""
+    extrapolated: frozenset[RouteKey] = frozenset()
+    """Those of ``routes`` not on the vendor page."""
     _runner: web.AppRunner | None = field(default=None, repr=False, compare=False)
 
     def code_login_credentials(self, method: str) -> dict[str, str]:
@@ -86,10 +91,13 @@ async def serve_vendor(
     latency_seconds: float = 0.0,
     faults: Faults | None = None,
     seed: int = DEFAULT_OPTIONS.seed,
+    documented_only: bool = False,
 ) -> VendorHandle:
     """Serve one vendor app on ``host:port`` (0 picks a free port).
 
     ``faults`` is used as given (not copied); without it only ``latency_seconds`` is set.
+    ``documented_only``: the vendor's extrapolated routes answer its 404 (see
+    ``sandbox.common.documented``).
     """
     if faults is None:
         faults = Faults(latency_seconds=latency_seconds)
@@ -103,6 +111,13 @@ async def serve_vendor(
     )
     # Inside the request log, so logged requests include the injected ones.
     vendor.app.middlewares.insert(1, middleware)
+    if documented_only:
+        if vendor.render_error is None:
+            raise ValueError(f"{vendor.name}: documented-only mode needs its error renderer")
+        # Innermost, so a blocked route meets the vendor's auth and limits as any 404 does.
+        vendor.app.middlewares.append(
+            documented_only_middleware(vendor.app, vendor.extrapolated, vendor.render_error)
+        )
     vendor.app[FAULTS_KEY] = faults
     runner = web.AppRunner(vendor.app, access_log=None, handle_signals=False)
     await runner.setup()
@@ -122,6 +137,8 @@ async def serve_vendor(
         requests=vendor.requests,
         state=vendor.state,
         faults=faults,
+        routes=served_routes(vendor.app),
+        extrapolated=vendor.extrapolated,
         _runner=runner,
     )
 
@@ -145,7 +162,12 @@ async def start_sandbox(
             app = VENDOR_FACTORIES[name](options)
             port = (ports or {}).get(name, 0)
             running.vendors[name] = await serve_vendor(
-                app, host=host, port=port, faults=_initial_faults(options, name), seed=options.seed
+                app,
+                host=host,
+                port=port,
+                faults=_initial_faults(options, name),
+                seed=options.seed,
+                documented_only=options.documented_only,
             )
     except BaseException:
         await running.stop()

@@ -24,6 +24,7 @@ from adapters.convert import (
     text,
     timestamp,
 )
+from adapters.embeds import embedded_customer
 from adapters.models import (
     Account,
     AccountKind,
@@ -370,6 +371,7 @@ def map_repair_order(raw: Raw) -> RepairOrder:
         closed_at=timestamp(raw.get("closedAt")),
         customer_id=customer_id,
         customer_name=text(raw.get("customerName")),
+        customer=embedded_customer(raw, full_name=text(raw.get("customerName"))),
         vehicle_id=vehicle.id if vehicle else None,
         vehicle=vehicle,
         mileage_in=mileage_in,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from adapters.automate import mapping as m
-from adapters.autosoft.writes import address_body, outcome
+from adapters.autosoft.writes import address_body, outcome, written
 from adapters.base import VehicleFilter, Window
 from adapters.commands import (
     AppointmentDraft,
@@ -278,7 +278,13 @@ class AutoMateWrites(RestWrites):
     ) -> WriteOutcome:
         body = customer_body(draft)
         raw = await self._write("POST", "/customers", body, reference_id, CUSTOMER_FIELDS)
-        return outcome(raw, "customerId", lambda r: {"matched_by": text(r.get("matchedBy"))})
+        return outcome(
+            raw,
+            "customerId",
+            lambda r: {"matched_by": text(r.get("matchedBy"))},
+            VENDOR,
+            written(m.map_customer, body, raw, VENDOR),
+        )
 
     async def create_deal(
         self, store_id: str | None, draft: DealDraft, reference_id: str
@@ -289,7 +295,16 @@ class AutoMateWrites(RestWrites):
         vin = await self._vin(draft.vehicle)
         body = deal_body(draft, vin, reference_id)
         raw = await self._write("POST", "/deals", body, reference_id, deal_fields(draft))
-        return outcome(raw, "dealId", lambda r: {"number": text(r.get("dealNumber"))})
+        # The body names the vehicle by VIN; the record keeps every identifier given too.
+        ref = draft.vehicle
+        vehicle = {"vehicleId": ref.vehicle_id, "vin": vin, "stockNumber": ref.stock_number}
+        return outcome(
+            raw,
+            "dealId",
+            lambda r: {"number": text(r.get("dealNumber"))},
+            VENDOR,
+            written(m.map_deal, {**body, "vehicle": vehicle}, raw, VENDOR),
+        )
 
     async def schedule_appointment(
         self, store_id: str | None, draft: AppointmentDraft, reference_id: str
@@ -297,7 +312,8 @@ class AutoMateWrites(RestWrites):
         body = appointment_body(draft)
         fields = appointment_fields(draft)
         raw = await self._write("POST", "/service/appointments", body, reference_id, fields)
-        return outcome(raw, "appointmentId")
+        record = written(m.map_appointment, body, raw, VENDOR)
+        return outcome(raw, "appointmentId", vendor=VENDOR, record=record)
 
     async def _vin(self, ref: VehicleRef) -> str:
         """The deal's vehicle as the VIN Auto/Mate takes: a bare VIN as given; an id or a

@@ -24,6 +24,7 @@ from adapters.convert import (
     text,
     timestamp,
 )
+from adapters.embeds import embedded_customer
 from adapters.models import (
     Account,
     AccountKind,
@@ -245,6 +246,7 @@ def map_repair_order(raw: Raw) -> RepairOrder:
         closed_at=timestamp(raw.get("closedAt")),
         customer_id=customer_id,
         customer_name=full_name(text(customer.get("firstName")), text(customer.get("lastName"))),
+        customer=embedded_customer(customer),
         # AutoSoft has no service-vehicle resource: the embedded vehicle is keyed by VIN.
         vehicle_id=vin,
         vehicle=embedded_vehicle(vehicle, customer_id, mileage=mileage_in),

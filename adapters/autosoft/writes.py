@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from adapters.autosoft import mapping as m
 from adapters.commands import (
     AppointmentDraft,
     Contact,
@@ -22,12 +23,13 @@ from adapters.commands import (
     PaymentEstimate,
     WriteOperation,
     WriteOutcome,
+    written_record,
 )
 from adapters.convert import Raw, day, decimal, ident, integer, mapped, obj, text, timestamp
 from adapters.errors import NotSupported
-from adapters.http import path_segment
-from adapters.models import Address, DealStatus, TradeIn, VehicleRef
-from adapters.writes import FieldNames, RestWrites, refuse, spelled, street
+from adapters.http import dumps, loads, path_segment
+from adapters.models import Address, Canonical, DealStatus, TradeIn, VehicleRef
+from adapters.writes import FieldNames, RestWrites, compact, refuse, spelled, street
 
 VENDOR = "autosoft"
 WRITES = frozenset(
@@ -280,11 +282,35 @@ def appointment_body(draft: AppointmentDraft, reference_id: str) -> dict[str, An
     }
 
 
+def written(
+    mapper: Callable[[Raw], Canonical],
+    body: Raw,
+    answer: Raw,
+    vendor: str = VENDOR,
+    *,
+    change: bool = False,
+) -> Canonical | None:
+    """The record a Supergood-family write made: the vendor's read mapping over the request
+    as it went on the wire, overlaid with the 2xx answer (its id, number, status and figures
+    win). The family's reads of a created record are those same fields (the contracts).
+
+    ``change``: a PATCH, whose record holds the changes only, and whose ``referenceId`` is
+    the change's own key, not the one the record was created under."""
+    record = {**loads(dumps(compact(body)).encode()), **answer}
+    if change:
+        record["referenceId"] = None
+    return written_record(mapper, record, source=f"{vendor} write answer")
+
+
 def outcome(
-    raw: Raw, id_field: str, extra: Extra = lambda _: {}, vendor: str = VENDOR
+    raw: Raw,
+    id_field: str,
+    extra: Extra = lambda _: {},
+    vendor: str = VENDOR,
+    record: Canonical | None = None,
 ) -> WriteOutcome:
     """An answer's id, the fields every Supergood-family write answer shares (AutoSoft's
-    first), and ``extra``'s."""
+    first), ``extra``'s, and the ``record`` written (see ``written``)."""
 
     def read(r: Raw) -> WriteOutcome:
         return WriteOutcome(
@@ -292,6 +318,7 @@ def outcome(
             status_raw=text(r.get("status")),
             reference_id=text(r.get("referenceId")),
             occurred_at=timestamp(r.get("createdAt") or r.get("updatedAt")),
+            record=record,
             **extra(r),
         )
 
@@ -322,7 +349,7 @@ class AutoSoftWrites(RestWrites):
     ) -> WriteOutcome:
         body = lead_body(draft, reference_id)
         raw = await self._write("POST", "/leads", body, reference_id, LEAD_FIELDS)
-        return outcome(raw, "leadId")
+        return outcome(raw, "leadId", record=written(m.map_lead, body, raw))
 
     async def create_deal(
         self, store_id: str | None, draft: DealDraft, reference_id: str
@@ -332,7 +359,10 @@ class AutoSoftWrites(RestWrites):
         body = deal_body(draft, reference_id)
         raw = await self._write("POST", "/deals", body, reference_id, DEAL_FIELDS)
         return outcome(
-            raw, "dealId", lambda r: {"payment_estimate": estimate(r.get("paymentOptions"))}
+            raw,
+            "dealId",
+            lambda r: {"payment_estimate": estimate(r.get("paymentOptions"))},
+            record=written(m.map_deal, body, raw),
         )
 
     async def update_deal(
@@ -348,6 +378,7 @@ class AutoSoftWrites(RestWrites):
                 "payment_estimate": estimate(r.get("paymentOptions")),
                 "lender_status": text(r.get("lenderStatus")),
             },
+            record=written(m.map_deal, body, raw, change=True),
         )
 
     async def post_payment(
@@ -363,6 +394,7 @@ class AutoSoftWrites(RestWrites):
                 "next_due_date": day(r.get("nextDueDate")),
                 "balance": decimal(r.get("balance")),
             },
+            record=written(m.map_payment, body, raw),
         )
 
     async def schedule_appointment(
@@ -372,4 +404,4 @@ class AutoSoftWrites(RestWrites):
         raw = await self._write(
             "POST", "/service/appointments", body, reference_id, APPOINTMENT_FIELDS
         )
-        return outcome(raw, "appointmentId")
+        return outcome(raw, "appointmentId", record=written(m.map_appointment, body, raw))

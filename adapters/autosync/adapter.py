@@ -115,6 +115,7 @@ class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
         100 requests a minute per key, not per shop."""
         key = require_secrets(secrets, SECRET_KEYS, dms=cls.dms.value)["api_key"]
         digest = credential_digest(key.get_secret_value())
+        shared = shared or SharedCredentials()
         http = HttpClient(
             session,
             base_url,
@@ -122,10 +123,9 @@ class AutoSyncAdapter(AutoSyncWrites, DmsAdapter):
             policy=policy,
             auth=BearerKeyAuth(key),
             error_reader=read_autosync_error,
-            gate=(shared or SharedCredentials()).gate(
-                cls.dms.value, digest, policy.budget_for(AUTOSYNC_BUDGET)
-            ),
+            gate=shared.gate(cls.dms.value, digest, policy.budget_for(AUTOSYNC_BUDGET)),
             scope_of=shop_of,
+            cache=shared.cache(cls.dms.value, base_url, digest, policy.cache_ttls),
         )
         return cls(RestApi(http, AUTOSYNC_LISTS), reference_ttl=policy.reference_ttl)
 

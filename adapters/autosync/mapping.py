@@ -18,6 +18,7 @@ from adapters.convert import (
     text,
     timestamp,
 )
+from adapters.embeds import embedded, embedded_customer
 from adapters.models import (
     Address,
     AppointmentStatus,
@@ -35,6 +36,7 @@ from adapters.models import (
     ServiceAppointment,
     ServiceVehicle,
     Store,
+    TechnicianAssignment,
 )
 
 WORK_ORDER_STATUS = {
@@ -111,6 +113,15 @@ def map_vehicle(raw: Raw) -> ServiceVehicle:
     )
 
 
+# What a work order may embed of its vehicle (the page shows id, year, make and model).
+_EMBEDDED_VEHICLE = {
+    "vin": ("vin", text),
+    "year": ("year", integer),
+    "make": ("make", text),
+    "model": ("model", text),
+}
+
+
 def map_work_order(raw: Raw) -> RepairOrder:
     """A work order, from a list row or the detail (which adds notes and jobs)."""
     status, status_raw = normalize(raw.get("status"), WORK_ORDER_STATUS, RepairOrderStatus.UNKNOWN)
@@ -118,7 +129,7 @@ def map_work_order(raw: Raw) -> RepairOrder:
     vehicle = obj(raw.get("vehicle"))
     customer_id = ident(raw.get("customer_id") or customer.get("id"))
     vehicle_id = ident(raw.get("vehicle_id") or vehicle.get("id"))
-    technician = ident(obj(raw.get("technician")).get("id"))
+    service_writer = obj(raw.get("service_writer"))
     labor: list[LaborLine] = []
     parts: list[PartLine] = []
     sums = {"labor": Decimal(0), "part": Decimal(0), "fee": Decimal(0)}
@@ -156,11 +167,7 @@ def map_work_order(raw: Raw) -> RepairOrder:
                 )
             # "fee" lines (shop supplies and the like) have no line home: they count in
             # totals.shop_supplies.
-    technician_ids = [technician] if technician else []
-    for job in jobs:
-        tech = ident(job.get("technician_id"))
-        if tech and tech not in technician_ids:
-            technician_ids.append(tech)
+    technicians = _technicians(obj(raw.get("technician")), jobs)
     return RepairOrder(
         id=ident(raw["id"]),
         ro_number=text(raw.get("work_order_number")),
@@ -171,20 +178,18 @@ def map_work_order(raw: Raw) -> RepairOrder:
         closed_at=timestamp(raw.get("completed_at")),
         customer_id=customer_id,
         customer_name=text(customer.get("name")),
+        customer=embedded_customer({"id": customer_id, **customer}, id_key="id"),
         vehicle_id=vehicle_id,
-        vehicle=ServiceVehicle(
-            id=vehicle_id,
-            vin=text(vehicle.get("vin")),
-            year=integer(vehicle.get("year")),
-            make=text(vehicle.get("make")),
-            model=text(vehicle.get("model")),
-            owner_id=customer_id,
+        vehicle=embedded(
+            ServiceVehicle, vehicle, _EMBEDDED_VEHICLE, id=vehicle_id, owner_id=customer_id
         )
         if vehicle and vehicle_id
         else None,
         mileage_in=integer(raw.get("mileage_in")),
-        advisor_id=ident(obj(raw.get("service_writer")).get("id")),
-        technician_ids=tuple(technician_ids),
+        advisor_id=ident(service_writer.get("id")),
+        advisor_name=text(service_writer.get("name")),
+        technician_ids=tuple(t.employee_id for t in technicians),
+        technicians=technicians,
         labor_lines=tuple(labor),
         part_lines=tuple(parts),
         totals=RepairOrderTotals(
@@ -201,6 +206,20 @@ def map_work_order(raw: Raw) -> RepairOrder:
         # List rows carry no jobs: their lines (and per-kind totals) come from the detail.
         lines_included="jobs" in raw,
     )
+
+
+def _technicians(lead: Raw, jobs: list[Raw]) -> tuple[TechnicianAssignment, ...]:
+    """The work order's technician as it embeds them (``{"id": 5, "name": "Dave M."}``),
+    then each other technician its jobs name (by id only)."""
+    found: dict[str, TechnicianAssignment] = {}
+    lead_id = ident(lead.get("id"))
+    if lead_id:
+        found[lead_id] = TechnicianAssignment(employee_id=lead_id, name=text(lead.get("name")))
+    for job in jobs:
+        tech = ident(job.get("technician_id"))
+        if tech and tech not in found:
+            found[tech] = TechnicianAssignment(employee_id=tech)
+    return tuple(found.values())
 
 
 def map_appointment(raw: Raw) -> ServiceAppointment:

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from adapters.autosync import mapping as m
 from adapters.base import ServiceVehicleFilter, Window
 from adapters.commands import (
     AppointmentDraft,
@@ -24,11 +25,12 @@ from adapters.commands import (
     ServiceVehicleDraft,
     WriteOperation,
     WriteOutcome,
+    written_record,
 )
 from adapters.convert import Raw, ident, mapped, text, timestamp
-from adapters.errors import UpstreamOutcomeUnknown, UpstreamRejected
+from adapters.errors import UpstreamOutcomeUnknown, UpstreamProtocolError, UpstreamRejected
 from adapters.http import VendorError, path_segment, read_error_object
-from adapters.models import Address
+from adapters.models import Address, Canonical
 from adapters.writes import FieldNames, RestWrites, id_value, refuse, street
 
 VENDOR = "autosync"
@@ -148,16 +150,36 @@ def appointment_notes(draft: AppointmentDraft) -> str | None:
     return ". ".join(parts) or None
 
 
-def outcome(raw: Raw, *, number_field: str | None = None) -> WriteOutcome:
+def outcome(
+    raw: Raw,
+    mapper: Callable[[Raw], Canonical],
+    *,
+    number_field: str | None = None,
+    record_raw: Raw | None = None,
+) -> WriteOutcome:
+    """The answer's id and status, and its record: AutoSync answers a write with the record
+    as its reads show it, read here by ``mapper`` (from ``record_raw`` where the write took
+    more requests than the one answered by ``raw``)."""
+    source = f"{VENDOR} write answer"
+
     def read(r: Raw) -> WriteOutcome:
         return WriteOutcome(
             id=ident(r["id"]),
             status_raw=text(r.get("status")),
             occurred_at=timestamp(r.get("updated_at") or r.get("created_at")),
             number=text(r.get(number_field)) if number_field else None,
+            record=written_record(mapper, raw if record_raw is None else record_raw, source=source),
         )
 
-    return mapped(read, raw, source=f"{VENDOR} write answer")
+    return mapped(read, raw, source=source)
+
+
+def with_jobs(work_order: Raw, jobs: list[Raw]) -> Raw:
+    """A work order as answered at creation, with the jobs added to it since. Its totals
+    were answered before the jobs, so they are left unknown rather than shown stale."""
+    if not jobs:
+        return work_order
+    return {**work_order, "jobs": jobs, "subtotal": None, "tax": None, "total": None}
 
 
 class AutoSyncWrites(RestWrites):
@@ -179,7 +201,7 @@ class AutoSyncWrites(RestWrites):
         else:
             path = f"{shop}/customers/{path_segment(draft.customer_id)}"
             raw = await self._write("PUT", path, body, reference_id, CUSTOMER_FIELDS, "customer_id")
-        return outcome(raw)
+        return outcome(raw, m.map_customer)
 
     async def create_service_vehicle(
         self, store_id: str | None, draft: ServiceVehicleDraft, reference_id: str
@@ -187,7 +209,8 @@ class AutoSyncWrites(RestWrites):
         shop = await self._shop(store_id)
         body = vehicle_body(draft)
         return outcome(
-            await self._write("POST", f"{shop}/vehicles", body, reference_id, VEHICLE_FIELDS)
+            await self._write("POST", f"{shop}/vehicles", body, reference_id, VEHICLE_FIELDS),
+            m.map_vehicle,
         )
 
     async def create_repair_order(
@@ -203,15 +226,20 @@ class AutoSyncWrites(RestWrites):
             "notes": draft.notes,
         }
         raw = await self._write("POST", f"{shop}/workorders", body, reference_id, WORK_ORDER_FIELDS)
-        created = outcome(raw, number_field="work_order_number")
-        jobs_path = f"{shop}/workorders/{path_segment(created.id)}/jobs"
+        work_order_id = ident(raw.get("id"))
+        if work_order_id is None:
+            raise UpstreamProtocolError(f"{VENDOR} POST {shop}/workorders: no id in the answer")
+        jobs_path = f"{shop}/workorders/{path_segment(work_order_id)}/jobs"
+        jobs: list[Raw] = []
         for i, job in enumerate(draft.jobs):
             job_body = {"name": job.name, "line_items": [line_body(x) for x in job.lines]}
             try:
-                await self._write("POST", jobs_path, job_body, reference_id, job_fields(i))
+                jobs.append(
+                    await self._write("POST", jobs_path, job_body, reference_id, job_fields(i))
+                )
             except UpstreamRejected as exc:
                 raise UpstreamRejected(
-                    f"work order {created.id} was created, but its job {job.name!r} was"
+                    f"work order {work_order_id} was created, but its job {job.name!r} was"
                     f" refused: {exc.message}",
                     status=exc.status,
                     vendor_code=exc.vendor_code,
@@ -219,10 +247,15 @@ class AutoSyncWrites(RestWrites):
                 ) from None
             except UpstreamOutcomeUnknown as exc:
                 raise UpstreamOutcomeUnknown(
-                    f"work order {created.id} was created; its job {job.name!r}: {exc.message}",
+                    f"work order {work_order_id} was created; its job {job.name!r}: {exc.message}",
                     reference_id=reference_id,
                 ) from None
-        return created
+        return outcome(
+            raw,
+            m.map_work_order,
+            number_field="work_order_number",
+            record_raw=with_jobs(raw, jobs),
+        )
 
     async def schedule_appointment(
         self, store_id: str | None, draft: AppointmentDraft, reference_id: str
@@ -239,7 +272,8 @@ class AutoSyncWrites(RestWrites):
         return outcome(
             await self._write(
                 "POST", f"{shop}/appointments", body, reference_id, APPOINTMENT_FIELDS
-            )
+            ),
+            m.map_appointment,
         )
 
     async def _vehicle_by_vin(self, store_id: str | None, draft: AppointmentDraft) -> str | None:
@@ -260,5 +294,6 @@ class AutoSyncWrites(RestWrites):
         path = f"{shop}/inventory/{path_segment(change.part_id)}"
         body = {"quantity": change.quantity, "cost": change.cost, "price": change.price}
         return outcome(
-            await self._write("PATCH", path, body, reference_id, STOCK_FIELDS, "part_id")
+            await self._write("PATCH", path, body, reference_id, STOCK_FIELDS, "part_id"),
+            m.map_part,
         )

@@ -10,6 +10,7 @@ leads, deals and BHPH payments (writes.py).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -27,6 +28,7 @@ from adapters.base import (
 from adapters.cache import ReferenceCache
 from adapters.dealercenter import mapping as m
 from adapters.dealercenter.writes import DealerCenterWrites
+from adapters.errors import AdapterError
 from adapters.models import (
     Account,
     AccountStatus,
@@ -41,9 +43,12 @@ from adapters.models import (
     VehicleCondition,
     VehicleStatus,
 )
+from adapters.optional import optional
 from adapters.query import Query, check_vehicle_fields
 from adapters.rest import RestApi
 from adapters.supergood.adapter import SupergoodAdapter
+
+log = logging.getLogger(__name__)
 
 VEHICLES = "/inventory/vehicles"
 LOTS = "/inventory/lots"
@@ -115,8 +120,19 @@ class DealerCenterAdapter(DealerCenterWrites, SupergoodAdapter):
         return [self._with_lot_name(v, names) if v else None for v in found]
 
     async def _lot_names(self) -> dict[str, str | None]:
-        lots = await self._lots.items(None, lambda: self._api.all(LOTS, m.map_lot))
+        """Lot names enrich vehicles (the page gives only ``lotId``): never a reason for a
+        vehicle read to fail. Without them, ``lot_name`` stays None."""
+        try:
+            lots = await self._lots.items(None, self._load_lots)
+        except AdapterError as exc:
+            # Not cached: a passing failure should not hide the names for a whole TTL.
+            log.warning("dealercenter lot names unavailable (%s); vehicles go without", exc.code)
+            return {}
         return {lot.id: lot.name for lot in lots}
+
+    async def _load_lots(self) -> list[m.Lot]:
+        # The lot list is extrapolated: a tenant without it has no names, cached as such.
+        return await optional(self._api.all(LOTS, m.map_lot), what="dealercenter lots") or []
 
     @staticmethod
     def _with_lot_name(vehicle: InventoryVehicle, names: dict[str, str | None]) -> InventoryVehicle:

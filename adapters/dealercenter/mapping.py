@@ -22,6 +22,7 @@ from adapters.convert import (
     text,
     timestamp,
 )
+from adapters.embeds import embedded_customer
 from adapters.models import (
     Account,
     AccountKind,
@@ -225,6 +226,7 @@ def map_deal(raw: Raw) -> Deal:
         status_raw=status_raw,
         sale_type=text(raw.get("dealType")),
         buyer_id=ident(buyer.get("customerId")),
+        buyer=embedded_customer(buyer),
         vehicle=VehicleRef(vehicle_id=vehicle_id) if vehicle_id else None,
         pricing=DealPricing(
             selling_price=money(raw.get("salePrice")),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from adapters.autosoft.writes import address_body, estimate, outcome
+from adapters.autosoft.writes import address_body, estimate, outcome, written
 from adapters.base import VehicleFilter, Window
 from adapters.commands import (
     Contact,
@@ -29,6 +29,7 @@ from adapters.commands import (
     WriteOutcome,
 )
 from adapters.convert import Raw, day, ident, obj, text
+from adapters.dealercenter import mapping as m
 from adapters.http import path_segment
 from adapters.models import DealStatus, PaymentMethod, VehicleRef
 from adapters.writes import FieldNames, RestWrites, refuse
@@ -286,7 +287,8 @@ class DealerCenterWrites(RestWrites):
         vehicle_id = await self._vehicle_id(ref, "vehicle_of_interest") if ref else None
         body = lead_body(draft, vehicle_id, reference_id)
         raw = await self._write("POST", "/crm/leads", body, reference_id, LEAD_FIELDS)
-        return outcome(raw, "leadId", vendor=VENDOR)
+        record = written(m.map_lead, body, raw, VENDOR)
+        return outcome(raw, "leadId", vendor=VENDOR, record=record)
 
     async def create_deal(
         self, store_id: str | None, draft: DealDraft, reference_id: str
@@ -296,7 +298,7 @@ class DealerCenterWrites(RestWrites):
         body = deal_body(draft, vehicle_id, reference_id)
         fields = deal_fields(len(draft.fees) if draft.doc_fee is not None else None)
         raw = await self._write("POST", "/deals", body, reference_id, fields)
-        return outcome(raw, "dealId", deal_answer, VENDOR)
+        return outcome(raw, "dealId", deal_answer, VENDOR, written(m.map_deal, body, raw, VENDOR))
 
     async def post_payment(
         self, store_id: str | None, draft: PaymentDraft, reference_id: str
@@ -304,7 +306,10 @@ class DealerCenterWrites(RestWrites):
         body = payment_body(draft, reference_id)
         path = f"/bhph/accounts/{path_segment(draft.account_id)}/payments"
         raw = await self._write("POST", path, body, reference_id, PAYMENT_FIELDS, "account_id")
-        return outcome(raw, "paymentId", payment_answer, VENDOR)
+        # The account is named by the path, not the body.
+        sent = {"accountId": draft.account_id, **body}
+        record = written(m.map_payment, sent, raw, VENDOR)
+        return outcome(raw, "paymentId", payment_answer, VENDOR, record)
 
     async def _vehicle_id(self, ref: VehicleRef, field: str) -> str:
         """DealerCenter names a vehicle by its id only: a VIN or stock number is looked up

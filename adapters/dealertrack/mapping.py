@@ -21,6 +21,7 @@ from adapters.convert import (
     text,
     timestamp,
 )
+from adapters.embeds import embedded_customer
 from adapters.models import (
     AppointmentStatus,
     Deal,
@@ -149,6 +150,7 @@ def map_repair_order(raw: Raw) -> RepairOrder:
         promised_at=timestamp(raw.get("promisedAt")),
         customer_id=customer_id,
         customer_name=text(customer.get("name")),
+        customer=embedded_customer(customer),
         vehicle_id=vehicle.id if vehicle else None,
         vehicle=vehicle,
         mileage_in=mileage_in,
@@ -225,6 +227,7 @@ def map_deal(raw: Raw) -> Deal:
         status=status,
         status_raw=status_raw,
         buyer_id=ident(obj(raw.get("customer")).get("customerId")),
+        buyer=embedded_customer(obj(raw.get("customer"))),
         co_buyer_id=ident(obj(raw.get("coBuyer")).get("customerId")),
         vehicle=_vehicle_ref(raw),
         pricing=_pricing(figures),

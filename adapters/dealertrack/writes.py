@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from adapters.autosoft.writes import lender_decision_body, outcome, person_body
+from adapters.autosoft.writes import lender_decision_body, outcome, person_body, written
 from adapters.commands import (
     DealChanges,
     DealDraft,
@@ -221,11 +221,15 @@ def journal_body(rooftop_id: str, draft: JournalEntryDraft) -> dict[str, Any]:
     }
 
 
-def deal_outcome(raw: Raw) -> WriteOutcome:
+def deal_outcome(raw: Raw, body: Raw, *, change: bool = False) -> WriteOutcome:
+    """A deal write's answer; its record is the request merged with it (a PATCH's: the
+    changes only)."""
+
     def extra(r: Raw) -> dict[str, Any]:
         return {"number": text(r.get("dealNumber")), "lender_status": text(r.get("lenderStatus"))}
 
-    return outcome(raw, "dealId", extra, VENDOR)
+    record = written(m.map_deal, body, raw, VENDOR, change=change)
+    return outcome(raw, "dealId", extra, VENDOR, record)
 
 
 class DealertrackWrites(RestWrites):
@@ -247,7 +251,7 @@ class DealertrackWrites(RestWrites):
     ) -> WriteOutcome:
         body = deal_body(await self._rooftop(store_id), draft, reference_id)
         raw = await self._write("POST", "/sales/deals", body, reference_id, deal_fields(draft))
-        return deal_outcome(raw)
+        return deal_outcome(raw, body)
 
     async def update_deal(
         self, store_id: str | None, deal_id: str, changes: DealChanges, reference_id: str
@@ -258,7 +262,7 @@ class DealertrackWrites(RestWrites):
         raw = await self._write(
             "PATCH", path, body, reference_id, DEAL_CHANGE_FIELDS, "deal_id", params=scope
         )
-        return deal_outcome(raw)
+        return deal_outcome(raw, body, change=True)
 
     async def post_journal_entry(
         self, store_id: str | None, draft: JournalEntryDraft, reference_id: str

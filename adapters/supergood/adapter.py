@@ -47,6 +47,7 @@ from adapters.models import (
     ServiceAppointment,
     ServiceVehicle,
 )
+from adapters.optional import optional
 from adapters.paging import slice_window
 from adapters.query import Query, employee_predicate
 from adapters.rest import RestApi
@@ -135,7 +136,12 @@ class SupergoodAdapter(DmsAdapter):
     async def get_employees(
         self, store_id: str | None, ids: Sequence[str]
     ) -> list[Employee | None]:
-        return await self._users.lookup(None, self._load_users, ids)
+        # Lookups by id name the advisor, salesperson... other records point at. The user
+        # list is extrapolated: a tenant without it leaves them unknown instead of failing
+        # the records that point at them. (Listing employees still fails: that is the read.)
+        lookup = self._users.lookup(None, self._load_users, ids)
+        found = await optional(lookup, what=f"{self.dms.value} users")
+        return [None] * len(ids) if found is None else found
 
     async def _load_users(self) -> list[Employee]:
         return await self._api.all(self.users_path, type(self).map_user)

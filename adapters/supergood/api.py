@@ -70,5 +70,6 @@ def supergood_api(
         error_reader=read_supergood_error,
         gate=shared.gate(vendor, digest, policy.budget_for(SUPERGOOD_BUDGET)),
         scope_of=scope_of,
+        cache=shared.cache(vendor, base_url, digest, policy.cache_ttls),
     )
     return RestApi(http, SUPERGOOD_LISTS)

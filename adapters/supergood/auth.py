@@ -40,6 +40,7 @@ from adapters.errors import (
 )
 from adapters.health import MfaChallenge, MfaMethod
 from adapters.shared import credential_digest
+from adapters.upstream_scope import outside_any_scope
 
 if TYPE_CHECKING:
     from adapters.http import HttpClient
@@ -371,7 +372,10 @@ class SupergoodSessionAuth(AuthStrategy):
 
     def _keep_alive(self, http: HttpClient) -> None:
         if self._keeper is None or self._keeper.done():
-            self._keeper = asyncio.create_task(self._keep_session(http))
+            # Not the request's work: neither billed to it nor bound by its deadline.
+            self._keeper = asyncio.create_task(
+                self._keep_session(http), context=outside_any_scope()
+            )
 
     async def _keep_session(self, http: HttpClient) -> None:
         """Refresh the session before it expires, with or without traffic, for as long as

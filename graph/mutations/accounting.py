@@ -10,6 +10,7 @@ import strawberry
 from adapters.commands import JournalEntryDraft, JournalLine, PaymentDraft, WriteOperation
 from adapters.models import PaymentAllocation
 from graph.context import Info
+from graph.kinds import PAYMENTS
 from graph.mutations.checks import Checks, UserErrorCode
 from graph.mutations.execute import execute_write, load_written
 from graph.mutations.sales import DEALERSHIP, WritePayload
@@ -148,7 +149,7 @@ class AccountingMutations:
         outcome = result.outcome
         return PostPaymentPayload(
             **WritePayload.fields(result),  # type: ignore[arg-type]
-            payment=await load_written(info, "payments", result),
+            payment=await load_written(info, PAYMENTS, result),
             receipt_number=outcome.number if outcome else None,
             next_due_date=outcome.next_due_date if outcome else None,
         )

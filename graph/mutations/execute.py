@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +24,11 @@ from adapters.errors import AdapterError, NotSupported, UpstreamRejected
 from graph.context import Info
 from graph.errors import GraphError, dealership_error, require_scope, upstream_error
 from graph.exactly_once import KeyReused, OutcomeUnknown, reference_id_for
+from graph.kinds import Kind
 from graph.mutations.checks import Checks, UserError, UserErrorCode
 from graph.runtime import DealershipEntry
+from graph.types.convert import to_node
+from graph.types.registry import graph_type
 
 SCOPES: dict[WriteOperation, str] = {
     WriteOperation.CREATE_LEAD: "leads",
@@ -39,6 +43,8 @@ SCOPES: dict[WriteOperation, str] = {
     WriteOperation.POST_JOURNAL_ENTRY: "accounting",
 }
 MAX_KEY_LENGTH = 255
+
+log = logging.getLogger(__name__)
 
 Send = Callable[[DmsAdapter, str | None, Any, str], Awaitable[WriteOutcome]]
 
@@ -188,15 +194,37 @@ def _unknown(exc: OutcomeUnknown, entry: DealershipEntry) -> GraphError:
     return error
 
 
-async def load_written(info: Info, kind: str, result: WriteResult) -> Any:
-    """The record a write created or changed, read fresh from the DMS."""
-    from graph.types.convert import to_node
-    from graph.types.kinds import KIND_BY_NAME
-
-    if result.outcome is None or result.entry is None:
+async def load_written(info: Info, kind: Kind[Any, Any], result: WriteResult) -> Any:
+    """The record a write created or changed: read fresh from the DMS where it can be, else
+    as the DMS's 2xx answer (and the input) described it (``WriteOutcome.record``). The DMS
+    took the write either way, so a failed read-back never turns it into an error."""
+    outcome, entry = result.outcome, result.entry
+    if outcome is None or entry is None:
         return None
-    key = (result.entry.id, result.outcome.id)
+    fresh = await _read_back(info, kind, entry, outcome.id)
+    model = fresh if fresh is not None else outcome.record
+    return None if model is None else to_node(graph_type(kind), model, entry.id)
+
+
+async def _read_back(
+    info: Info, kind: Kind[Any, Any], entry: DealershipEntry, vendor_id: str
+) -> Any:
+    """The record from the DMS's read endpoint; None when it is not there (the tenant may
+    not have that endpoint: most detail reads are extrapolated) or the read fails."""
+    key = (entry.id, vendor_id)
     loader = info.context.loaders[kind]
     loader.clear(key)  # read after write: never an earlier read of this request
-    model = await loader.load(key)
-    return None if model is None else to_node(KIND_BY_NAME[kind].graph_type, model, result.entry.id)
+    try:
+        return await loader.load(key)
+    except Exception as exc:
+        # Adapter errors say nothing secret (adapters.errors); anything else, only its type.
+        said = exc.message if isinstance(exc, GraphError | AdapterError) else type(exc).__name__
+        log.warning(
+            "%s %s at %s was written, but reading it back failed (%s); answering from the "
+            "DMS's write answer",
+            kind.name,
+            vendor_id,
+            entry.id,
+            said,
+        )
+        return None

@@ -19,6 +19,7 @@ from adapters.commands import (
     WriteOperation,
 )
 from graph.context import Info
+from graph.kinds import CUSTOMERS, DEALS, LEADS
 from graph.mutations.checks import Checks, UserError, UserErrorCode, as_decimal, as_int
 from graph.mutations.execute import WriteResult, execute_write, load_written
 from graph.mutations.inputs import (
@@ -432,7 +433,7 @@ class SalesMutations:
             build=input.command,
             send=lambda a, s, cmd, ref: a.create_lead(s, cmd, ref),
         )
-        lead = await load_written(info, "leads", result)
+        lead = await load_written(info, LEADS, result)
         return CreateLeadPayload(**WritePayload.fields(result), lead=lead)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Create a customer or update the one the DMS matches.")
@@ -448,7 +449,7 @@ class SalesMutations:
             build=input.command,
             send=lambda a, s, cmd, ref: a.upsert_customer(s, cmd, ref),
         )
-        customer = await load_written(info, "customers", result)
+        customer = await load_written(info, CUSTOMERS, result)
         return UpsertCustomerPayload(
             **WritePayload.fields(result),  # type: ignore[arg-type]
             customer=customer,
@@ -467,7 +468,7 @@ class SalesMutations:
             send=lambda a, s, cmd, ref: a.create_deal(s, cmd, ref),
             field_paths=DEAL_INPUT_PATHS,
         )
-        return _deal_payload(result, await load_written(info, "deals", result))
+        return _deal_payload(result, await load_written(info, DEALS, result))
 
     @strawberry.mutation(description="Advance a deal, record a lender decision or change figures.")
     async def update_deal(self, info: Info, input: UpdateDealInput) -> DealWritePayload:
@@ -488,4 +489,4 @@ class SalesMutations:
             build=build,
             send=lambda a, s, cmd, ref: a.update_deal(s, deal_id[0], cmd, ref),
         )
-        return _deal_payload(result, await load_written(info, "deals", result))
+        return _deal_payload(result, await load_written(info, DEALS, result))

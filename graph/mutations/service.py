@@ -17,6 +17,7 @@ from adapters.commands import (
     WriteOperation,
 )
 from graph.context import Info
+from graph.kinds import APPOINTMENTS, PARTS, REPAIR_ORDERS, SERVICE_VEHICLES
 from graph.mutations.checks import Checks, UserErrorCode, as_decimal, as_int
 from graph.mutations.execute import execute_write, load_written
 from graph.mutations.sales import DEALERSHIP, WritePayload
@@ -233,7 +234,7 @@ class ServiceMutations:
             build=input.command,
             send=lambda a, s, cmd, ref: a.schedule_appointment(s, cmd, ref),
         )
-        appointment = await load_written(info, "appointments", result)
+        appointment = await load_written(info, APPOINTMENTS, result)
         return ScheduleServiceAppointmentPayload(
             **WritePayload.fields(result),  # type: ignore[arg-type]
             appointment=appointment,
@@ -252,7 +253,7 @@ class ServiceMutations:
             build=input.command,
             send=lambda a, s, cmd, ref: a.create_service_vehicle(s, cmd, ref),
         )
-        vehicle = await load_written(info, "service_vehicles", result)
+        vehicle = await load_written(info, SERVICE_VEHICLES, result)
         return CreateServiceVehiclePayload(
             **WritePayload.fields(result),  # type: ignore[arg-type]
             vehicle=vehicle,
@@ -271,7 +272,7 @@ class ServiceMutations:
             build=input.command,
             send=lambda a, s, cmd, ref: a.create_repair_order(s, cmd, ref),
         )
-        order = await load_written(info, "repair_orders", result)
+        order = await load_written(info, REPAIR_ORDERS, result)
         return CreateRepairOrderPayload(
             **WritePayload.fields(result),  # type: ignore[arg-type]
             repair_order=order,
@@ -288,5 +289,5 @@ class ServiceMutations:
             build=input.command,
             send=lambda a, s, cmd, ref: a.set_part_stock(s, cmd, ref),
         )
-        part = await load_written(info, "parts", result)
+        part = await load_written(info, PARTS, result)
         return SetPartStockPayload(**WritePayload.fields(result), part=part)  # type: ignore[arg-type]

@@ -9,14 +9,30 @@ import strawberry
 
 from graph.context import Info
 from graph.ids import encode_global_id
+from graph.kinds import (
+    ACCOUNTS,
+    APPOINTMENTS,
+    CUSTOMERS,
+    DEALS,
+    EMPLOYEES,
+    LEADS,
+    PARTS,
+    PAYMENTS,
+    REPAIR_ORDERS,
+    SERVICE_VEHICLES,
+    VEHICLES,
+)
 from graph.listing import dealership_list
+from graph.nodes import resolve_node
 from graph.pagination import Connection
 from graph.runtime import DealershipEntry
 from graph.types import filters as f
+from graph.types.customer import Customer
 from graph.types.enums import Capability, ConnectionState, Dms, MfaMethod, WriteOperation
 from graph.types.node import Node
 from graph.types.receivables import Account, Payment
-from graph.types.sales import Customer, Deal, InventoryVehicle, Lead
+from graph.types.registry import node_type
+from graph.types.sales import Deal, InventoryVehicle, Lead
 from graph.types.service import Employee, Part, RepairOrder, ServiceAppointment, ServiceVehicle
 
 
@@ -49,11 +65,16 @@ class ConnectionStatus:
         description="The sign-in code the DMS sent and waits for, while state is NEEDS_MFA."
         " Submit it with submitDmsMfaCode."
     )
+    unserved_endpoints: list[str] = strawberry.field(
+        description="Vendor endpoints (path templates such as /vehicles/{id}) this tenant"
+        " was found not to serve; reads that would use them go another way for a while."
+    )
 
 
 _LIST_NOTE = " A DMS without this list answers with an error whose code is NOT_SUPPORTED_BY_DMS."
 
 
+@node_type(None)
 @strawberry.federation.type(
     keys=["id"],
     description="One store (rooftop, shop) on one dealer-management system.",
@@ -86,8 +107,6 @@ class Dealership(Node):
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Any:
-        from graph.nodes import resolve_node
-
         return await resolve_node(info, id, expected="Dealership")
 
     @strawberry.field(description="How the connection to this dealership's DMS is doing.")
@@ -107,6 +126,7 @@ class Dealership(Node):
             )
             if health.mfa is not None
             else None,
+            unserved_endpoints=list(health.unserved_endpoints),
         )
 
     @strawberry.field(description="Vehicles held for sale." + _LIST_NOTE)
@@ -117,7 +137,9 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[InventoryVehicle] | None:
-        return await dealership_list(info, self.entry, "vehicles", filter, first, after)
+        return await dealership_list(
+            info, self.entry, VEHICLES, InventoryVehicle, filter, first, after
+        )
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def customers(
@@ -127,7 +149,7 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Customer] | None:
-        return await dealership_list(info, self.entry, "customers", filter, first, after)
+        return await dealership_list(info, self.entry, CUSTOMERS, Customer, filter, first, after)
 
     @strawberry.field(description="Customers' vehicles known to service." + _LIST_NOTE)
     async def service_vehicles(
@@ -137,7 +159,9 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ServiceVehicle] | None:
-        return await dealership_list(info, self.entry, "service_vehicles", filter, first, after)
+        return await dealership_list(
+            info, self.entry, SERVICE_VEHICLES, ServiceVehicle, filter, first, after
+        )
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def leads(
@@ -147,7 +171,7 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Lead] | None:
-        return await dealership_list(info, self.entry, "leads", filter, first, after)
+        return await dealership_list(info, self.entry, LEADS, Lead, filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def deals(
@@ -157,7 +181,7 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Deal] | None:
-        return await dealership_list(info, self.entry, "deals", filter, first, after)
+        return await dealership_list(info, self.entry, DEALS, Deal, filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def repair_orders(
@@ -167,7 +191,9 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[RepairOrder] | None:
-        return await dealership_list(info, self.entry, "repair_orders", filter, first, after)
+        return await dealership_list(
+            info, self.entry, REPAIR_ORDERS, RepairOrder, filter, first, after
+        )
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def appointments(
@@ -177,7 +203,9 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ServiceAppointment] | None:
-        return await dealership_list(info, self.entry, "appointments", filter, first, after)
+        return await dealership_list(
+            info, self.entry, APPOINTMENTS, ServiceAppointment, filter, first, after
+        )
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def parts(
@@ -187,7 +215,7 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Part] | None:
-        return await dealership_list(info, self.entry, "parts", filter, first, after)
+        return await dealership_list(info, self.entry, PARTS, Part, filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def employees(
@@ -197,7 +225,7 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Employee] | None:
-        return await dealership_list(info, self.entry, "employees", filter, first, after)
+        return await dealership_list(info, self.entry, EMPLOYEES, Employee, filter, first, after)
 
     @strawberry.field(description="Customers' receivable and BHPH accounts." + _LIST_NOTE)
     async def accounts(
@@ -207,7 +235,7 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Account] | None:
-        return await dealership_list(info, self.entry, "accounts", filter, first, after)
+        return await dealership_list(info, self.entry, ACCOUNTS, Account, filter, first, after)
 
     @strawberry.field(description=_LIST_NOTE.strip())
     async def payments(
@@ -217,4 +245,4 @@ class Dealership(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Payment] | None:
-        return await dealership_list(info, self.entry, "payments", filter, first, after)
+        return await dealership_list(info, self.entry, PAYMENTS, Payment, filter, first, after)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from graph.context import Info
+from graph.nodes import resolve_node
+from graph.types.registry import by_name
 
 if TYPE_CHECKING:
     from graph.types.dealership import Dealership
@@ -28,13 +30,12 @@ class DealershipObject(Node):
     def dealership(
         self, info: Info
     ) -> Annotated[Dealership, strawberry.lazy("graph.types.dealership")]:
-        from graph.types.dealership import Dealership
-
-        return Dealership.from_entry(info.context.runtime.dealerships[self.dealership_id])
+        found = by_name("Dealership")
+        assert found is not None, "graph.types.dealership registers Dealership"
+        entry = info.context.runtime.dealerships[self.dealership_id]
+        return found[0].from_entry(entry)  # type: ignore[attr-defined, no-any-return]
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Any:
         """Federation entity lookup: the same rules as ``Query.node``."""
-        from graph.nodes import resolve_node
-
         return await resolve_node(info, id, expected=cls.__name__)

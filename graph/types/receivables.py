@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from adapters.base import PaymentFilter
 from graph.context import Info
+from graph.kinds import ACCOUNTS, CUSTOMERS, PAYMENTS, REPAIR_ORDERS
+from graph.listing import FixedFilter, dealership_list
 from graph.pagination import Connection
+from graph.types.customer import Customer
 from graph.types.enums import AccountKind, AccountStatus, PaymentMethod
 from graph.types.node import DealershipObject
+from graph.types.registry import node_type
 from graph.types.relations import related
+from graph.types.service import RepairOrder
 from graph.types.values import Installment, PaymentAllocation
 
-if TYPE_CHECKING:
-    from graph.types.sales import Customer
-    from graph.types.service import RepairOrder
 
-CustomerRef = Annotated["Customer", strawberry.lazy("graph.types.sales")]
-RepairOrderRef = Annotated["RepairOrder", strawberry.lazy("graph.types.service")]
-
-
+@node_type(ACCOUNTS)
 @strawberry.federation.type(
     keys=["id"], description="A customer's receivable or buy-here-pay-here account."
 )
@@ -52,22 +50,19 @@ class Account(DealershipObject):
     customer_id: strawberry.Private[str | None]
 
     @strawberry.field
-    async def customer(self, info: Info) -> CustomerRef | None:
-        from graph.types.sales import Customer
-
-        return await related(info, Customer, "customers", self.dealership_id, self.customer_id)
+    async def customer(self, info: Info) -> Customer | None:
+        return await related(info, Customer, CUSTOMERS, self.dealership_id, self.customer_id)
 
     @strawberry.field(description="Payments posted to this account: the payment history.")
     async def payments(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Payment] | None:
-        from graph.listing import FixedFilter, dealership_list
-
         entry = info.context.runtime.dealerships[self.dealership_id]
         only_this = FixedFilter(PaymentFilter(account_id=self.vendor_id))
-        return await dealership_list(info, entry, "payments", only_this, first, after)
+        return await dealership_list(info, entry, PAYMENTS, Payment, only_this, first, after)
 
 
+@node_type(PAYMENTS)
 @strawberry.federation.type(keys=["id"])
 class Payment(DealershipObject):
     amount: Decimal
@@ -85,18 +80,14 @@ class Payment(DealershipObject):
 
     @strawberry.field
     async def account(self, info: Info) -> Account | None:
-        return await related(info, Account, "accounts", self.dealership_id, self.account_id)
+        return await related(info, Account, ACCOUNTS, self.dealership_id, self.account_id)
 
     @strawberry.field(description="The repair order the payment settles, where there is one.")
-    async def repair_order(self, info: Info) -> RepairOrderRef | None:
-        from graph.types.service import RepairOrder
-
+    async def repair_order(self, info: Info) -> RepairOrder | None:
         return await related(
-            info, RepairOrder, "repair_orders", self.dealership_id, self.repair_order_id
+            info, RepairOrder, REPAIR_ORDERS, self.dealership_id, self.repair_order_id
         )
 
     @strawberry.field
-    async def customer(self, info: Info) -> CustomerRef | None:
-        from graph.types.sales import Customer
-
-        return await related(info, Customer, "customers", self.dealership_id, self.customer_id)
+    async def customer(self, info: Info) -> Customer | None:
+        return await related(info, Customer, CUSTOMERS, self.dealership_id, self.customer_id)

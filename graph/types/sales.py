@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import ClassVar
 
 import strawberry
 
+from adapters import models as m
 from graph.context import Info
+from graph.kinds import CUSTOMERS, DEALS, EMPLOYEES, LEADS, VEHICLES
+from graph.types.customer import Customer
+from graph.types.embedded import partial
 from graph.types.enums import DealStatus, LeadStatus, VehicleCondition, VehicleStatus
 from graph.types.node import DealershipObject
+from graph.types.registry import node_type
 from graph.types.relations import related
+from graph.types.service import Employee
 from graph.types.values import (
-    Address,
     BookValue,
     Consent,
     DealFinancing,
@@ -24,12 +29,8 @@ from graph.types.values import (
     VehicleReference,
 )
 
-if TYPE_CHECKING:
-    from graph.types.service import Employee
 
-EmployeeRef = Annotated["Employee", strawberry.lazy("graph.types.service")]
-
-
+@node_type(VEHICLES)
 @strawberry.federation.type(
     keys=["id"],
     description="A vehicle the dealership holds for sale. A customer's car in for service "
@@ -77,25 +78,7 @@ class InventoryVehicle(DealershipObject):
     updated_at: datetime.datetime | None
 
 
-@strawberry.federation.type(keys=["id"])
-class Customer(DealershipObject):
-    first_name: str | None
-    last_name: str | None
-    company_name: str | None
-    is_business: bool
-    email: str | None
-    phone: str | None
-    address: Address | None
-    external_id: str | None = strawberry.field(
-        description="The id an integration gave this customer (its upsert key), where kept."
-    )
-    consent: Consent | None = strawberry.field(description="Marketing contact opt-ins on file.")
-    created_at: datetime.datetime | None
-    updated_at: datetime.datetime | None
-    display_name: str = strawberry.field(description="Company name or first and last name.")
-    renamed_from: ClassVar[dict[str, str]] = {"external_id": "reference_id"}
-
-
+@node_type(LEADS)
 @strawberry.federation.type(keys=["id"], description="A sales lead.")
 class Lead(DealershipObject):
     status: LeadStatus
@@ -120,13 +103,14 @@ class Lead(DealershipObject):
 
     @strawberry.field(description="The customer record the lead is attached to, if any.")
     async def customer(self, info: Info) -> Customer | None:
-        return await related(info, Customer, "customers", self.dealership_id, self.customer_id)
+        return await related(info, Customer, CUSTOMERS, self.dealership_id, self.customer_id)
 
     @strawberry.field(description="The salesperson working the lead.")
-    async def assigned_to(self, info: Info) -> EmployeeRef | None:
+    async def assigned_to(self, info: Info) -> Employee | None:
         return await _employee(info, self.dealership_id, self.assigned_user_id)
 
 
+@node_type(DEALS)
 @strawberry.federation.type(keys=["id"], description="A vehicle sale, from draft to delivery.")
 class Deal(DealershipObject):
     deal_number: str | None
@@ -147,32 +131,42 @@ class Deal(DealershipObject):
     co_buyer_id: strawberry.Private[str | None]
     salesperson_id: strawberry.Private[str | None]
     finance_manager_id: strawberry.Private[str | None]
-    renamed_from: ClassVar[dict[str, str]] = {"vehicle_reference": "vehicle"}
+    embedded_buyer: strawberry.Private[m.Customer | None]
+    renamed_from: ClassVar[dict[str, str]] = {
+        "vehicle_reference": "vehicle",
+        "embedded_buyer": "buyer",
+    }
 
     @strawberry.field
     async def vehicle(self, info: Info) -> InventoryVehicle | None:
         ref = self.vehicle_reference
-        vehicle_id = ref.vehicle_id if ref else None
-        return await related(info, InventoryVehicle, "vehicles", self.dealership_id, vehicle_id)
+        if ref is None:
+            return None
+        embedded = partial(
+            m.InventoryVehicle, id=ref.vehicle_id, vin=ref.vin, stock_number=ref.stock_number
+        )
+        return await related(
+            info, InventoryVehicle, VEHICLES, self.dealership_id, ref.vehicle_id, embedded
+        )
 
     @strawberry.field
     async def buyer(self, info: Info) -> Customer | None:
-        return await related(info, Customer, "customers", self.dealership_id, self.buyer_id)
+        return await related(
+            info, Customer, CUSTOMERS, self.dealership_id, self.buyer_id, self.embedded_buyer
+        )
 
     @strawberry.field
     async def co_buyer(self, info: Info) -> Customer | None:
-        return await related(info, Customer, "customers", self.dealership_id, self.co_buyer_id)
+        return await related(info, Customer, CUSTOMERS, self.dealership_id, self.co_buyer_id)
 
     @strawberry.field
-    async def salesperson(self, info: Info) -> EmployeeRef | None:
+    async def salesperson(self, info: Info) -> Employee | None:
         return await _employee(info, self.dealership_id, self.salesperson_id)
 
     @strawberry.field(description="The F&I manager working the deal.")
-    async def finance_manager(self, info: Info) -> EmployeeRef | None:
+    async def finance_manager(self, info: Info) -> Employee | None:
         return await _employee(info, self.dealership_id, self.finance_manager_id)
 
 
-async def _employee(info: Info, dealership_id: str, employee_id: str | None) -> EmployeeRef | None:
-    from graph.types.service import Employee
-
-    return await related(info, Employee, "employees", dealership_id, employee_id)
+async def _employee(info: Info, dealership_id: str, employee_id: str | None) -> Employee | None:
+    return await related(info, Employee, EMPLOYEES, dealership_id, employee_id)

@@ -4,31 +4,47 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import ClassVar
 
 import strawberry
 
 from adapters import models as m
 from adapters.base import Capability
 from graph.context import Info
+from graph.kinds import (
+    APPOINTMENTS,
+    CUSTOMERS,
+    EMPLOYEES,
+    PARTS,
+    REPAIR_ORDERS,
+    SERVICE_VEHICLES,
+)
 from graph.types.convert import build, build_node
+from graph.types.customer import Customer
 from graph.types.enums import AppointmentStatus, EmployeeRole, RepairOrderStatus
 from graph.types.node import DealershipObject
+from graph.types.registry import node_type
 from graph.types.relations import related, related_many
 from graph.types.values import LaborLine, PartLine, RepairOrderTotals
 
-if TYPE_CHECKING:
-    from graph.types.sales import Customer
 
-CustomerRef = Annotated["Customer", strawberry.lazy("graph.types.sales")]
-
-
-async def _customer(info: Info, dealership_id: str, customer_id: str | None) -> CustomerRef | None:
-    from graph.types.sales import Customer
-
-    return await related(info, Customer, "customers", dealership_id, customer_id)
+async def _customer(
+    info: Info,
+    dealership_id: str,
+    customer_id: str | None,
+    embedded: m.Customer | None = None,
+) -> Customer | None:
+    return await related(info, Customer, CUSTOMERS, dealership_id, customer_id, embedded)
 
 
+def _named_employee(employee_id: str | None, name: str | None) -> m.Employee | None:
+    """An employee as a record names them (id and name), or None where it names nobody."""
+    if employee_id is None or name is None:
+        return None
+    return m.Employee(id=employee_id, name=name)
+
+
+@node_type(EMPLOYEES)
 @strawberry.federation.type(keys=["id"], description="A member of the dealership's staff.")
 class Employee(DealershipObject):
     name: str
@@ -49,9 +65,13 @@ class TechnicianAssignment:
 
     @strawberry.field
     async def technician(self, info: Info) -> Employee | None:
-        return await related(info, Employee, "employees", self.dealership_id, self.employee_id)
+        embedded = _named_employee(self.employee_id, self.name)
+        return await related(
+            info, Employee, EMPLOYEES, self.dealership_id, self.employee_id, embedded
+        )
 
 
+@node_type(SERVICE_VEHICLES)
 @strawberry.federation.type(
     keys=["id"],
     description="A customer's vehicle as the service department knows it. Inventory for sale "
@@ -69,7 +89,7 @@ class ServiceVehicle(DealershipObject):
     owner_id: strawberry.Private[str | None]
 
     @strawberry.field
-    async def owner(self, info: Info) -> CustomerRef | None:
+    async def owner(self, info: Info) -> Customer | None:
         return await _customer(info, self.dealership_id, self.owner_id)
 
 
@@ -79,12 +99,13 @@ async def _service_vehicle(
     """The full record where the DMS has a vehicle resource, else the embedded snapshot."""
     entry = info.context.runtime.dealerships[dealership_id]
     if vehicle_id and Capability.SERVICE_VEHICLES in entry.capabilities:
-        found = await related(info, ServiceVehicle, "service_vehicles", dealership_id, vehicle_id)
-        if found is not None:
-            return found
+        return await related(
+            info, ServiceVehicle, SERVICE_VEHICLES, dealership_id, vehicle_id, embedded
+        )
     return None if embedded is None else build_node(ServiceVehicle, embedded, dealership_id)
 
 
+@node_type(REPAIR_ORDERS)
 @strawberry.federation.type(keys=["id"], description="A repair order (work order).")
 class RepairOrder(DealershipObject):
     ro_number: str | None
@@ -111,9 +132,11 @@ class RepairOrder(DealershipObject):
     technician_ids: strawberry.Private[list[str]]
     assignments: strawberry.Private[tuple[m.TechnicianAssignment, ...]]
     model_: strawberry.Private[m.RepairOrder]
+    embedded_customer: strawberry.Private[m.Customer | None]
     renamed_from: ClassVar[dict[str, str]] = {
         "embedded_vehicle": "vehicle",
         "assignments": "technicians",
+        "embedded_customer": "customer",
     }
 
     @classmethod
@@ -124,7 +147,7 @@ class RepairOrder(DealershipObject):
         # Some vendors list ROs without their lines; the detail call has them.
         if self.model_.lines_included:
             return self.model_
-        loaded = await info.context.loaders["repair_orders"].load(
+        loaded = await info.context.loaders[REPAIR_ORDERS].load(
             (self.dealership_id, self.vendor_id)
         )
         return loaded or self.model_
@@ -146,8 +169,8 @@ class RepairOrder(DealershipObject):
         return build(RepairOrderTotals, totals)
 
     @strawberry.field
-    async def customer(self, info: Info) -> CustomerRef | None:
-        return await _customer(info, self.dealership_id, self.customer_id)
+    async def customer(self, info: Info) -> Customer | None:
+        return await _customer(info, self.dealership_id, self.customer_id, self.embedded_customer)
 
     @strawberry.field
     async def vehicle(self, info: Info) -> ServiceVehicle | None:
@@ -157,12 +180,17 @@ class RepairOrder(DealershipObject):
 
     @strawberry.field(description="The service advisor (service writer) who owns the RO.")
     async def advisor(self, info: Info) -> Employee | None:
-        return await related(info, Employee, "employees", self.dealership_id, self.advisor_id)
+        embedded = _named_employee(self.advisor_id, self.advisor_name)
+        return await related(
+            info, Employee, EMPLOYEES, self.dealership_id, self.advisor_id, embedded
+        )
 
     @strawberry.field
     async def technicians(self, info: Info) -> list[Employee] | None:
+        names = {a.employee_id: a.name for a in self.assignments}
+        embedded = [_named_employee(i, names.get(i)) for i in self.technician_ids]
         return await related_many(
-            info, Employee, "employees", self.dealership_id, self.technician_ids
+            info, Employee, EMPLOYEES, self.dealership_id, self.technician_ids, embedded
         )
 
     @strawberry.field(description="Hours assigned per technician, where the DMS records them.")
@@ -178,6 +206,7 @@ class RepairOrder(DealershipObject):
         ]
 
 
+@node_type(APPOINTMENTS)
 @strawberry.federation.type(keys=["id"])
 class ServiceAppointment(DealershipObject):
     status: AppointmentStatus
@@ -197,7 +226,7 @@ class ServiceAppointment(DealershipObject):
     renamed_from: ClassVar[dict[str, str]] = {"embedded_vehicle": "vehicle"}
 
     @strawberry.field
-    async def customer(self, info: Info) -> CustomerRef | None:
+    async def customer(self, info: Info) -> Customer | None:
         return await _customer(info, self.dealership_id, self.customer_id)
 
     @strawberry.field
@@ -208,9 +237,10 @@ class ServiceAppointment(DealershipObject):
 
     @strawberry.field
     async def advisor(self, info: Info) -> Employee | None:
-        return await related(info, Employee, "employees", self.dealership_id, self.advisor_id)
+        return await related(info, Employee, EMPLOYEES, self.dealership_id, self.advisor_id)
 
 
+@node_type(PARTS)
 @strawberry.federation.type(keys=["id"], description="A part in the parts inventory.")
 class Part(DealershipObject):
     part_number: str

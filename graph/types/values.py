@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import strawberry
+from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
+from strawberry.types.scalar import ScalarDefinition
 
 from adapters import models as m
 from graph.types.convert import value_type
+
+CENT = Decimal("0.01")
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as the graph writes it: at least two decimals, and never fewer digits than
+    it has. Money reads in cents whatever the vendor sent (``52995.0`` -> ``"52995.00"``);
+    rates and hours share the scalar and keep their digits (``1.375``, ``0.0825``)."""
+    if value.is_zero():
+        value = value.copy_abs()  # no "-0.00"
+    if value.is_finite() and int(value.as_tuple().exponent) > -2:
+        try:
+            value = value.quantize(CENT)
+        except InvalidOperation:  # more digits than the context holds: leave it whole
+            pass
+    return format(value, "f")  # plain digits, never exponent notation
+
+
+DECIMAL_SCALAR: ScalarDefinition = dataclasses.replace(
+    DEFAULT_SCALAR_REGISTRY[Decimal], serialize=decimal_text
+)
+"""Strawberry's own ``Decimal`` scalar (same name, description and input parsing, so the
+schema reads the same) with ``decimal_text`` as its output."""
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {Decimal: DECIMAL_SCALAR}
+"""For the schema's ``scalar_overrides``."""
 
 
 @value_type(m.Address)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sandbox.automate import render
 from sandbox.automate.state import AutoMateState, build_state
 from sandbox.automate.writes import write_routes
+from sandbox.common.documented import RouteKey, list_and_detail
 from sandbox.common.filters import Predicate, contains_ci, name_email_phone_search
 from sandbox.common.params import opt_str
 from sandbox.common.vendor import VendorApp
@@ -97,6 +98,22 @@ def receipt_filters(query: Query) -> list[Predicate]:
     return preds + time_range(query, "receivedAt", "receivedFrom", "receivedTo")
 
 
+# Not on the vendor page (docs/contracts/automate.md marks them extrapolated). The page
+# documents the sessions, GET /vehicles, POST /customers, POST /deals and
+# POST /service/appointments.
+EXTRAPOLATED: tuple[RouteKey, ...] = (
+    ("GET", "/vehicles/{vehicleId}"),
+    *list_and_detail("/customers", "customerId"),
+    *list_and_detail("/deals", "dealId"),
+    *list_and_detail("/service/repair-orders", "repairOrderId"),
+    *list_and_detail("/service/appointments", "appointmentId"),
+    *list_and_detail("/parts", "partId"),
+    *list_and_detail("/users", "userId"),
+    *list_and_detail("/accounting/receivables", "accountId"),
+    *list_and_detail("/accounting/receipts", "receiptId"),
+)
+
+
 def collections(state: AutoMateState) -> list[Collection]:
     return [
         Collection(
@@ -143,4 +160,6 @@ def collections(state: AutoMateState) -> list[Collection]:
 
 def create_automate(options: SandboxOptions) -> VendorApp:
     state = build_state(options)
-    return integration_app("automate", state, collections(state), write_routes(state, options))
+    return integration_app(
+        "automate", state, collections(state), write_routes(state, options), EXTRAPOLATED
+    )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from sandbox.autosoft import render
 from sandbox.autosoft.state import AutoSoftState, build_state
 from sandbox.autosoft.writes import write_routes
+from sandbox.common.documented import RouteKey, list_and_detail
 from sandbox.common.filters import (
     Predicate,
     Row,
@@ -110,6 +111,25 @@ def ro_list_item(row: Row) -> Row:
     return {k: v for k, v in row.items() if k not in _RO_DETAIL_ONLY}
 
 
+# Not on the vendor page (docs/contracts/autosoft.md marks them extrapolated). The page
+# documents the sessions, GET /vehicles, POST /leads, POST /deals, GET /service/repair-orders.
+EXTRAPOLATED: tuple[RouteKey, ...] = (
+    ("GET", "/vehicles/{vehicleId}"),
+    *list_and_detail("/customers", "customerId"),
+    *list_and_detail("/leads", "leadId"),
+    *list_and_detail("/deals", "dealId"),
+    ("PATCH", "/deals/{dealId}"),
+    ("GET", "/service/repair-orders/{roId}"),
+    *list_and_detail("/service/appointments", "appointmentId"),
+    ("POST", "/service/appointments"),
+    *list_and_detail("/parts", "partId"),
+    *list_and_detail("/users", "userId"),
+    *list_and_detail("/accounting/ar-accounts", "accountId"),
+    *list_and_detail("/accounting/payments", "paymentId"),
+    ("POST", "/accounting/payments"),
+)
+
+
 def collections(state: AutoSoftState) -> list[Collection]:
     return [
         Collection(
@@ -158,4 +178,6 @@ def collections(state: AutoSoftState) -> list[Collection]:
 
 def create_autosoft(options: SandboxOptions) -> VendorApp:
     state = build_state(options)
-    return integration_app("autosoft", state, collections(state), write_routes(state, options))
+    return integration_app(
+        "autosoft", state, collections(state), write_routes(state, options), EXTRAPOLATED
+    )

@@ -12,6 +12,7 @@ from aiohttp import web
 from sandbox.autosync import render
 from sandbox.autosync.state import ApiKey, AutoSyncShop, AutoSyncState, ShopTables, build_state
 from sandbox.autosync.writes import WriteRoute, write_routes
+from sandbox.common.documented import RouteKey, route_keys
 from sandbox.common.errors import ApiError, Handler, error_middleware, not_found
 from sandbox.common.filters import (
     Predicate,
@@ -299,6 +300,15 @@ COLLECTIONS = (
 )
 
 
+# Not on the vendor page (docs/contracts/autosync.md marks them extrapolated): three
+# detail reads. Everything else served is documented.
+EXTRAPOLATED: tuple[RouteKey, ...] = (
+    ("GET", "/shops/{shop_id}/appointments/{appointment_id}"),
+    ("GET", "/shops/{shop_id}/inventory/{part_id}"),
+    ("GET", "/shops/{shop_id}/employees/{employee_id}"),
+)
+
+
 def _routes(state: AutoSyncState) -> list[tuple[str, Handler]]:
     async def list_shops(request: web.Request) -> web.Response:
         paging = _paging(request.query)
@@ -389,4 +399,5 @@ def create_autosync(
         render_error=render_error,
         rate_limit_headers=_exhausted_headers(state),
         store_of=_shop_named,
+        extrapolated=route_keys(BASE, EXTRAPOLATED),
     )

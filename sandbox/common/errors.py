@@ -51,7 +51,9 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, "not_found", f"{what} not found")
 
 
-_REASONS = {404: "No such resource", 405: "Method not allowed for this resource"}
+UNKNOWN_PATH = "No such resource"
+"""The message of a 404 for a path the vendor does not serve."""
+_REASONS = {404: UNKNOWN_PATH, 405: "Method not allowed for this resource"}
 
 
 def error_middleware(

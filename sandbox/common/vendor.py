@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.common.documented import RouteKey
 from sandbox.common.errors import ErrorRenderer
 from sandbox.common.faults import RateLimitHeaders, StoreOf
 from sandbox.common.request_log import RequestLog
@@ -28,3 +29,6 @@ class VendorApp:
     # Which of ``stores`` a request names, for faults limited to some stores; None for a
     # server that is one store (there ``Faults.stores`` is ignored).
     store_of: StoreOf | None = None
+    # The routes not on the vendor page (docs/contracts/<vendor>.md "extrapolated"), as
+    # (method, the app's path pattern); documented-only mode answers them 404.
+    extrapolated: frozenset[RouteKey] = frozenset()

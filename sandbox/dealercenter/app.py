@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from sandbox.common.documented import RouteKey, list_and_detail
 from sandbox.common.errors import not_found
 from sandbox.common.filters import Predicate, equals, name_email_phone_search, select
 from sandbox.common.jsonenc import json_response
@@ -83,6 +84,22 @@ def user_filters(query: Query) -> list[Predicate]:
     return preds + bool_filter(query, "active", "active")
 
 
+# Not on the vendor page (docs/contracts/dealercenter.md marks them extrapolated). The page
+# documents the sessions, GET /inventory/vehicles, POST /crm/leads, POST /deals and
+# POST /bhph/accounts/{accountId}/payments.
+EXTRAPOLATED: tuple[RouteKey, ...] = (
+    ("GET", "/inventory/vehicles/{vehicleId}"),
+    *list_and_detail("/inventory/lots", "lotId"),
+    *list_and_detail("/crm/customers", "customerId"),
+    *list_and_detail("/crm/leads", "leadId"),
+    *list_and_detail("/deals", "dealId"),
+    *list_and_detail("/bhph/accounts", "accountId"),
+    ("GET", "/bhph/accounts/{accountId}/payments"),
+    *list_and_detail("/bhph/payments", "paymentId"),
+    *list_and_detail("/users", "userId"),
+)
+
+
 def collections(state: DealerCenterState) -> list[Collection]:
     return [
         Collection(
@@ -127,4 +144,4 @@ def account_payments_route(state: DealerCenterState) -> Route:
 def create_dealercenter(options: SandboxOptions) -> VendorApp:
     state = build_state(options)
     routes = [account_payments_route(state), *write_routes(state, options)]
-    return integration_app("dealercenter", state, collections(state), routes=routes)
+    return integration_app("dealercenter", state, collections(state), routes, EXTRAPOLATED)

@@ -8,6 +8,7 @@ from datetime import date
 
 from aiohttp import web
 
+from sandbox.common.documented import RouteKey, list_and_detail
 from sandbox.common.filters import Predicate, texts
 from sandbox.common.jsonenc import json_response
 from sandbox.common.params import opt_datetime, opt_str, ordered_range
@@ -103,6 +104,24 @@ def scoped(
     state: DealertrackState, table: Callable[[Rooftop], Table[str]]
 ) -> Callable[[web.Request], Table[str]]:
     return lambda request: table(scoped_rooftop(state, request))
+
+
+# Not on the vendor page (docs/contracts/dealertrack.md marks them extrapolated). The page
+# documents the sessions, GET /inventory/vehicles, POST and PATCH /sales/deals,
+# GET /service/repair-orders and POST /accounting/journal-entries.
+EXTRAPOLATED: tuple[RouteKey, ...] = (
+    ("GET", "/inventory/vehicles/{vehicleId}"),
+    ("GET", "/service/repair-orders/{roId}"),
+    *list_and_detail("/sales/deals", "dealId"),
+    *list_and_detail("/customers", "customerId"),
+    *list_and_detail("/service/appointments", "appointmentId"),
+    *list_and_detail("/parts", "partId"),
+    *list_and_detail("/users", "userId"),
+    *list_and_detail("/rooftops", "rooftopId"),
+    *list_and_detail("/accounting/journal-entries", "journalEntryId"),
+    *list_and_detail("/accounting/gl-accounts", "accountNumber"),
+    *list_and_detail("/accounting/periods", "period"),
+)
 
 
 def collections(state: DealertrackState) -> list[Collection]:
@@ -209,6 +228,7 @@ def create_dealertrack(options: SandboxOptions) -> VendorApp:
         state,
         [*collections(state), *ledger_collections(state, options.today)],
         [*rooftop_routes(state), *write_routes(state, options)],
+        EXTRAPOLATED,
     )
     vendor.stores = [(r.rooftop_id, r.name) for r in state.reachable(state.api_user)]
     vendor.store_of = rooftop_named

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from sandbox.common.credentials import hex_text, secret_text, totp_secret
+from sandbox.common.documented import RouteKey, route_keys
 from sandbox.common.people import person_name
 from sandbox.common.request_log import RequestLog
 from sandbox.common.rng import stream
@@ -206,9 +207,14 @@ class Tenant(Protocol):
 
 
 def integration_app(
-    name: str, state: Tenant, collections: Iterable[Collection], routes: Iterable[Route] = ()
+    name: str,
+    state: Tenant,
+    collections: Iterable[Collection],
+    routes: Iterable[Route] = (),
+    extrapolated: Iterable[RouteKey] = (),
 ) -> VendorApp:
-    """Serve ``collections`` (and any other ``routes``) under ``/integrations/<id>``."""
+    """Serve ``collections`` (and any other ``routes``) under ``/integrations/<id>``;
+    ``extrapolated`` names those of them not on the vendor page, below that prefix."""
     log = RequestLog()
     prefix = f"/integrations/{state.integration_id}"
     all_routes = [route for c in collections for route in collection_routes(c)]
@@ -231,4 +237,5 @@ def integration_app(
         state=state,
         render_error=render_error,
         login_paths=frozenset({f"{prefix}/sessions", f"{prefix}/sessions/refresh"}),
+        extrapolated=route_keys(prefix, extrapolated),
     )

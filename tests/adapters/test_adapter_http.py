@@ -24,9 +24,16 @@ from adapters.errors import (
     UpstreamUnavailable,
 )
 from adapters.http import HttpClient, HttpPolicy, rate_limit_wait
+from adapters.response_cache import NO_CACHE
 
 ServeApp = Callable[[web.Application], Awaitable[str]]
-FAST = HttpPolicy(backoff_base=0.01, backoff_max=0.02, read_timeout=0.3, max_rate_limit_wait=1.0)
+FAST = HttpPolicy(
+    cache_ttls=NO_CACHE,
+    backoff_base=0.01,
+    backoff_max=0.02,
+    read_timeout=0.3,
+    max_rate_limit_wait=1.0,
+)
 KEY = "sk_live_supersecretkey123"
 
 
@@ -256,7 +263,7 @@ async def test_concurrency_is_bounded_per_connection(
         in_flight -= 1
         return web.json_response({})
 
-    policy = HttpPolicy(max_concurrency=3)
+    policy = HttpPolicy(max_concurrency=3, cache_ttls=NO_CACHE)
     http = await client_for(session, serve, app_with(handler), policy=policy)
     await asyncio.gather(*(http.get("/thing") for _ in range(12)))
     assert peak == 3

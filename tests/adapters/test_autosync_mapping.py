@@ -17,6 +17,7 @@ from adapters.models import (
     PaymentMethod,
     RepairOrderStatus,
     Store,
+    TechnicianAssignment,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,6 +79,8 @@ def test_work_order_list_item() -> None:
     # A list row has no line items, so no per-kind sums either.
     assert wo.totals.labor is None and wo.totals.parts is None
     assert wo.technician_ids == ("5",)
+    # The page embeds the technician's name beside the id: it is kept.
+    assert wo.technicians == (TechnicianAssignment(employee_id="5", name="Dave M."),)
     assert wo.opened_at == datetime(2024, 3, 14, 9, 15, tzinfo=UTC)
     assert wo.labor_lines == () and wo.part_lines == ()
     assert wo.lines_included is False
@@ -120,13 +123,15 @@ def test_vehicle() -> None:
 def test_work_order_detail() -> None:
     wo = m.map_work_order(SHAPES["work_order_detail"])
     assert (wo.status, wo.status_raw) == (RepairOrderStatus.CLOSED, "invoiced")
-    assert wo.advisor_id == "3"
+    assert (wo.advisor_id, wo.advisor_name) == ("3", "Kim P.")
     assert wo.mileage_in == 45210
     assert wo.promised_at == datetime(2024, 3, 14, 17, 0, tzinfo=UTC)
     assert wo.closed_at == datetime(2024, 3, 14, 15, 0, tzinfo=UTC)
     assert wo.updated_at == datetime(2024, 3, 14, 15, 30, tzinfo=UTC)
     assert wo.notes == "Customer waiting"
     assert wo.technician_ids == ("5", "6")
+    # The work order names its lead technician; a job's other technician comes by id only.
+    assert [(t.employee_id, t.name) for t in wo.technicians] == [("5", "Dave M."), ("6", None)]
     assert wo.lines_included is True
 
     brake, filter_labor = wo.labor_lines

@@ -22,6 +22,7 @@ from adapters.http import HttpClient, HttpPolicy
 from adapters.models import Dms
 from adapters.ratelimit import RateBudget, RateGate, SlidingWindowLimiter
 from adapters.registry import build_adapter
+from adapters.response_cache import NO_CACHE
 from adapters.shared import SharedCredentials
 from sandbox import RunningSandbox
 from sandbox.common.ratelimit import FixedWindowLimiter
@@ -29,7 +30,13 @@ from tests.adapters.adapter_sandbox_kit import connect, logins
 
 ServeApp = Callable[[web.Application], Awaitable[str]]
 StartSandbox = Callable[..., Awaitable[RunningSandbox]]
-FAST = HttpPolicy(backoff_base=0.01, backoff_max=0.02, read_timeout=0.5, max_rate_limit_wait=1.0)
+FAST = HttpPolicy(
+    cache_ttls=NO_CACHE,
+    backoff_base=0.01,
+    backoff_max=0.02,
+    read_timeout=0.5,
+    max_rate_limit_wait=1.0,
+)
 
 
 class FakeClock:
@@ -108,7 +115,7 @@ async def test_policy_budget_delays_instead_of_meeting_429(
     base = await serve(app)
     trace, seen = statuses_seen()
     async with aiohttp.ClientSession(trace_configs=[trace]) as traced:
-        policy = HttpPolicy(rate_budget=RateBudget(10, 0.5), read_timeout=2.0)
+        policy = HttpPolicy(rate_budget=RateBudget(10, 0.5), read_timeout=2.0, cache_ttls=NO_CACHE)
         http = HttpClient(traced, base, vendor="acme", policy=policy)
         started = time.monotonic()
         results = await asyncio.gather(*(http.get("/thing") for _ in range(30)))
@@ -121,7 +128,10 @@ async def test_policy_budget_delays_instead_of_meeting_429(
     # Without a budget the same demand does meet the server's limit.
     server_limit.reset()
     unlimited = HttpClient(
-        session, base, vendor="acme", policy=HttpPolicy(rate_budget=None, max_rate_limit_wait=2)
+        session,
+        base,
+        vendor="acme",
+        policy=HttpPolicy(rate_budget=None, max_rate_limit_wait=2, cache_ttls=NO_CACHE),
     )
     await asyncio.gather(*(unlimited.get("/thing") for _ in range(11)), return_exceptions=True)
     assert unlimited.health().state is ConnectionState.DEGRADED  # a 429 was waited out
@@ -241,6 +251,7 @@ class Switchable:
 
 
 CIRCUIT = HttpPolicy(
+    cache_ttls=NO_CACHE,
     backoff_base=0.01,
     backoff_max=0.02,
     max_retries=1,
@@ -392,6 +403,7 @@ async def test_every_adapter_reports_health(
     sb = await sandbox(vendors=(dms.value,))
     handle = sb.vendors[dms.value]
     policy = HttpPolicy(
+        cache_ttls=NO_CACHE,
         backoff_base=0.01,
         backoff_max=0.02,
         max_retries=0,

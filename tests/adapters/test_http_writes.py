@@ -16,11 +16,14 @@ from aiohttp import web
 from adapters.autosync.writes import read_autosync_error
 from adapters.errors import UpstreamOutcomeUnknown, UpstreamRejected, UpstreamUnavailable
 from adapters.http import ErrorReader, HttpClient, HttpPolicy, read_error_object
+from adapters.response_cache import NO_CACHE
 from adapters.supergood import read_supergood_error
 from adapters.writes import FieldNames
 
 ServeApp = Callable[[web.Application], Awaitable[str]]
-POLICY = HttpPolicy(read_timeout=0.2, connect_timeout=0.5, backoff_base=0.01, backoff_max=0.02)
+POLICY = HttpPolicy(
+    cache_ttls=NO_CACHE, read_timeout=0.2, connect_timeout=0.5, backoff_base=0.01, backoff_max=0.02
+)
 SECRET_BODY = {"password": "hunter22", "amount": Decimal("10.00")}
 
 

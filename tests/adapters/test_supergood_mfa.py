@@ -18,6 +18,7 @@ from adapters.health import ConnectionState, MfaMethod
 from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.registry import build_adapter
+from adapters.response_cache import NO_CACHE
 from sandbox import RunningSandbox, VendorHandle
 from sandbox.supergood.mfa import SentCode, latest_code
 from tests.adapters.adapter_sandbox_kit import logins
@@ -79,7 +80,7 @@ async def connect_by_code(
         http=session,
         base_url=handle.base_url,
         secrets=handle.code_login_credentials(method),
-        policy=HttpPolicy(backoff_base=0.01, backoff_max=0.02),
+        policy=HttpPolicy(backoff_base=0.01, backoff_max=0.02, cache_ttls=NO_CACHE),
     )
     return adapter, handle, clock
 

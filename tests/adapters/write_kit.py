@@ -27,11 +27,14 @@ from adapters.commands import (
 from adapters.errors import NotSupported, UpstreamOutcomeUnknown
 from adapters.http import HttpPolicy
 from adapters.models import Consent, DealStatus, PaymentMethod, VehicleRef
+from adapters.response_cache import NO_CACHE
 from sandbox import SandboxOptions
 from tests.adapters.adapter_sandbox_kit import connect as connect  # re-exported for the write tests
 
 # Gives up well before a sandbox with write latency answers a committed write.
-IMPATIENT = HttpPolicy(read_timeout=0.2, total_timeout=2.0, backoff_base=0.01, backoff_max=0.02)
+IMPATIENT = HttpPolicy(
+    cache_ttls=NO_CACHE, read_timeout=0.2, total_timeout=2.0, backoff_base=0.01, backoff_max=0.02
+)
 
 
 def days_ahead(days: int) -> datetime:

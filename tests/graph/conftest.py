@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +76,14 @@ async def start_api(
     vendors: Sequence[str] = ("autosoft", "autosync"),
     server: dict[str, Any] | None = None,
     code_logins: dict[str, str] | None = None,
+    documented_only: bool = False,
 ) -> AsyncIterator[Api]:
     """The API over a fresh sandbox. The full-access key holds ``scopes`` (default: all);
     idempotency records go to ``data_dir`` (default: a fresh temporary directory);
-    ``code_logins`` signs chosen vendors in with SMS or e-mail codes (see sandbox_config)."""
+    ``code_logins`` signs chosen vendors in with SMS or e-mail codes (see sandbox_config);
+    ``documented_only`` serves only what the vendor pages document (SandboxOptions)."""
+    if documented_only:
+        options = replace(options, documented_only=True)
     sandbox = await start_sandbox(options, vendors=vendors)
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="dealergraph-test-"))
     config, environ = sandbox_config(

@@ -79,7 +79,7 @@ async def test_in_stock_vehicles_of_one_make_across_stores(five: Api) -> None:
     assert all(len(n["vin"]) == 17 for n in nodes)
 
 
-async def test_open_repair_orders_with_customer_and_advisor_fan_out_concurrently(
+async def test_open_repair_orders_with_customer_and_advisor_fan_out_in_waves(
     five: Api,
 ) -> None:
     for handle in five.sandbox.vendors.values():
@@ -106,11 +106,9 @@ async def test_open_repair_orders_with_customer_and_advisor_fan_out_concurrently
     }
     assert with_ros == repair_dms
     assert all(n["customer"]["displayName"] for n in nodes)
-    # Every store's upstream chain ran at once: with injected latency on every vendor, all
-    # of them had requests open at the same moment instead of one after another.
-    assert _max_vendors_in_flight(five) == len(
-        [h for h in five.sandbox.vendors.values() if h.requests.entries]
-    )
+    # Stores the first one leaves rows for are asked in concurrent waves (1, 2, 4...): with
+    # latency injected on every vendor, several had requests open at the same moment.
+    assert _max_vendors_in_flight(five) >= 2
 
 
 async def test_bhph_collections_screen(five: Api) -> None:

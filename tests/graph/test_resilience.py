@@ -34,6 +34,7 @@ async def test_a_store_failing_every_call_leaves_the_others_whole(api: Api) -> N
     healthy = await api.data(QUERY)
     assert all(d["connectionStatus"]["state"] == "OK" for d in healthy["dealerships"])
 
+    api.runtime.clear_caches()  # the same query again must reach the vendors
     api.sandbox.vendors["autosoft"].faults.fail_all = True
     try:
         result = await api.query(QUERY)

@@ -1,0 +1,224 @@
+"""Vendor read answers shared within a request and, for a while, across requests.
+
+Every vendor GET goes through ``HttpClient.get``, which asks a ``ResponseCache`` first. One
+place serves all five vendors: list pages, detail reads and reference data alike.
+
+- **Within a request** an identical GET is answered once, whatever the time to live: the
+  request's ``UpstreamScope`` memo holds the answer until the request ends (two dataloader
+  batches of one store landing in different ticks read a listing once).
+- **Across requests** answers are kept for the time to live of their resource kind (the
+  path says which; ``DEFAULT_TTLS``, 0 disables). Concurrent identical GETs of a kept kind
+  share one vendor request.
+- **Writes invalidate**: any write this process sends to a store drops every cached answer
+  of that store (a deal moves a vehicle's status, a payment an account's balance, so the
+  whole store rather than one kind), in the cache and in the current request's memo. A
+  read that was in flight when the write was sent is not stored (generation check), so the
+  mutation's own read-back and every later read see the write.
+
+Answers are kept decoded (JSON values, shared read-only). Errors are never kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from cachetools import TTLCache
+
+from adapters.upstream_scope import current_scope
+
+Clock = Callable[[], float]
+
+DEFAULT_TTLS: Mapping[str, float] = MappingProxyType(
+    {
+        "vehicles": 60.0,
+        "customers": 300.0,
+        "leads": 30.0,
+        "deals": 60.0,
+        "repair_orders": 30.0,
+        "appointments": 60.0,
+        "parts": 300.0,
+        "employees": 600.0,
+        "accounts": 60.0,
+        "payments": 60.0,
+        "stores": 600.0,
+        "other": 0.0,
+    }
+)
+"""Seconds an answer of each resource kind is reused across requests (0: never)."""
+NO_CACHE: Mapping[str, float] = MappingProxyType(dict.fromkeys(DEFAULT_TTLS, 0.0))
+"""Nothing kept across requests (a request still reads each answer once)."""
+
+# Path words naming a resource kind, across the five vendors' paths; the first match wins.
+_KIND_WORDS: Mapping[str, str] = {
+    "vehicles": "vehicles",
+    "lots": "vehicles",
+    "customers": "customers",
+    "leads": "leads",
+    "deals": "deals",
+    "repair-orders": "repair_orders",
+    "workorders": "repair_orders",
+    "appointments": "appointments",
+    "parts": "parts",
+    "users": "employees",
+    "employees": "employees",
+    "technicians": "employees",
+    "ar-accounts": "accounts",
+    "receivables": "accounts",
+    "accounts": "accounts",
+    "payments": "payments",
+    "receipts": "payments",
+    "rooftops": "stores",
+    "shops": "stores",
+}
+_SEGMENTS = re.compile(r"[^/?]+")
+
+
+def kind_of_path(path: str) -> str:
+    """The resource kind a vendor path reads (``/shops/7/workorders/12`` -> repair_orders);
+    a store-scoped path is named by what it reads under the store, not by the store."""
+    segments = _SEGMENTS.findall(path)
+    if len(segments) > 2 and segments[0] in ("shops", "rooftops"):
+        segments = segments[2:]
+    for segment in segments:
+        kind = _KIND_WORDS.get(segment)
+        if kind is not None:
+            return kind
+    return "other"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    store: str | None
+    value: Any
+
+
+Key = tuple[Hashable, ...]
+StoreOf = Callable[[str, Mapping[str, str] | None], str | None]
+
+
+class ResponseCache:
+    """One per vendor login and tenant: connections on one login see the same data."""
+
+    def __init__(
+        self,
+        ttls: Mapping[str, float] = DEFAULT_TTLS,
+        *,
+        maxsize: int = 4096,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self._ttls = dict(DEFAULT_TTLS) | dict(ttls)
+        self._clock = clock
+        # One TTLCache per kind, since cachetools' TTL is per cache.
+        self._kinds: dict[str, TTLCache[Key, _Entry]] = {
+            kind: TTLCache(maxsize=maxsize, ttl=ttl, timer=clock)
+            for kind, ttl in self._ttls.items()
+            if ttl > 0
+        }
+        self._flights: dict[Key, asyncio.Future[Any]] = {}
+        self._generation: dict[str | None, int] = {}
+        self._all_generation = 0
+        self.hits = 0
+        self.misses = 0
+
+    def ttl(self, kind: str) -> float:
+        return self._ttls.get(kind, 0.0)
+
+    async def get(
+        self,
+        key: Key,
+        *,
+        path: str,
+        store: str | None,
+        fetch: Callable[[], Awaitable[Any]],
+    ) -> Any:
+        """The answer for ``key``: from the request's memo, this cache, a GET already in
+        flight, or ``fetch()``."""
+        scope = current_scope()
+        memo = scope.memo if scope is not None else None
+        memo_key = (id(self), *key)
+        if memo is not None and memo_key in memo:
+            self.hits += 1
+            return memo[memo_key].value
+        kind = kind_of_path(path)
+        cache = self._kinds.get(kind)
+        if cache is None:  # not kept across requests: not shared with other requests either
+            self.misses += 1
+            entry = _Entry(store, await fetch())
+        elif (found := cache.get(key)) is not None:
+            self.hits += 1
+            entry = found
+        else:
+            entry = _Entry(store, await self._fetch_once(key, store, cache, fetch))
+        if memo is not None:
+            memo[memo_key] = entry
+        return entry.value
+
+    async def _fetch_once(
+        self,
+        key: Key,
+        store: str | None,
+        cache: TTLCache[Key, _Entry],
+        fetch: Callable[[], Awaitable[Any]],
+    ) -> Any:
+        flight = self._flights.get(key)
+        if flight is not None:
+            self.hits += 1
+            try:
+                return await asyncio.shield(flight)
+            except asyncio.CancelledError:
+                if not flight.cancelled():
+                    raise  # this reader was cancelled
+                self.hits -= 1  # the reader that was fetching gave up: fetch anew
+                return await self._fetch_once(key, store, cache, fetch)
+        self.misses += 1
+        generation = self._generation_of(store)
+        flight = asyncio.get_running_loop().create_future()
+        self._flights[key] = flight
+        try:
+            value = await fetch()
+        except Exception as exc:
+            flight.set_exception(exc)
+            flight.exception()  # retrieved here, so no "never retrieved" warning
+            raise
+        except BaseException:
+            flight.cancel()
+            raise
+        finally:
+            self._flights.pop(key, None)
+        flight.set_result(value)
+        # A write to the store since the fetch began may not be in this answer.
+        if generation == self._generation_of(store):
+            cache[key] = _Entry(store, value)
+        return value
+
+    def _generation_of(self, store: str | None) -> tuple[int, int]:
+        return self._all_generation, self._generation.get(store, 0)
+
+    def invalidate(self, store: str | None) -> None:
+        """Forget every answer of ``store`` (None: every store of this login), here and in
+        the current request's memo."""
+        if store is None:
+            self._all_generation += 1
+        else:
+            self._generation[store] = self._generation.get(store, 0) + 1
+        for cache in self._kinds.values():
+            for key, entry in list(cache.items()):
+                if store is None or entry.store in (store, None):
+                    cache.pop(key, None)
+        for key in list(self._flights):
+            self._flights.pop(key, None)  # later readers must not join a stale read
+        scope = current_scope()
+        if scope is not None:
+            mine = id(self)
+            for memo_key, entry in list(scope.memo.items()):
+                if memo_key[0] == mine and (store is None or entry.store in (store, None)):
+                    del scope.memo[memo_key]
+
+    def clear(self) -> None:
+        self.invalidate(None)
