@@ -103,13 +103,16 @@ StoreOf = Callable[[str, Mapping[str, str] | None], str | None]
 
 
 class ResponseCache:
-    """One per vendor login and tenant: connections on one login see the same data."""
+    """One per vendor login and tenant: connections on one login see the same data.
+
+    ``maxsize`` answers are kept per kind (least recently used go first): a list page is
+    up to 100 rows, so a login's cache stays within tens of megabytes."""
 
     def __init__(
         self,
         ttls: Mapping[str, float] = DEFAULT_TTLS,
         *,
-        maxsize: int = 4096,
+        maxsize: int = 256,
         clock: Clock = time.monotonic,
     ) -> None:
         self._ttls = dict(DEFAULT_TTLS) | dict(ttls)

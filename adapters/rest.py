@@ -15,6 +15,7 @@ from adapters.base import Page, Window
 from adapters.convert import Raw, mapped
 from adapters.errors import UpstreamProtocolError, UpstreamRejected
 from adapters.http import HttpClient, path_segment
+from adapters.optional import MISSING_ENDPOINT
 from adapters.paging import (
     HasId,
     PageFetcher,
@@ -27,8 +28,7 @@ from adapters.paging import (
 from adapters.query import Query
 
 T = TypeVar("T")
-# What a vendor answers for a path it does not serve.
-_NOT_SERVED = frozenset({404, 405})
+
 I = TypeVar("I", bound=HasId)  # noqa: E741
 
 
@@ -179,7 +179,7 @@ class RestApi:
         try:
             first = await self.pages(path, scope, mapper)(1, self.style.max_page_size)
         except UpstreamRejected as exc:
-            if exc.status not in _NOT_SERVED:
+            if exc.status not in MISSING_ENDPOINT:
                 raise
             return True  # no list to tell by either: the lookup's "none" stands
         if not first.items:

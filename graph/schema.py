@@ -19,6 +19,7 @@ from graph.errors import GraphError
 from graph.mutations import Mutation
 from graph.queries import Query
 from graph.throttle import CostBuckets
+from graph.types.values import SCALAR_OVERRIDES
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ def build_schema(
     schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
+        # Money always with two decimals ("52995.00"), whatever digits the vendor sent.
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             # Depth, cost and aliases, counted in linear time (graph.cost): Strawberry's own
             # depth and alias limiters re-walk every fragment spread.

@@ -61,11 +61,6 @@ def _refusal(schema: strawberry.Schema) -> str:
     return result.errors[0].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/schema.py build_schema must pass scalar_overrides=SCALAR_OVERRIDES "
-    "(graph.types.values); owned elsewhere, requested",
-)
 def test_the_served_schema_writes_money_in_cents() -> None:
     decimal = build_schema()._schema.get_type("Decimal")
     assert decimal is not None
