@@ -16,6 +16,7 @@ from strawberry.types import ExecutionResult
 from adapters.health import ConnectionState
 from adapters.upstream_scope import UpstreamScope
 from graph.context import Context
+from graph.derived import today_is
 from graph.runtime import ApiClient, Runtime
 from graph.schema import build_schema
 
@@ -72,7 +73,7 @@ class DealerGraphView(GraphQLView):
         deadline = time.monotonic() + self.runtime.server.request_deadline_seconds
         scope = UpstreamScope(client=client.name, deadline=deadline)
         request[_SCOPE] = scope
-        with scope.opened():
+        with scope.opened(), today_is(self.runtime.today):
             return await super().__call__(request)
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]

@@ -18,6 +18,7 @@ from adapters.models import Dms
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
 from graph.config import ALL_DEALERSHIPS, AppConfig, ServerConfig, hash_api_key
+from graph.derived import Today, utc_today
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency import SqliteIdempotencyStore
 
@@ -59,6 +60,8 @@ class Runtime:
     exactly_once: ExactlyOnce
     shared: SharedCredentials
     _clients_by_digest: dict[str, ApiClient] = field(repr=False)
+    today: Today = utc_today
+    """The date derived fields count from (``graph.derived``); tests set their own."""
 
     @classmethod
     async def start(cls, config: AppConfig, environ: Mapping[str, str]) -> Runtime:

@@ -10,7 +10,9 @@ import strawberry
 
 from adapters import models as m
 from graph.context import Info
+from graph.derived import days_in_stock
 from graph.kinds import CUSTOMERS, DEALS, EMPLOYEES, LEADS, VEHICLES
+from graph.types.convert import build_node
 from graph.types.customer import Customer
 from graph.types.embedded import partial
 from graph.types.enums import DealStatus, LeadStatus, VehicleCondition, VehicleStatus
@@ -74,8 +76,14 @@ class InventoryVehicle(DealershipObject):
     is_wholesale: bool | None = strawberry.field(
         description="Set aside for wholesale rather than retail; null when the DMS does not say."
     )
-    days_in_stock: int | None
+    days_in_stock: int | None = strawberry.field(
+        description="Days since the dealer acquired it: the DMS's count, or from acquiredOn."
+    )
     updated_at: datetime.datetime | None
+
+    @classmethod
+    def from_model(cls, model: m.InventoryVehicle, dealership_id: str) -> InventoryVehicle:
+        return build_node(cls, model, dealership_id, days_in_stock=days_in_stock(model))
 
 
 @node_type(LEADS)
