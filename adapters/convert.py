@@ -78,6 +78,11 @@ def integer(value: Any) -> int | None:
     return int(number)
 
 
+def count(value: Any) -> int:
+    """A count the vendor leaves out when it is zero (days past due)."""
+    return integer(value) or 0
+
+
 def boolean(value: Any) -> bool | None:
     if value is None:
         return None

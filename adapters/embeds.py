@@ -3,23 +3,23 @@ so the graph can tell which fields an embed can answer (``model_fields_set``).""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from adapters.convert import Raw, ident, text
+from adapters.fieldmap import FieldMap, read
 from adapters.models import Customer
 
 M = TypeVar("M", bound=BaseModel)
 
-# Canonical customer field -> the vendor key it is read from, for the keys embeds use.
-_CUSTOMER_KEYS = {
-    "first_name": "firstName",
-    "last_name": "lastName",
-    "full_name": "name",
-    "email": "email",
-    "phone": "phone",
+# The customer fields embeds carry, under the family's (camelCase) keys.
+_CUSTOMER: FieldMap = {
+    "first_name": ("firstName", text),
+    "last_name": ("lastName", text),
+    "full_name": ("name", text),
+    "email": ("email", text),
+    "phone": ("phone", text),
 }
 
 
@@ -32,7 +32,7 @@ def embedded_customer(
     customer_id = ident(raw.get(id_key))
     if customer_id is None:
         return None
-    given = {field: text(raw[key]) for field, key in _CUSTOMER_KEYS.items() if key in raw}
+    given = read(_CUSTOMER, raw, given_only=True)
     if full_name is not None:
         given["full_name"] = full_name
     return Customer(id=customer_id, **given)
@@ -41,10 +41,8 @@ def embedded_customer(
 def embedded(
     model: type[M],
     raw: Raw,
-    fields: Mapping[str, tuple[str, Callable[[Any], Any]]],
+    fields: FieldMap,
     **known: Any,
 ) -> M:
-    """``model`` with ``known`` values and, of ``fields`` (canonical field -> vendor key and
-    converter), only those whose key the embed carries."""
-    given = {field: convert(raw[key]) for field, (key, convert) in fields.items() if key in raw}
-    return model(**known, **given)
+    """``model`` with ``known`` values and, of ``fields``, only those the embed carries."""
+    return model(**known, **read(fields, raw, given_only=True))

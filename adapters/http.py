@@ -227,6 +227,18 @@ def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> flo
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One request as its caller asked for it."""
+
+    method: str
+    path: str
+    params: Mapping[str, str] | None
+    json_body: Any
+    headers: Mapping[str, str] | None
+    not_found_ok: bool
+
+
 class HttpClient:
     def __init__(
         self,
@@ -336,43 +348,31 @@ class HttpClient:
         ``not_found_ok``: a 404 returns None (detail reads) instead of raising.
         ``authenticate=False`` is for the auth strategy's own login and refresh calls.
         """
+        call = _Call(method.upper(), path, params, json_body, headers, not_found_ok)
         if not authenticate:
             # Login and refresh run inside a call that already passed the circuit (perhaps
             # as its one probe) and whose outcome is recorded: gating them again would
             # reject the probe's own login.
-            body, _ = await self._exchange(
-                method, path, params, json_body, headers, False, not_found_ok
-            )
+            body, _ = await self._exchange(call, authenticate=False)
             return body
-        if method.upper() not in _RETRYABLE_METHODS:
-            # Whatever the outcome, the store's cached reads may no longer be true.
-            try:
-                return await self._tracked(method, path, params, json_body, headers, not_found_ok)
-            finally:
+        try:
+            return await self._through_circuit(call)
+        finally:
+            if call.method not in _RETRYABLE_METHODS:
+                # Whatever the write's outcome, the store's cached reads may be stale.
                 self.cache.invalidate(self._store_of(path, params, json_body))
-        return await self._tracked(method, path, params, json_body, headers, not_found_ok)
 
-    async def _tracked(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        json_body: Any,
-        headers: Mapping[str, str] | None,
-        not_found_ok: bool,
-    ) -> Any:
+    async def _through_circuit(self, call: _Call) -> Any:
         """One authenticated request through its store's circuit, recorded for health."""
-        track = self._tracks.for_request(path, params, json_body)
+        track = self._tracks.for_request(call.path, call.params, call.json_body)
         admission = track.circuit.admit()
         if admission is Admission.REJECT:
             raise UpstreamUnavailable(
-                f"{self.vendor} {method.upper()} {path}: circuit open after repeated"
+                f"{self.vendor} {call.method} {call.path}: circuit open after repeated"
                 f" failures; next probe in {track.circuit.retry_in():.0f} s"
             )
         try:
-            body, retried = await self._exchange(
-                method, path, params, json_body, headers, True, not_found_ok
-            )
+            body, retried = await self._exchange(call, authenticate=True)
         except BudgetExhausted:
             track.circuit.abandoned(admission)  # never sent: says nothing of the vendor
             raise
@@ -397,19 +397,10 @@ class HttpClient:
         else:
             track.failed(exc.code)
 
-    async def _exchange(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        json_body: Any,
-        headers: Mapping[str, str] | None,
-        authenticate: bool,
-        not_found_ok: bool,
-    ) -> tuple[Any, bool]:
+    async def _exchange(self, call: _Call, *, authenticate: bool) -> tuple[Any, bool]:
         """The request with its retries, renewal and rate-limit waits; the decoded body,
         and whether it took more than one attempt."""
-        method = method.upper()
+        method, path = call.method, call.path
         retryable = method in _RETRYABLE_METHODS
         # The auth strategy's own login and refresh record nothing a caller could duplicate.
         is_write = not retryable and authenticate
@@ -417,13 +408,11 @@ class HttpClient:
         failures = throttled = 0
         renewed = False
         while True:
-            sent = dict(headers or {})
+            sent = dict(call.headers or {})
             if auth is not None:
                 sent.update(await auth.headers(self))
             try:
-                status, resp_headers, raw = await self._send(
-                    method, path, params, json_body, sent, once=is_write
-                )
+                status, resp_headers, raw = await self._send(call, sent, once=is_write)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 # aiohttp errors may carry request headers (the token): never chain them.
                 what = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
@@ -450,7 +439,7 @@ class HttpClient:
                     renewed = True
                     continue
                 raise UpstreamAuthFailed(message, vendor_code=err.code, detail=err.detail)
-            if status == 404 and not_found_ok:
+            if status == 404 and call.not_found_ok:
                 return None, bool(failures or throttled)
             if status == 429:
                 wait = rate_limit_wait(resp_headers)
@@ -482,14 +471,7 @@ class HttpClient:
     # --- internals ----------------------------------------------------------------------
 
     async def _send(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        json_body: Any,
-        headers: Mapping[str, str],
-        *,
-        once: bool = False,
+        self, call: _Call, headers: Mapping[str, str], *, once: bool = False
     ) -> tuple[int, Mapping[str, str], bytes]:
         """One exchange; ``once``: aiohttp must not send it again either. (Per-request
         middlewares replace the session's; the process-wide session sets none.)"""
@@ -500,25 +482,21 @@ class HttpClient:
             await self._gate.enter(scope)
         except UpstreamRateLimited as exc:
             raise BudgetExhausted(
-                f"{self.vendor} {method} {path}: {exc.message}", retry_after=exc.retry_after
+                f"{self.vendor} {call.method} {call.path}: {exc.message}",
+                retry_after=exc.retry_after,
             ) from None
         try:
             # Budget first, connection slot second: a request queued for the budget must not
             # hold a connection slot that another client's admitted request needs.
             async with self._slots:
-                return await self._exchange_once(method, path, params, json_body, headers, once)
+                return await self._exchange_once(call, headers, once)
         finally:
             self._gate.leave(scope)
 
     async def _exchange_once(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        json_body: Any,
-        headers: Mapping[str, str],
-        once: bool,
+        self, call: _Call, headers: Mapping[str, str], once: bool
     ) -> tuple[int, Mapping[str, str], bytes]:
+        method, path, json_body = call.method, call.path, call.json_body
         started = time.monotonic()
         scope = current_scope()
         if scope is not None:
@@ -530,7 +508,7 @@ class HttpClient:
         async with self._session.request(
             method,
             self._base + path,
-            params=params,
+            params=call.params,
             data=data,
             headers=headers,
             middlewares=(_never_resend,) if once else None,

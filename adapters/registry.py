@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import aiohttp
 
-from adapters.automate import AutoMateAdapter
-from adapters.autosoft import AutoSoftAdapter
-from adapters.autosync import AutoSyncAdapter
 from adapters.base import DmsAdapter
-from adapters.dealercenter import DealerCenterAdapter
-from adapters.dealertrack import DealertrackAdapter
 from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.shared import SharedCredentials
+from adapters.vendors import VENDORS, AdapterFactory
 
-AdapterFactory = Callable[..., DmsAdapter]
-
-_FACTORIES: dict[Dms, AdapterFactory] = {
-    Dms.AUTOMATE: AutoMateAdapter.connect,
-    Dms.AUTOSOFT: AutoSoftAdapter.connect,
-    Dms.AUTOSYNC: AutoSyncAdapter.connect,
-    Dms.DEALERCENTER: DealerCenterAdapter.connect,
-    Dms.DEALERTRACK: DealertrackAdapter.connect,
-}
+_FACTORIES: dict[Dms, AdapterFactory] = {v.dms: v.connect for v in VENDORS}
 
 
 def supported_dms() -> frozenset[Dms]:

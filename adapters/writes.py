@@ -17,7 +17,9 @@ from typing import Any
 from adapters.base import DmsAdapter
 from adapters.convert import Raw, obj
 from adapters.errors import UpstreamOutcomeUnknown, UpstreamProtocolError, UpstreamRejected
+from adapters.fieldmap import FieldMap, key_of
 from adapters.health import ConnectionHealth, MfaChallenge
+from adapters.models import Address
 from adapters.rest import RestApi
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -61,6 +63,20 @@ class FieldNames:
 def street(line1: str | None, line2: str | None) -> str | None:
     """One street line for vendors without a second one."""
     return ", ".join(p for p in (line1, line2) if p) or None
+
+
+def address_body(address: Address | None, read_map: FieldMap) -> dict[str, Any] | None:
+    """``address`` under the vendor keys its read map names; both street lines go as one
+    (the vendors take a single street line)."""
+    if address is None:
+        return None
+    return {
+        key_of(spec): street(address.line1, address.line2)
+        if name == "line1"
+        else getattr(address, name)
+        for name, spec in read_map.items()
+        if name != "line2"
+    }
 
 
 def refuse(vendor: str, field_name: str, message: str) -> UpstreamRejected:

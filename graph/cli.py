@@ -14,19 +14,14 @@ from pathlib import Path
 
 from aiohttp import web
 
+from adapters.vendors import VENDORS
 from graph.config import AppConfig, ConfigError, ServerConfig, load_config
 from graph.schema import schema_sdl
 
 log = logging.getLogger("dealergraph")
 
-SANDBOX_PORTS = {
-    "autosoft": 8701,
-    "automate": 8702,
-    "dealertrack": 8703,
-    "dealercenter": 8704,
-    "autosync": 8705,
-}
-CODE_LOGIN_VENDORS = ("autosoft", "automate", "dealertrack", "dealercenter")
+SANDBOX_PORTS = {v.name: v.port for v in VENDORS}
+CODE_LOGIN_VENDORS = tuple(v.name for v in VENDORS if v.code_login)
 """The sandboxes with logins whose MFA is an SMS or e-mail code."""
 
 
@@ -51,9 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="VENDOR=METHOD",
         type=_code_login,
-        help="sign in to a Supergood-family sandbox (autosoft, automate, dealertrack,"
-        " dealercenter) as its login with sms or email MFA: the connection waits for the"
-        " code, which the sandbox prints; submit it with submitDmsMfaCode (repeatable)",
+        help=f"sign in to a Supergood-family sandbox ({', '.join(CODE_LOGIN_VENDORS)}) as its"
+        " login with sms or email MFA: the connection waits for the code, which the sandbox"
+        " prints; submit it with submitDmsMfaCode (repeatable)",
     )
     serve.add_argument(
         "--sandbox-documented-only",

@@ -9,23 +9,16 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.automate import create_automate
-from sandbox.autosoft import create_autosoft
-from sandbox.autosync import create_autosync
+from adapters.vendors import VENDORS, load
 from sandbox.common.documented import RouteKey, documented_only_middleware, served_routes
 from sandbox.common.faults import FAULTS_KEY, Faults, fault_rng, faults_middleware
 from sandbox.common.request_log import RequestLog
 from sandbox.common.vendor import VendorApp
-from sandbox.dealercenter import create_dealercenter
-from sandbox.dealertrack import create_dealertrack
 from sandbox.options import DEFAULT_OPTIONS, SandboxOptions
 
+# Started in name order by default, as they always were.
 VENDOR_FACTORIES: dict[str, Callable[[SandboxOptions], VendorApp]] = {
-    "automate": create_automate,
-    "autosoft": create_autosoft,
-    "autosync": create_autosync,
-    "dealercenter": create_dealercenter,
-    "dealertrack": create_dealertrack,
+    v.name: load(v.sandbox) for v in sorted(VENDORS, key=lambda v: v.name)
 }
 
 

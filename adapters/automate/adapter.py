@@ -8,27 +8,27 @@ Writes (customers, deals, appointments) are in ``adapters.automate.writes``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from adapters.automate import mapping as m
 from adapters.automate.writes import AutoMateWrites
-from adapters.base import (
-    Capability,
-    Page,
-    RepairOrderFilter,
-    VehicleFilter,
-    Window,
-)
-from adapters.models import (
-    Dms,
-    InventoryVehicle,
-    RepairOrder,
-    ServiceVehicle,
-)
+from adapters.base import Capability, VehicleFilter
+from adapters.models import Dms, InventoryVehicle, ServiceVehicle
 from adapters.paging import DIRECT_LOOKUP_MAX, gather_all
-from adapters.supergood.adapter import Resource, SupergoodAdapter, newest_vehicles
-from adapters.supergood.queries import repair_order_query, vehicle_query
+from adapters.query import Query
+from adapters.spec import Resource, VendorSpec
+from adapters.supergood.adapter import SupergoodAdapter, newest_vehicles
+from adapters.supergood.queries import (
+    account_query,
+    appointment_query,
+    customer_query,
+    deal_query,
+    part_query,
+    receivable_payment_query,
+    repair_order_query,
+    vehicle_query,
+)
 
 REPAIR_ORDERS = "/service/repair-orders"
 # Repair-order filters the RO list takes beyond status, advisor and update time; service
@@ -36,63 +36,55 @@ REPAIR_ORDERS = "/service/repair-orders"
 RO_PARAMS = {"technician_id": "technicianId", "customer_id": "customerId", "vehicle_id": "vin"}
 
 
-class AutoMateAdapter(AutoMateWrites, SupergoodAdapter):
-    dms: ClassVar[Dms] = Dms.AUTOMATE
-    capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {
-            Capability.VEHICLES,
-            Capability.CUSTOMERS,
-            Capability.DEALS,
-            Capability.REPAIR_ORDERS,
-            Capability.APPOINTMENTS,
-            Capability.PARTS,
-            Capability.EMPLOYEES,
-            Capability.ACCOUNTS,
-            Capability.PAYMENTS,
-        }
+def _vehicle_query(flt: VehicleFilter) -> Query[InventoryVehicle]:
+    # /vehicles takes vin, but neither year nor stockNumber.
+    return vehicle_query(
+        flt,
+        m.VEHICLE_STATUS,
+        m.VEHICLE_CONDITION,
+        condition_param="condition",
+        optional_params={"vin"},
     )
 
-    map_user = staticmethod(m.map_user)
-    appointment_time_range = ("appointmentFrom", "appointmentTo")
-    resources: ClassVar[Mapping[Capability, Resource]] = {
-        Capability.VEHICLES: Resource("/vehicles", m.map_vehicle),
-        Capability.CUSTOMERS: Resource("/customers", m.map_customer),
-        Capability.DEALS: Resource("/deals", m.map_deal, m.DEAL_STATUS),
-        # List rows are whole repair orders (lines included), so the listing can answer.
-        Capability.REPAIR_ORDERS: Resource(REPAIR_ORDERS, m.map_repair_order),
-        Capability.APPOINTMENTS: Resource(
-            "/service/appointments", m.map_appointment, m.APPOINTMENT_STATUS
+
+SPEC = VendorSpec(
+    {
+        Capability.VEHICLES: Resource(
+            "/vehicles", m.map_vehicle, _vehicle_query, list_documented=True
         ),
-        Capability.PARTS: Resource("/parts", m.map_part),
+        Capability.CUSTOMERS: Resource("/customers", m.map_customer, customer_query),
+        Capability.DEALS: Resource("/deals", m.map_deal, lambda f: deal_query(f, m.DEAL_STATUS)),
+        # List rows are whole repair orders (lines included), so the listing can answer.
+        Capability.REPAIR_ORDERS: Resource(
+            REPAIR_ORDERS,
+            m.map_repair_order,
+            lambda f: repair_order_query(f, m.REPAIR_ORDER_STATUS, optional_params=RO_PARAMS),
+        ),
+        Capability.APPOINTMENTS: Resource(
+            "/service/appointments",
+            m.map_appointment,
+            lambda f: appointment_query(
+                f, m.APPOINTMENT_STATUS, ("appointmentFrom", "appointmentTo")
+            ),
+        ),
+        Capability.PARTS: Resource("/parts", m.map_part, part_query),
+        Capability.EMPLOYEES: Resource("/users", m.map_user, optional_lookup=True),
         Capability.ACCOUNTS: Resource(
-            "/accounting/receivables", m.map_receivable, m.RECEIVABLE_STATUS
+            "/accounting/receivables",
+            m.map_receivable,
+            lambda f: account_query(f, m.RECEIVABLE_STATUS),
         ),
         # Receipts post to receivable accounts, never to repair orders.
-        Capability.PAYMENTS: Resource("/accounting/receipts", m.map_receipt),
+        Capability.PAYMENTS: Resource(
+            "/accounting/receipts", m.map_receipt, receivable_payment_query
+        ),
     }
+)
 
-    # --- sales --------------------------------------------------------------------------
 
-    async def list_vehicles(
-        self, store_id: str | None, flt: VehicleFilter, window: Window
-    ) -> Page[InventoryVehicle]:
-        # /vehicles takes vin, but neither year nor stockNumber.
-        q = vehicle_query(
-            flt,
-            m.VEHICLE_STATUS,
-            m.VEHICLE_CONDITION,
-            condition_param="condition",
-            optional_params={"vin"},
-        )
-        return await self._api.window("/vehicles", q, m.map_vehicle, window)
-
-    # --- service ------------------------------------------------------------------------
-
-    async def list_repair_orders(
-        self, store_id: str | None, flt: RepairOrderFilter, window: Window
-    ) -> Page[RepairOrder]:
-        q = repair_order_query(flt, m.REPAIR_ORDER_STATUS, optional_params=RO_PARAMS)
-        return await self._api.window(REPAIR_ORDERS, q, m.map_repair_order, window)
+class AutoMateAdapter(AutoMateWrites, SupergoodAdapter):
+    dms: ClassVar[Dms] = Dms.AUTOMATE
+    spec: ClassVar[VendorSpec] = SPEC
 
     async def get_service_vehicles(
         self, store_id: str | None, ids: Sequence[str]

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from adapters.automate import mapping as m
-from adapters.autosoft.writes import address_body, outcome, written
 from adapters.base import VehicleFilter, Window
 from adapters.commands import (
     AppointmentDraft,
@@ -27,10 +26,14 @@ from adapters.commands import (
     WriteOperation,
     WriteOutcome,
 )
-from adapters.convert import text
+from adapters.convert import Raw, text
 from adapters.errors import NotSupported
+from adapters.fieldmap import vendor_names, written_as
 from adapters.models import DealStatus, TradeIn, VehicleRef
-from adapters.writes import FieldNames, RestWrites, refuse
+from adapters.supergood import fields as family
+from adapters.supergood.mapping import ADDRESS, VEHICLE_REF
+from adapters.supergood.writes import e164, fees_body, products_body, recorded
+from adapters.writes import FieldNames, RestWrites, address_body, refuse
 
 VENDOR = "automate"
 WRITES = frozenset(
@@ -56,9 +59,7 @@ CUSTOMER_FIELDS = FieldNames(
     exact={
         "externalId": "external_id",
         "customerType": "customer_type",
-        "firstName": "first_name",
-        "lastName": "last_name",
-        "companyName": "company_name",
+        **vendor_names(family.NAMES),  # as ``map_customer`` reads them
         "dateOfBirth": "date_of_birth",
     },
     prefixes={
@@ -84,20 +85,6 @@ _DEAL_FIELDS = {
     "taxes.ratePercent": "tax_rate",
     "salespersonId": "salesperson_id",
 }
-
-
-def e164(number: str) -> str:
-    """A phone number as Auto/Mate files it (``+15551234567``). Ten digits are a North
-    American number (the dealership's own market); anything else unprefixed goes as typed,
-    for Auto/Mate to refuse in its own words."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    if number.strip().startswith("+"):
-        return "+" + digits
-    if len(digits) == 10:
-        return "+1" + digits
-    if len(digits) == 11 and digits.startswith("1"):
-        return "+" + digits
-    return number
 
 
 def phone_body(phone: Phone) -> dict[str, Any]:
@@ -127,7 +114,7 @@ def customer_body(draft: CustomerDraft) -> dict[str, Any]:
         "companyName": draft.company_name,
         "emails": list(draft.emails) or None,
         "phones": [phone_body(p) for p in draft.phones] or None,
-        "address": address_body(draft.address),
+        "address": address_body(draft.address, ADDRESS),
         "driversLicense": {"number": licence.number, "state": licence.state} if licence else None,
         "dateOfBirth": draft.date_of_birth,
         "marketingOptIn": opt_in.model_dump() if opt_in else None,
@@ -171,7 +158,7 @@ def check_deal(draft: DealDraft) -> None:
 def deal_body(draft: DealDraft, vin: str, reference_id: str) -> dict[str, Any]:
     """The body for a draft ``check_deal`` passed."""
     trade = draft.trade_ins[0] if draft.trade_ins else None
-    fees = [{"code": f.code, "description": f.description, "amount": f.amount} for f in draft.fees]
+    fees = fees_body(draft.fees)
     if draft.doc_fee is not None:
         fees.append({**DOC_FEE, "amount": draft.doc_fee})
     return {
@@ -196,9 +183,7 @@ def deal_body(draft: DealDraft, vin: str, reference_id: str) -> dict[str, Any]:
             "termMonths": draft.term_months,
             "aprPercent": draft.apr,
             "lenderCode": draft.lender_preferences[0] if draft.lender_preferences else None,
-            "products": [
-                {"code": p.code, "name": p.name, "price": p.price} for p in draft.products
-            ],
+            "products": products_body(draft.products),
         },
         "fees": fees,
         # The command's rate is a fraction, Auto/Mate's a percent: moved two places, exactly.
@@ -267,6 +252,14 @@ def appointment_fields(draft: AppointmentDraft) -> FieldNames:
     )
 
 
+def customer_answer(r: Raw) -> dict[str, Any]:
+    return {"matched_by": text(r.get("matchedBy"))}
+
+
+def deal_answer(r: Raw) -> dict[str, Any]:
+    return {"number": text(r.get("dealNumber"))}
+
+
 class AutoMateWrites(RestWrites):
     """The write half of the Auto/Mate adapter (mixed into ``AutoMateAdapter``)."""
 
@@ -278,13 +271,7 @@ class AutoMateWrites(RestWrites):
     ) -> WriteOutcome:
         body = customer_body(draft)
         raw = await self._write("POST", "/customers", body, reference_id, CUSTOMER_FIELDS)
-        return outcome(
-            raw,
-            "customerId",
-            lambda r: {"matched_by": text(r.get("matchedBy"))},
-            VENDOR,
-            written(m.map_customer, body, raw, VENDOR),
-        )
+        return recorded(VENDOR, m.map_customer, body, raw, "customerId", customer_answer)
 
     async def create_deal(
         self, store_id: str | None, draft: DealDraft, reference_id: str
@@ -297,13 +284,9 @@ class AutoMateWrites(RestWrites):
         raw = await self._write("POST", "/deals", body, reference_id, deal_fields(draft))
         # The body names the vehicle by VIN; the record keeps every identifier given too.
         ref = draft.vehicle
-        vehicle = {"vehicleId": ref.vehicle_id, "vin": vin, "stockNumber": ref.stock_number}
-        return outcome(
-            raw,
-            "dealId",
-            lambda r: {"number": text(r.get("dealNumber"))},
-            VENDOR,
-            written(m.map_deal, {**body, "vehicle": vehicle}, raw, VENDOR),
+        vehicle = {**written_as(ref, VEHICLE_REF), "vin": vin}
+        return recorded(
+            VENDOR, m.map_deal, {**body, "vehicle": vehicle}, raw, "dealId", deal_answer
         )
 
     async def schedule_appointment(
@@ -312,8 +295,7 @@ class AutoMateWrites(RestWrites):
         body = appointment_body(draft)
         fields = appointment_fields(draft)
         raw = await self._write("POST", "/service/appointments", body, reference_id, fields)
-        record = written(m.map_appointment, body, raw, VENDOR)
-        return outcome(raw, "appointmentId", vendor=VENDOR, record=record)
+        return recorded(VENDOR, m.map_appointment, body, raw, "appointmentId")
 
     async def _vin(self, ref: VehicleRef) -> str:
         """The deal's vehicle as the VIN Auto/Mate takes: a bare VIN as given; an id or a

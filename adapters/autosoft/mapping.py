@@ -1,35 +1,19 @@
-"""AutoSoft JSON (camelCase, per docs/contracts/autosoft.md) to canonical models.
-
-Pure functions over decoded JSON (floats already ``Decimal``). The status tables are also
-what the adapter pushes down as query parameters, so both directions agree.
-"""
+"""AutoSoft JSON (camelCase, per docs/contracts/autosoft.md) to canonical models: the
+family's field maps (``adapters.supergood.fields``) plus AutoSoft's own keys and tables. The
+adapter pushes the status tables down as query parameters, so both directions agree."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.convert import (
-    Raw,
-    boolean,
-    day,
-    decimal,
-    end_time,
-    full_name,
-    ident,
-    integer,
-    money,
-    normalize,
-    obj,
-    strings,
-    text,
-    timestamp,
-)
+from adapters import convert as to
+from adapters.convert import Raw
 from adapters.embeds import embedded_customer
+from adapters.fieldmap import FieldMap, Normalized, Required, read, renames, same_words, under
 from adapters.models import (
     Account,
     AccountKind,
     AccountStatus,
-    AppointmentStatus,
     Consent,
     Deal,
     DealFinancing,
@@ -45,13 +29,19 @@ from adapters.models import (
     PaymentMethod,
     RepairOrder,
     RepairOrderStatus,
-    RepairOrderTotals,
     ServiceAppointment,
     TradeIn,
     VehicleCondition,
     VehicleStatus,
 )
-from adapters.supergood.mapping import embedded_vehicle, finance_products, photos, vehicle_ref
+from adapters.supergood import fields as family
+from adapters.supergood.mapping import (
+    embedded_vehicle,
+    finance_products,
+    photos,
+    repair_order_totals,
+    vehicle_ref,
+)
 
 # AutoSoft parts and users are the family's shapes; re-exported for the adapter.
 from adapters.supergood.mapping import map_customer as map_customer
@@ -62,282 +52,195 @@ VEHICLE_STATUS = {
     "in_stock": VehicleStatus.IN_STOCK,
     "hold": VehicleStatus.ON_HOLD,
     "retail_sold": VehicleStatus.SOLD,
-    "wholesale": VehicleStatus.WHOLESALE,
-    "demo": VehicleStatus.DEMO,
+    **same_words(VehicleStatus, "wholesale", "demo"),
 }
 VEHICLE_TYPE = {
-    "new": VehicleCondition.NEW,
-    "used": VehicleCondition.USED,
+    **same_words(VehicleCondition, "new", "used"),
     "cpo": VehicleCondition.CERTIFIED,
 }
 LEAD_STATUS = {s.value: s for s in LeadStatus if s is not LeadStatus.UNKNOWN}
-DEAL_STATUS = {
-    "draft": DealStatus.DRAFT,
-    "pending": DealStatus.PENDING,
-    "approved": DealStatus.APPROVED,
-    "contracted": DealStatus.CONTRACTED,
-    "delivered": DealStatus.DELIVERED,
-    "cancelled": DealStatus.CANCELLED,
-}
+DEAL_STATUS = same_words(
+    DealStatus, "draft", "pending", "approved", "contracted", "delivered", "cancelled"
+)
 REPAIR_ORDER_STATUS = {
-    "open": RepairOrderStatus.OPEN,
-    "waiting_parts": RepairOrderStatus.WAITING_PARTS,
-    "completed": RepairOrderStatus.COMPLETED,
+    **same_words(RepairOrderStatus, "open", "waiting_parts", "completed"),
     "posted": RepairOrderStatus.CLOSED,  # posted to accounting: the RO is closed
 }
-APPOINTMENT_STATUS = {s.value: s for s in AppointmentStatus if s is not AppointmentStatus.UNKNOWN}
-ACCOUNT_STATUS = {
-    "current": AccountStatus.CURRENT,
-    "past_due": AccountStatus.PAST_DUE,
-    "paid_off": AccountStatus.PAID_OFF,
-    "closed": AccountStatus.CLOSED,
-}
+APPOINTMENT_STATUS = family.APPOINTMENT_STATUS
+ACCOUNT_STATUS = same_words(AccountStatus, "current", "past_due", "paid_off", "closed")
 PAYMENT_METHOD = {m.value: m for m in PaymentMethod}
+
+VEHICLE: FieldMap = {
+    **family.vehicle(VEHICLE_STATUS),
+    **family.VEHICLE_BODY,
+    **family.POWERTRAIN,
+    "condition": Normalized("type", VEHICLE_TYPE, VehicleCondition.UNKNOWN),
+    **renames(to.money, msrp="msrp", asking_price="askingPrice", cost="cost"),
+    **renames(to.integer, mileage="mileage"),
+    **renames(to.text, drivetrain="drivetrain"),
+    **renames(to.ident, location_id="locationId"),
+}
+LEAD: FieldMap = {
+    **family.lead(LEAD_STATUS),
+    **under("customer", family.CONTACT),
+    **renames(to.text, notes="notes"),
+}
+DEAL: FieldMap = {
+    **family.deal(DEAL_STATUS),
+    **renames(to.text, sale_type="saleType"),
+    **renames(to.ident, buyer_id="buyer.customerId", co_buyer_id="buyer.coBuyerId"),
+}
+REPAIR_ORDER: FieldMap = {
+    **family.repair_order("roId", REPAIR_ORDER_STATUS),
+    **renames(to.timestamp, closed_at="closedAt"),
+    **renames(to.ident, advisor_id="advisorId"),
+}
+APPOINTMENT: FieldMap = {
+    **family.APPOINTMENT,
+    **renames(to.ident, customer_id="customerId", advisor_id="advisorId"),
+    **renames(to.strings, op_codes="opCodes"),
+}
+ACCOUNT: FieldMap = {
+    **family.account(ACCOUNT_STATUS),
+    **renames(to.day, opened_on="openedAt"),
+    **renames(to.money, past_due_amount="pastDue"),
+}
+PAYMENT: FieldMap = {
+    **family.PAYMENT,
+    "id": Required("paymentId", to.ident),
+    "method": Normalized("method", PAYMENT_METHOD, PaymentMethod.OTHER),
+    **renames(to.timestamp, received_at="receivedAt"),
+    **renames(to.text, reference_id="reference"),
+}
 
 
 def map_vehicle(raw: Raw) -> InventoryVehicle:
-    status, status_raw = normalize(raw.get("status"), VEHICLE_STATUS, VehicleStatus.UNKNOWN)
-    condition, condition_raw = normalize(raw.get("type"), VEHICLE_TYPE, VehicleCondition.UNKNOWN)
-    return InventoryVehicle(
-        id=ident(raw["vehicleId"]),
-        vin=text(raw.get("vin")),
-        stock_number=text(raw.get("stockNumber")),
-        status=status,
-        status_raw=status_raw,
-        condition=condition,
-        condition_raw=condition_raw,
-        year=integer(raw.get("year")),
-        make=text(raw.get("make")),
-        model=text(raw.get("model")),
-        trim=text(raw.get("trim")),
-        body_style=text(raw.get("bodyStyle")),
-        mileage=integer(raw.get("mileage")),
-        exterior_color=text(raw.get("exteriorColor")),
-        interior_color=text(raw.get("interiorColor")),
-        drivetrain=text(raw.get("drivetrain")),
-        transmission=text(raw.get("transmission")),
-        engine=text(raw.get("engine")),
-        fuel_type=text(raw.get("fuelType")),
-        msrp=money(raw.get("msrp")),
-        asking_price=money(raw.get("askingPrice")),
-        cost=money(raw.get("cost")),
-        location_id=ident(raw.get("locationId")),
-        photos=photos(raw.get("photos")),
-        updated_at=timestamp(raw.get("updatedAt")),
-    )
+    return InventoryVehicle(**read(VEHICLE, raw), photos=photos(raw.get("photos")))
 
 
 def trade_in(raw: Any, *, allowance: Any = None, payoff: Any = None) -> TradeIn:
-    t = obj(raw)
+    t = to.obj(raw)
     return TradeIn(
-        vin=text(t.get("vin")),
-        mileage=integer(t.get("mileage")),
-        allowance=money(allowance),
-        payoff=money(payoff),
+        vin=to.text(t.get("vin")),
+        mileage=to.integer(t.get("mileage")),
+        allowance=to.money(allowance),
+        payoff=to.money(payoff),
     )
 
 
 def map_lead(raw: Raw) -> Lead:
-    status, status_raw = normalize(raw.get("status"), LEAD_STATUS, LeadStatus.UNKNOWN)
-    person = obj(raw.get("customer"))
-    consent = obj(raw.get("consent"))
+    person = to.obj(raw.get("customer"))
+    consent = to.obj(raw.get("consent"))
     trade = raw.get("tradeIn")
     return Lead(
-        id=ident(raw["leadId"]),
-        status=status,
-        status_raw=status_raw,
-        source=text(raw.get("source")),
-        customer_id=ident(raw.get("customerId") or person.get("customerId")),
-        first_name=text(person.get("firstName")),
-        last_name=text(person.get("lastName")),
-        email=text(person.get("email")),
-        phone=text(person.get("phone")),
+        **read(LEAD, raw),
+        customer_id=to.ident(raw.get("customerId") or person.get("customerId")),
         vehicle_of_interest=vehicle_ref(raw.get("vehicleOfInterest")),
         trade_in=trade_in(trade) if trade else None,
-        notes=text(raw.get("notes")),
         consent=Consent(
             # The vendor spells it "tcpA".
-            tcpa=boolean(consent.get("tcpA", consent.get("tcpa"))),
-            email=boolean(consent.get("email")),
-            sms=boolean(consent.get("sms")),
+            tcpa=to.boolean(consent.get("tcpA", consent.get("tcpa"))),
+            email=to.boolean(consent.get("email")),
+            sms=to.boolean(consent.get("sms")),
         )
         if consent
         else None,
-        reference_id=text(raw.get("referenceId")),
-        created_at=timestamp(raw.get("createdAt")),
-        updated_at=timestamp(raw.get("updatedAt")),
     )
 
 
+PRICING: FieldMap = {
+    **renames(to.money, selling_price="sellingPrice", rebates="rebates", doc_fee="docFee"),
+    **renames(to.money, cash_down="cashDown", tax_amount="tax.amount"),
+    **renames(to.decimal, tax_rate="tax.rate"),
+    **renames(to.text, tax_basis="tax.basis"),
+}
+
+
 def map_deal(raw: Raw) -> Deal:
-    status, status_raw = normalize(raw.get("status"), DEAL_STATUS, DealStatus.UNKNOWN)
-    buyer = obj(raw.get("buyer"))
-    pricing = obj(raw.get("pricing"))
-    tax = obj(pricing.get("tax"))
-    financing = obj(raw.get("financing"))
-    payment = obj(raw.get("paymentOptions"))
+    pricing = to.obj(raw.get("pricing"))
+    financing = to.obj(raw.get("financing"))
+    payment = to.obj(raw.get("paymentOptions"))
     # The trade's allowance and payoff are priced in ``pricing``; the trade itself is
     # described in ``tradeIn``.
-    allowance, payoff = money(pricing.get("tradeAllowance")), money(pricing.get("tradePayoff"))
+    allowance, payoff = (
+        to.money(pricing.get("tradeAllowance")),
+        to.money(pricing.get("tradePayoff")),
+    )
     trade = raw.get("tradeIn")
     return Deal(
-        id=ident(raw["dealId"]),
-        deal_number=text(raw.get("dealNumber")),
-        status=status,
-        status_raw=status_raw,
-        sale_type=text(raw.get("saleType")),
-        buyer_id=ident(buyer.get("customerId")),
-        co_buyer_id=ident(buyer.get("coBuyerId")),
+        **read(DEAL, raw),
         vehicle=vehicle_ref(raw.get("vehicle")),
         pricing=DealPricing(
-            selling_price=money(pricing.get("sellingPrice")),
-            rebates=money(pricing.get("rebates")),
-            doc_fee=money(pricing.get("docFee")),
-            cash_down=money(pricing.get("cashDown")),
-            tax_rate=decimal(tax.get("rate")),
-            tax_basis=text(tax.get("basis")),
-            tax_amount=money(tax.get("amount")),
+            **read(PRICING, pricing),
             fees=tuple(
-                Fee(code=str(f["code"]), amount=money(f["amount"]))
-                for f in map(obj, pricing.get("fees") or ())
+                Fee(code=str(f["code"]), amount=to.money(f["amount"]))
+                for f in map(to.obj, pricing.get("fees") or ())
             ),
         ),
         trade_ins=(trade_in(trade, allowance=allowance, payoff=payoff),)
         if trade or allowance or payoff
         else (),
         financing=DealFinancing(
-            term_months=integer(financing.get("termMonths", payment.get("termMonths"))),
-            apr=decimal(financing.get("apr", payment.get("apr"))),
-            lender_preferences=strings(financing.get("lenderPreference")),
-            monthly_payment=money(payment.get("monthly")),
+            term_months=to.integer(financing.get("termMonths", payment.get("termMonths"))),
+            apr=to.decimal(financing.get("apr", payment.get("apr"))),
+            lender_preferences=to.strings(financing.get("lenderPreference")),
+            monthly_payment=to.money(payment.get("monthly")),
         )
         if financing or payment
         else None,
         products=finance_products(financing.get("products")),
-        salesperson_id=ident(raw.get("salespersonId")),
-        reference_id=text(raw.get("referenceId")),
-        created_at=timestamp(raw.get("createdAt")),
-        updated_at=timestamp(raw.get("updatedAt")),
     )
 
 
 def map_repair_order(raw: Raw) -> RepairOrder:
-    status, status_raw = normalize(
-        raw.get("status"), REPAIR_ORDER_STATUS, RepairOrderStatus.UNKNOWN
-    )
-    customer = obj(raw.get("customer"))
-    vehicle = obj(raw.get("vehicle"))
-    lines = obj(raw.get("lines"))
-    totals = obj(raw.get("totals"))
-    customer_id = ident(customer.get("customerId"))
-    vin = text(vehicle.get("vin"))
-    mileage_in = integer(vehicle.get("mileageIn"))
-    tax, grand_total = money(totals.get("tax")), money(totals.get("grandTotal"))
-    subtotal = money(totals.get("subtotal"))
-    if subtotal is None and tax is not None and grand_total is not None:
-        subtotal = grand_total - tax  # pre-tax total, by definition
+    customer = to.obj(raw.get("customer"))
+    vehicle = to.obj(raw.get("vehicle"))
+    lines = to.obj(raw.get("lines"))
+    customer_id = to.ident(customer.get("customerId"))
+    vin = to.text(vehicle.get("vin"))
+    mileage_in = to.integer(vehicle.get("mileageIn"))
     return RepairOrder(
-        id=ident(raw["roId"]),
-        ro_number=text(raw.get("roNumber")),
-        status=status,
-        status_raw=status_raw,
-        opened_at=timestamp(raw.get("openedAt")),
-        promised_at=timestamp(raw.get("promisedAt")),
-        closed_at=timestamp(raw.get("closedAt")),
+        **read(REPAIR_ORDER, raw),
         customer_id=customer_id,
-        customer_name=full_name(text(customer.get("firstName")), text(customer.get("lastName"))),
+        customer_name=to.full_name(
+            to.text(customer.get("firstName")), to.text(customer.get("lastName"))
+        ),
         customer=embedded_customer(customer),
         # AutoSoft has no service-vehicle resource: the embedded vehicle is keyed by VIN.
         vehicle_id=vin,
         vehicle=embedded_vehicle(vehicle, customer_id, mileage=mileage_in),
         mileage_in=mileage_in,
-        advisor_id=ident(raw.get("advisorId")),
-        technician_ids=tuple(ident(t) for t in raw.get("technicians") or () if t is not None),
+        technician_ids=tuple(to.ident(t) for t in raw.get("technicians") or () if t is not None),
+        # AutoSoft flags no line as declined.
         labor_lines=tuple(
-            LaborLine(
-                op_code=text(line.get("opCode")),
-                description=text(line.get("description")),
-                hours=decimal(line.get("hours")),
-                rate=money(line.get("rate")),
-                amount=money(line["amount"]),
-            )
-            for line in map(obj, lines.get("labor") or ())
+            LaborLine(**read(family.LABOR_LINE, line))
+            for line in map(to.obj, lines.get("labor") or ())
         ),
         part_lines=tuple(
-            PartLine(
-                part_number=text(line.get("partNumber")),
-                description=text(line.get("description")),
-                quantity=decimal(line["qty"]),
-                unit_price=money(line.get("unitPrice")),
-                amount=money(line["amount"]),
-            )
-            for line in map(obj, lines.get("parts") or ())
+            PartLine(**read(family.PART_LINE, line))
+            for line in map(to.obj, lines.get("parts") or ())
         ),
-        totals=RepairOrderTotals(
-            labor=money(totals.get("labor")),
-            parts=money(totals.get("parts")),
-            shop_supplies=money(totals.get("shopSupplies")),
-            subtotal=subtotal,
-            tax=tax,
-            grand_total=grand_total,
-        ),
-        updated_at=timestamp(raw.get("updatedAt")),
+        totals=repair_order_totals(raw.get("totals")),
     )
 
 
 def map_appointment(raw: Raw) -> ServiceAppointment:
-    status, status_raw = normalize(raw.get("status"), APPOINTMENT_STATUS, AppointmentStatus.UNKNOWN)
-    starts_at = timestamp(raw.get("scheduledAt"))
-    vehicle = embedded_vehicle(obj(raw.get("vehicle")), ident(raw.get("customerId")))
+    starts_at = to.timestamp(raw.get("scheduledAt"))
+    vehicle = embedded_vehicle(to.obj(raw.get("vehicle")), to.ident(raw.get("customerId")))
     vin = vehicle.vin if vehicle else None
     return ServiceAppointment(
-        id=ident(raw["appointmentId"]),
-        status=status,
-        status_raw=status_raw,
+        **read(APPOINTMENT, raw),
         starts_at=starts_at,
-        ends_at=end_time(starts_at, raw.get("durationMinutes")),
-        customer_id=ident(raw.get("customerId")),
+        ends_at=to.end_time(starts_at, raw.get("durationMinutes")),
         vehicle_id=vin,  # service vehicles are keyed by VIN here, as on repair orders
         vin=vin,
         vehicle=vehicle,
-        advisor_id=ident(raw.get("advisorId")),
-        op_codes=strings(raw.get("opCodes")),
-        concern=text(raw.get("concern")),
-        transportation=text(raw.get("transportation")),
-        notes=text(raw.get("notes")),
-        created_at=timestamp(raw.get("createdAt")),
     )
 
 
 def map_account(raw: Raw) -> Account:
-    status, status_raw = normalize(raw.get("status"), ACCOUNT_STATUS, AccountStatus.UNKNOWN)
-    return Account(
-        id=ident(raw["accountId"]),
-        account_number=text(raw.get("accountNumber")),
-        kind=AccountKind.RECEIVABLE,
-        status=status,
-        status_raw=status_raw,
-        customer_id=ident(raw.get("customerId")),
-        opened_on=day(raw.get("openedAt")),
-        balance=money(raw["balance"]),
-        past_due_amount=money(raw.get("pastDue")),
-        days_past_due=integer(raw.get("daysPastDue")) or 0,
-        next_due_date=day(raw.get("nextDueDate")),
-        next_due_amount=money(raw.get("nextDueAmount")),
-        last_payment_at=timestamp(raw.get("lastPaymentAt")),
-        updated_at=timestamp(raw.get("updatedAt")),
-    )
+    return Account(**read(ACCOUNT, raw), kind=AccountKind.RECEIVABLE)
 
 
 def map_payment(raw: Raw) -> Payment:
-    method, method_raw = normalize(raw.get("method"), PAYMENT_METHOD, PaymentMethod.OTHER)
-    return Payment(
-        id=ident(raw["paymentId"]),
-        account_id=ident(raw.get("accountId")),
-        amount=money(raw["amount"]),
-        method=method,
-        method_raw=method_raw,
-        received_at=timestamp(raw.get("receivedAt")),
-        receipt_number=text(raw.get("receiptNumber")),
-        reference_id=text(raw.get("reference")),
-    )
+    return Payment(**read(PAYMENT, raw))

@@ -8,28 +8,34 @@ instead of creating a second record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from adapters.autosoft import mapping as m
 from adapters.commands import (
     AppointmentDraft,
-    Contact,
     DealChanges,
     DealDraft,
     LeadDraft,
-    LenderDecision,
     PaymentDraft,
-    PaymentEstimate,
     WriteOperation,
     WriteOutcome,
-    written_record,
 )
-from adapters.convert import Raw, day, decimal, ident, integer, mapped, obj, text, timestamp
+from adapters.convert import Raw, day, decimal, text
 from adapters.errors import NotSupported
-from adapters.http import dumps, loads, path_segment
-from adapters.models import Address, Canonical, DealStatus, TradeIn, VehicleRef
-from adapters.writes import FieldNames, RestWrites, compact, refuse, spelled, street
+from adapters.http import path_segment
+from adapters.models import DealStatus, TradeIn
+from adapters.supergood.writes import (
+    deal_change_body,
+    deal_change_fields,
+    estimate,
+    outcome,
+    person_body,
+    products_body,
+    recorded,
+    vehicle_body,
+    written,
+)
+from adapters.writes import FieldNames, RestWrites, refuse
 
 VENDOR = "autosoft"
 WRITES = frozenset(
@@ -41,8 +47,6 @@ WRITES = frozenset(
         WriteOperation.SCHEDULE_APPOINTMENT,
     }
 )
-
-Extra = Callable[[Raw], dict[str, Any]]
 
 # AutoSoft's sale types: a financed retail deal or a cash one.
 SALE_TYPE = {"retail": "retail", "finance": "retail", "cash": "cash"}
@@ -95,10 +99,7 @@ DEAL_FIELDS = FieldNames(
         "tradeIn": "trade_ins[0]",
     },
 )
-DEAL_CHANGE_FIELDS = FieldNames(
-    exact={**_DEAL_FIGURES, "status": "status"},
-    prefixes={"lenderDecision": "lender_decision"},
-)
+DEAL_CHANGE_FIELDS = deal_change_fields(_DEAL_FIGURES)
 PAYMENT_FIELDS = FieldNames(
     exact={"accountId": "account_id", "receivedAt": "received_at", "reference": "note"}
 )
@@ -114,36 +115,8 @@ APPOINTMENT_FIELDS = FieldNames(
 )
 
 
-def address_body(address: Address | None) -> dict[str, Any] | None:
-    if address is None:
-        return None
-    return {
-        "line1": street(address.line1, address.line2),
-        "city": address.city,
-        "region": address.region,
-        "postalCode": address.postal_code,
-        "country": address.country,
-    }
-
-
-def vehicle_body(ref: VehicleRef | None) -> dict[str, Any] | None:
-    if ref is None:
-        return None
-    return {"vehicleId": ref.vehicle_id, "vin": ref.vin, "stockNumber": ref.stock_number}
-
-
 def trade_body(trade: TradeIn | None) -> dict[str, Any] | None:
     return {"vin": trade.vin, "mileage": trade.mileage} if trade is not None else None
-
-
-def person_body(contact: Contact) -> dict[str, Any]:
-    return {
-        "firstName": contact.first_name,
-        "lastName": contact.last_name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "address": address_body(contact.address),
-    }
 
 
 def lead_body(draft: LeadDraft, reference_id: str) -> dict[str, Any]:
@@ -209,38 +182,26 @@ def deal_body(draft: DealDraft, reference_id: str) -> dict[str, Any]:
             "termMonths": draft.term_months,
             "apr": draft.apr,
             "lenderPreference": draft.lender_preferences[0] if draft.lender_preferences else None,
-            "products": [
-                {"code": p.code, "name": p.name, "price": p.price} for p in draft.products
-            ],
+            "products": products_body(draft.products),
         },
         "salespersonId": draft.salesperson_id,
         "referenceId": reference_id,
     }
 
 
-def lender_decision_body(decision: LenderDecision | None) -> dict[str, Any] | None:
-    """A lender's answer as the Supergood-family deal updates take it."""
-    if decision is None:
-        return None
-    return {
-        "lenderId": decision.lender_id,
-        "decision": decision.decision,
-        "approvedApr": decision.approved_apr,
-    }
-
-
 def deal_changes_body(changes: DealChanges, reference_id: str) -> dict[str, Any]:
-    return {
-        "status": spelled(VENDOR, "status", DEAL_STATUS_OUT, changes.status),
-        "lenderDecision": lender_decision_body(changes.lender_decision),
-        "pricing": {
+    return deal_change_body(
+        VENDOR,
+        DEAL_STATUS_OUT,
+        changes,
+        reference_id,
+        pricing={
             "sellingPrice": changes.selling_price,
             "cashDown": changes.cash_down,
             "rebates": changes.rebates,
         },
-        "financing": {"termMonths": changes.term_months, "apr": changes.apr},
-        "referenceId": reference_id,
-    }
+        financing={"termMonths": changes.term_months, "apr": changes.apr},
+    )
 
 
 def payment_body(draft: PaymentDraft, reference_id: str) -> dict[str, Any]:
@@ -282,59 +243,20 @@ def appointment_body(draft: AppointmentDraft, reference_id: str) -> dict[str, An
     }
 
 
-def written(
-    mapper: Callable[[Raw], Canonical],
-    body: Raw,
-    answer: Raw,
-    vendor: str = VENDOR,
-    *,
-    change: bool = False,
-) -> Canonical | None:
-    """The record a Supergood-family write made: the vendor's read mapping over the request
-    as it went on the wire, overlaid with the 2xx answer (its id, number, status and figures
-    win). The family's reads of a created record are those same fields (the contracts).
-
-    ``change``: a PATCH, whose record holds the changes only, and whose ``referenceId`` is
-    the change's own key, not the one the record was created under."""
-    record = {**loads(dumps(compact(body)).encode()), **answer}
-    if change:
-        record["referenceId"] = None
-    return written_record(mapper, record, source=f"{vendor} write answer")
+def deal_answer(r: Raw) -> dict[str, Any]:
+    return {"payment_estimate": estimate(r.get("paymentOptions"))}
 
 
-def outcome(
-    raw: Raw,
-    id_field: str,
-    extra: Extra = lambda _: {},
-    vendor: str = VENDOR,
-    record: Canonical | None = None,
-) -> WriteOutcome:
-    """An answer's id, the fields every Supergood-family write answer shares (AutoSoft's
-    first), ``extra``'s, and the ``record`` written (see ``written``)."""
-
-    def read(r: Raw) -> WriteOutcome:
-        return WriteOutcome(
-            id=ident(r[id_field]),
-            status_raw=text(r.get("status")),
-            reference_id=text(r.get("referenceId")),
-            occurred_at=timestamp(r.get("createdAt") or r.get("updatedAt")),
-            record=record,
-            **extra(r),
-        )
-
-    return mapped(read, raw, source=f"{vendor} write answer")
+def deal_change_answer(r: Raw) -> dict[str, Any]:
+    return {**deal_answer(r), "lender_status": text(r.get("lenderStatus"))}
 
 
-def estimate(raw: Any) -> PaymentEstimate | None:
-    options = obj(raw)
-    monthly = decimal(options.get("monthly"))
-    if monthly is None:
-        return None
-    return PaymentEstimate(
-        monthly=monthly,
-        term_months=integer(options.get("termMonths")),
-        apr=decimal(options.get("apr")),
-    )
+def payment_answer(r: Raw) -> dict[str, Any]:
+    return {
+        "number": text(r.get("receiptNumber")),
+        "next_due_date": day(r.get("nextDueDate")),
+        "balance": decimal(r.get("balance")),
+    }
 
 
 class AutoSoftWrites(RestWrites):
@@ -349,7 +271,7 @@ class AutoSoftWrites(RestWrites):
     ) -> WriteOutcome:
         body = lead_body(draft, reference_id)
         raw = await self._write("POST", "/leads", body, reference_id, LEAD_FIELDS)
-        return outcome(raw, "leadId", record=written(m.map_lead, body, raw))
+        return recorded(VENDOR, m.map_lead, body, raw, "leadId")
 
     async def create_deal(
         self, store_id: str | None, draft: DealDraft, reference_id: str
@@ -358,12 +280,7 @@ class AutoSoftWrites(RestWrites):
             raise NotSupported(self.dms, "credit applications")
         body = deal_body(draft, reference_id)
         raw = await self._write("POST", "/deals", body, reference_id, DEAL_FIELDS)
-        return outcome(
-            raw,
-            "dealId",
-            lambda r: {"payment_estimate": estimate(r.get("paymentOptions"))},
-            record=written(m.map_deal, body, raw),
-        )
+        return recorded(VENDOR, m.map_deal, body, raw, "dealId", deal_answer)
 
     async def update_deal(
         self, store_id: str | None, deal_id: str, changes: DealChanges, reference_id: str
@@ -371,31 +288,17 @@ class AutoSoftWrites(RestWrites):
         body = deal_changes_body(changes, reference_id)
         path = f"/deals/{path_segment(deal_id)}"
         raw = await self._write("PATCH", path, body, reference_id, DEAL_CHANGE_FIELDS, "deal_id")
-        return outcome(
-            raw,
-            "dealId",
-            lambda r: {
-                "payment_estimate": estimate(r.get("paymentOptions")),
-                "lender_status": text(r.get("lenderStatus")),
-            },
-            record=written(m.map_deal, body, raw, change=True),
-        )
+        return recorded(VENDOR, m.map_deal, body, raw, "dealId", deal_change_answer, change=True)
 
     async def post_payment(
         self, store_id: str | None, draft: PaymentDraft, reference_id: str
     ) -> WriteOutcome:
         body = payment_body(draft, reference_id)
         raw = await self._write("POST", "/accounting/payments", body, reference_id, PAYMENT_FIELDS)
-        return outcome(
-            {**raw, "createdAt": raw.get("receivedAt")},  # the account's status is no payment's
-            "paymentId",
-            lambda r: {
-                "number": text(r.get("receiptNumber")),
-                "next_due_date": day(r.get("nextDueDate")),
-                "balance": decimal(r.get("balance")),
-            },
-            record=written(m.map_payment, body, raw),
-        )
+        record = written(m.map_payment, body, raw, VENDOR)
+        # The answer's status is the account's, no payment's; it was made when received.
+        answer = {**raw, "createdAt": raw.get("receivedAt")}
+        return outcome(answer, "paymentId", payment_answer, vendor=VENDOR, record=record)
 
     async def schedule_appointment(
         self, store_id: str | None, draft: AppointmentDraft, reference_id: str
@@ -404,4 +307,4 @@ class AutoSoftWrites(RestWrites):
         raw = await self._write(
             "POST", "/service/appointments", body, reference_id, APPOINTMENT_FIELDS
         )
-        return outcome(raw, "appointmentId", record=written(m.map_appointment, body, raw))
+        return recorded(VENDOR, m.map_appointment, body, raw, "appointmentId")

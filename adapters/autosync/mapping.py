@@ -5,20 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from adapters.convert import (
-    Raw,
-    boolean,
-    decimal,
-    full_name,
-    ident,
-    integer,
-    money,
-    normalize,
-    obj,
-    text,
-    timestamp,
-)
+from adapters import convert as to
+from adapters.convert import Raw
 from adapters.embeds import embedded, embedded_customer
+from adapters.fieldmap import FieldMap, Normalized, Required, read, renames, same_words
 from adapters.models import (
     Address,
     AppointmentStatus,
@@ -40,19 +30,12 @@ from adapters.models import (
 )
 
 WORK_ORDER_STATUS = {
-    "draft": RepairOrderStatus.DRAFT,
-    "in_progress": RepairOrderStatus.IN_PROGRESS,
-    "waiting_parts": RepairOrderStatus.WAITING_PARTS,
-    "completed": RepairOrderStatus.COMPLETED,
+    **same_words(RepairOrderStatus, "draft", "in_progress", "waiting_parts", "completed"),
     "invoiced": RepairOrderStatus.CLOSED,  # billed: nothing more happens on it
 }
-APPOINTMENT_STATUS = {
-    "scheduled": AppointmentStatus.SCHEDULED,
-    "confirmed": AppointmentStatus.CONFIRMED,
-    "completed": AppointmentStatus.COMPLETED,
-    "cancelled": AppointmentStatus.CANCELLED,
-    "no_show": AppointmentStatus.NO_SHOW,
-}
+APPOINTMENT_STATUS = same_words(
+    AppointmentStatus, "scheduled", "confirmed", "completed", "cancelled", "no_show"
+)
 EMPLOYEE_ROLE = {
     "technician": EmployeeRole.TECHNICIAN,
     "service_writer": EmployeeRole.SERVICE_ADVISOR,
@@ -66,128 +49,141 @@ APPROVED_JOB = "approved"
 DECLINED_JOB = "declined"
 
 
+# Every AutoSync record: an integer ``id`` and snake_case timestamps.
+ID: FieldMap = {"id": Required("id", to.ident)}
+CREATED: FieldMap = renames(to.timestamp, created_at="created_at")
+STAMPS: FieldMap = renames(to.timestamp, created_at="created_at", updated_at="updated_at")
+
+SHOP: FieldMap = {
+    "store_id": Required("id", to.ident),
+    **renames(to.text, name="name", status="status"),
+    **CREATED,
+}
+ADDRESS: FieldMap = renames(to.text, line1="street", city="city", region="state", postal_code="zip")
+CUSTOMER: FieldMap = {
+    **ID,
+    **renames(to.text, first_name="first_name", last_name="last_name", company_name="company_name"),
+    **renames(to.text, email="email", phone="phone"),
+    **STAMPS,
+}
+# What a work order may embed of its vehicle (the page shows id, year, make and model).
+EMBEDDED_VEHICLE: FieldMap = {
+    **renames(to.text, vin="vin", make="make", model="model"),
+    **renames(to.integer, year="year"),
+}
+VEHICLE: FieldMap = {
+    **ID,
+    **EMBEDDED_VEHICLE,
+    **renames(to.text, trim="trim", license_plate="license_plate"),
+    **renames(to.integer, mileage="mileage"),
+    **renames(to.ident, owner_id="customer_id"),
+    **CREATED,
+}
+APPOINTMENT: FieldMap = {
+    **ID,
+    "status": Normalized("status", APPOINTMENT_STATUS, AppointmentStatus.UNKNOWN),
+    **renames(to.timestamp, starts_at="start_time", ends_at="end_time"),
+    **renames(to.ident, customer_id="customer_id", vehicle_id="vehicle_id"),
+    **renames(to.text, notes="notes"),
+    **CREATED,
+}
+PAYMENT: FieldMap = {
+    **ID,
+    "amount": Required("amount", to.money),
+    "method": Normalized("method", PAYMENT_METHOD, PaymentMethod.OTHER),
+    **renames(to.ident, repair_order_id="work_order_id", customer_id="customer_id"),
+    **renames(to.text, status="status", reference_id="reference"),
+    **renames(to.timestamp, received_at="created_at"),
+}
+LABOR_LINE: FieldMap = {
+    **renames(to.text, description="description"),
+    **renames(to.decimal, hours="hours"),
+    **renames(to.money, rate="rate"),
+}
+PART_LINE: FieldMap = {
+    **renames(to.text, part_number="part_number", description="description"),
+    **renames(to.decimal, quantity="quantity"),
+    **renames(to.money, unit_price="unit_price"),
+}
+PART: FieldMap = {
+    **ID,
+    "part_number": Required("part_number", str),
+    **renames(to.text, description="name", bin="location", vendor="brand"),
+    **renames(to.decimal, quantity_on_hand="quantity", reorder_point="reorder_point"),
+    **renames(to.money, cost="cost", price="price"),
+    **renames(to.timestamp, updated_at="updated_at"),
+}
+
+
 def map_shop(raw: Raw) -> Store:
-    return Store(
-        store_id=ident(raw["id"]),
-        name=text(raw.get("name")),
-        status=text(raw.get("status")),
-        created_at=timestamp(raw.get("created_at")),
-    )
+    return Store(**read(SHOP, raw))
 
 
 def map_customer(raw: Raw) -> Customer:
-    a = obj(raw.get("address"))
+    a = to.obj(raw.get("address"))
     return Customer(
-        id=ident(raw["id"]),
-        first_name=text(raw.get("first_name")),
-        last_name=text(raw.get("last_name")),
-        company_name=text(raw.get("company_name")),
-        is_business=bool(boolean(raw.get("is_business"))),
-        email=text(raw.get("email")),
-        phone=text(raw.get("phone")),
-        address=Address(
-            line1=text(a.get("street")),
-            city=text(a.get("city")),
-            region=text(a.get("state")),
-            postal_code=text(a.get("zip")),
-        )
-        if a
-        else None,
-        created_at=timestamp(raw.get("created_at")),
-        updated_at=timestamp(raw.get("updated_at")),
+        **read(CUSTOMER, raw),
+        is_business=bool(to.boolean(raw.get("is_business"))),
+        address=Address(**read(ADDRESS, a)) if a else None,
     )
 
 
 def map_vehicle(raw: Raw) -> ServiceVehicle:
-    return ServiceVehicle(
-        id=ident(raw["id"]),
-        vin=text(raw.get("vin")),
-        year=integer(raw.get("year")),
-        make=text(raw.get("make")),
-        model=text(raw.get("model")),
-        trim=text(raw.get("trim")),
-        license_plate=text(raw.get("license_plate")),
-        mileage=integer(raw.get("mileage")),
-        owner_id=ident(raw.get("customer_id")),
-        created_at=timestamp(raw.get("created_at")),
-    )
-
-
-# What a work order may embed of its vehicle (the page shows id, year, make and model).
-_EMBEDDED_VEHICLE = {
-    "vin": ("vin", text),
-    "year": ("year", integer),
-    "make": ("make", text),
-    "model": ("model", text),
-}
+    return ServiceVehicle(**read(VEHICLE, raw))
 
 
 def map_work_order(raw: Raw) -> RepairOrder:
     """A work order, from a list row or the detail (which adds notes and jobs)."""
-    status, status_raw = normalize(raw.get("status"), WORK_ORDER_STATUS, RepairOrderStatus.UNKNOWN)
-    customer = obj(raw.get("customer"))
-    vehicle = obj(raw.get("vehicle"))
-    customer_id = ident(raw.get("customer_id") or customer.get("id"))
-    vehicle_id = ident(raw.get("vehicle_id") or vehicle.get("id"))
-    service_writer = obj(raw.get("service_writer"))
+    status, status_raw = to.normalize(
+        raw.get("status"), WORK_ORDER_STATUS, RepairOrderStatus.UNKNOWN
+    )
+    customer = to.obj(raw.get("customer"))
+    vehicle = to.obj(raw.get("vehicle"))
+    customer_id = to.ident(raw.get("customer_id") or customer.get("id"))
+    vehicle_id = to.ident(raw.get("vehicle_id") or vehicle.get("id"))
+    service_writer = to.obj(raw.get("service_writer"))
     labor: list[LaborLine] = []
     parts: list[PartLine] = []
     sums = {"labor": Decimal(0), "part": Decimal(0), "fee": Decimal(0)}
-    jobs = [obj(j) for j in raw.get("jobs") or ()]
+    jobs = [to.obj(j) for j in raw.get("jobs") or ()]
     for job in jobs:
-        name, status_of_job = text(job.get("name")), text(job.get("status"))
+        name, status_of_job = to.text(job.get("name")), to.text(job.get("status"))
         declined = status_of_job == DECLINED_JOB
-        for item in map(obj, job.get("line_items") or ()):
-            kind, amount = text(item.get("type")), money(item["total"])
+        for item in map(to.obj, job.get("line_items") or ()):
+            kind, amount = to.text(item.get("type")), to.money(item["total"])
             if status_of_job == APPROVED_JOB and kind in sums:
                 sums[kind] += amount
+            line = {"amount": amount, "declined": declined, "job_name": name}
             if kind == "labor":
+                technician_id = to.ident(job.get("technician_id"))
                 labor.append(
-                    LaborLine(
-                        description=text(item.get("description")),
-                        hours=decimal(item.get("hours")),
-                        rate=money(item.get("rate")),
-                        amount=amount,
-                        declined=declined,
-                        technician_id=ident(job.get("technician_id")),
-                        job_name=name,
-                    )
+                    LaborLine(**read(LABOR_LINE, item), **line, technician_id=technician_id)
                 )
             elif kind == "part":
-                parts.append(
-                    PartLine(
-                        part_number=text(item.get("part_number")),
-                        description=text(item.get("description")),
-                        quantity=decimal(item.get("quantity")),
-                        unit_price=money(item.get("unit_price")),
-                        amount=amount,
-                        declined=declined,
-                        job_name=name,
-                    )
-                )
+                parts.append(PartLine(**read(PART_LINE, item), **line))
             # "fee" lines (shop supplies and the like) have no line home: they count in
             # totals.shop_supplies.
-    technicians = _technicians(obj(raw.get("technician")), jobs)
+    technicians = _technicians(to.obj(raw.get("technician")), jobs)
     return RepairOrder(
-        id=ident(raw["id"]),
-        ro_number=text(raw.get("work_order_number")),
+        id=to.ident(raw["id"]),
+        ro_number=to.text(raw.get("work_order_number")),
         status=status,
         status_raw=status_raw,
-        opened_at=timestamp(raw.get("created_at")),
-        promised_at=timestamp(raw.get("promised_at")),
-        closed_at=timestamp(raw.get("completed_at")),
+        opened_at=to.timestamp(raw.get("created_at")),
+        promised_at=to.timestamp(raw.get("promised_at")),
+        closed_at=to.timestamp(raw.get("completed_at")),
         customer_id=customer_id,
-        customer_name=text(customer.get("name")),
+        customer_name=to.text(customer.get("name")),
         customer=embedded_customer({"id": customer_id, **customer}, id_key="id"),
         vehicle_id=vehicle_id,
         vehicle=embedded(
-            ServiceVehicle, vehicle, _EMBEDDED_VEHICLE, id=vehicle_id, owner_id=customer_id
+            ServiceVehicle, vehicle, EMBEDDED_VEHICLE, id=vehicle_id, owner_id=customer_id
         )
         if vehicle and vehicle_id
         else None,
-        mileage_in=integer(raw.get("mileage_in")),
-        advisor_id=ident(service_writer.get("id")),
-        advisor_name=text(service_writer.get("name")),
+        mileage_in=to.integer(raw.get("mileage_in")),
+        advisor_id=to.ident(service_writer.get("id")),
+        advisor_name=to.text(service_writer.get("name")),
         technician_ids=tuple(t.employee_id for t in technicians),
         technicians=technicians,
         labor_lines=tuple(labor),
@@ -197,12 +193,12 @@ def map_work_order(raw: Raw) -> RepairOrder:
             labor=sums["labor"] if jobs else None,
             parts=sums["part"] if jobs else None,
             shop_supplies=sums["fee"] if jobs else None,
-            subtotal=money(raw.get("subtotal")),
-            tax=money(raw.get("tax")),
-            grand_total=money(raw.get("total")),
+            subtotal=to.money(raw.get("subtotal")),
+            tax=to.money(raw.get("tax")),
+            grand_total=to.money(raw.get("total")),
         ),
-        notes=text(raw.get("notes")),
-        updated_at=timestamp(raw.get("updated_at")),
+        notes=to.text(raw.get("notes")),
+        updated_at=to.timestamp(raw.get("updated_at")),
         # List rows carry no jobs: their lines (and per-kind totals) come from the detail.
         lines_included="jobs" in raw,
     )
@@ -212,72 +208,39 @@ def _technicians(lead: Raw, jobs: list[Raw]) -> tuple[TechnicianAssignment, ...]
     """The work order's technician as it embeds them (``{"id": 5, "name": "Dave M."}``),
     then each other technician its jobs name (by id only)."""
     found: dict[str, TechnicianAssignment] = {}
-    lead_id = ident(lead.get("id"))
+    lead_id = to.ident(lead.get("id"))
     if lead_id:
-        found[lead_id] = TechnicianAssignment(employee_id=lead_id, name=text(lead.get("name")))
+        found[lead_id] = TechnicianAssignment(employee_id=lead_id, name=to.text(lead.get("name")))
     for job in jobs:
-        tech = ident(job.get("technician_id"))
+        tech = to.ident(job.get("technician_id"))
         if tech and tech not in found:
             found[tech] = TechnicianAssignment(employee_id=tech)
     return tuple(found.values())
 
 
 def map_appointment(raw: Raw) -> ServiceAppointment:
-    status, status_raw = normalize(raw.get("status"), APPOINTMENT_STATUS, AppointmentStatus.UNKNOWN)
-    return ServiceAppointment(
-        id=ident(raw["id"]),
-        status=status,
-        status_raw=status_raw,
-        starts_at=timestamp(raw.get("start_time")),
-        ends_at=timestamp(raw.get("end_time")),
-        customer_id=ident(raw.get("customer_id")),
-        vehicle_id=ident(raw.get("vehicle_id")),
-        notes=text(raw.get("notes")),
-        created_at=timestamp(raw.get("created_at")),
-    )
+    return ServiceAppointment(**read(APPOINTMENT, raw))
 
 
 def map_payment(raw: Raw) -> Payment:
-    method, method_raw = normalize(raw.get("method"), PAYMENT_METHOD, PaymentMethod.OTHER)
-    return Payment(
-        id=ident(raw["id"]),
-        repair_order_id=ident(raw.get("work_order_id")),
-        customer_id=ident(raw.get("customer_id")),
-        amount=money(raw["amount"]),
-        method=method,
-        method_raw=method_raw,
-        status=text(raw.get("status")),
-        received_at=timestamp(raw.get("created_at")),
-        reference_id=text(raw.get("reference")),
-    )
+    return Payment(**read(PAYMENT, raw))
 
 
 def map_part(raw: Raw) -> Part:
-    return Part(
-        id=ident(raw["id"]),
-        part_number=str(raw["part_number"]),
-        description=text(raw.get("name")),
-        quantity_on_hand=decimal(raw.get("quantity")),
-        cost=money(raw.get("cost")),
-        price=money(raw.get("price")),
-        bin=text(raw.get("location")),
-        vendor=text(raw.get("brand")),
-        reorder_point=decimal(raw.get("reorder_point")),
-        updated_at=timestamp(raw.get("updated_at")),
-    )
+    return Part(**read(PART, raw))
 
 
 def map_employee(raw: Raw) -> Employee:
-    role, role_raw = normalize(raw.get("role"), EMPLOYEE_ROLE, EmployeeRole.OTHER)
-    first, last = text(raw.get("first_name")), text(raw.get("last_name"))
-    employee_id = ident(raw["id"])
+    role, role_raw = to.normalize(raw.get("role"), EMPLOYEE_ROLE, EmployeeRole.OTHER)
+    first, last = to.text(raw.get("first_name")), to.text(raw.get("last_name"))
+    employee_id = to.ident(raw["id"])
     return Employee(
         id=employee_id,
-        name=text(raw.get("name")) or full_name(first, last) or employee_id,
+        name=to.text(raw.get("name")) or to.full_name(first, last) or employee_id,
         first_name=first,
         last_name=last,
-        email=text(raw.get("email")),
+        email=to.text(raw.get("email")),
         role=role,
         role_raw=role_raw,
-        active=EMPLOYEE_STATUS.get(text(raw.get("status")) or "active", False),
+        active=EMPLOYEE_STATUS.get(to.text(raw.get("status")) or "active", False),
     )

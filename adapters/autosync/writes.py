@@ -30,8 +30,8 @@ from adapters.commands import (
 from adapters.convert import Raw, ident, mapped, text, timestamp
 from adapters.errors import UpstreamOutcomeUnknown, UpstreamProtocolError, UpstreamRejected
 from adapters.http import VendorError, path_segment, read_error_object
-from adapters.models import Address, Canonical
-from adapters.writes import FieldNames, RestWrites, id_value, refuse, street
+from adapters.models import Canonical
+from adapters.writes import FieldNames, RestWrites, address_body, id_value, refuse
 
 VENDOR = "autosync"
 WRITES = frozenset(
@@ -73,17 +73,6 @@ def job_fields(index: int) -> FieldNames:
     )
 
 
-def address_body(address: Address | None) -> dict[str, Any] | None:
-    if address is None:
-        return None
-    return {
-        "street": street(address.line1, address.line2),
-        "city": address.city,
-        "state": address.region,
-        "zip": address.postal_code,
-    }
-
-
 def customer_body(draft: CustomerDraft) -> dict[str, Any]:
     """AutoSync keeps one e-mail and one phone: the first of each."""
     if draft.customer_type is not None:
@@ -97,7 +86,7 @@ def customer_body(draft: CustomerDraft) -> dict[str, Any]:
         "phone": draft.phones[0].number if draft.phones else None,
         "is_business": business,
         "company_name": draft.company_name,
-        "address": address_body(draft.address),
+        "address": address_body(draft.address, m.ADDRESS),
     }
 
 

@@ -15,13 +15,8 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from adapters.base import (
-    AccountFilter,
     Capability,
-    CustomerFilter,
-    DealFilter,
-    LeadFilter,
     Page,
-    PaymentFilter,
     VehicleFilter,
     Window,
 )
@@ -30,33 +25,27 @@ from adapters.dealercenter import mapping as m
 from adapters.dealercenter.writes import DealerCenterWrites
 from adapters.errors import AdapterError
 from adapters.models import (
-    Account,
-    AccountStatus,
-    Customer,
-    Deal,
-    DealStatus,
     Dms,
     InventoryVehicle,
-    Lead,
-    LeadStatus,
-    Payment,
     VehicleCondition,
     VehicleStatus,
 )
 from adapters.optional import optional
 from adapters.query import Query, check_vehicle_fields
 from adapters.rest import RestApi
+from adapters.spec import Resource, VendorSpec
 from adapters.supergood.adapter import SupergoodAdapter
+from adapters.supergood.queries import (
+    account_query,
+    customer_query,
+    deal_query,
+    lead_query,
+    receivable_payment_query,
+)
 
 log = logging.getLogger(__name__)
 
-VEHICLES = "/inventory/vehicles"
 LOTS = "/inventory/lots"
-CUSTOMERS = "/crm/customers"
-LEADS = "/crm/leads"
-DEALS = "/deals"
-ACCOUNTS = "/bhph/accounts"
-PAYMENTS = "/bhph/payments"
 
 
 def _vehicle_query(flt: VehicleFilter) -> Query[InventoryVehicle]:
@@ -71,21 +60,38 @@ def _vehicle_query(flt: VehicleFilter) -> Query[InventoryVehicle]:
     return q
 
 
+SPEC = VendorSpec(
+    {
+        Capability.VEHICLES: Resource(
+            "/inventory/vehicles", m.map_vehicle, _vehicle_query, list_documented=True
+        ),
+        Capability.CUSTOMERS: Resource("/crm/customers", m.map_customer, customer_query),
+        Capability.LEADS: Resource(
+            "/crm/leads", m.map_lead, lambda f: lead_query(f, m.LEAD_STATUS)
+        ),
+        Capability.DEALS: Resource("/deals", m.map_deal, lambda f: deal_query(f, m.DEAL_STATUS)),
+        Capability.EMPLOYEES: Resource("/users", m.map_user, optional_lookup=True),
+        # Receivables are buy-here-pay-here loans; past due means at least a day late (a
+        # charged-off loan keeps the days it had).
+        Capability.ACCOUNTS: Resource(
+            "/bhph/accounts",
+            m.map_account,
+            lambda f: account_query(f, m.ACCOUNT_STATUS, min_days_past_due="minDaysPastDue"),
+        ),
+        # The cross-account list filters by account too, and answers an unknown account with
+        # no rows where /bhph/accounts/{id}/payments would answer 404.
+        Capability.PAYMENTS: Resource(
+            "/bhph/payments",
+            m.map_payment,
+            lambda f: receivable_payment_query(f, received_param="postedFrom"),
+        ),
+    }
+)
+
+
 class DealerCenterAdapter(DealerCenterWrites, SupergoodAdapter):
     dms: ClassVar[Dms] = Dms.DEALERCENTER
-    capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {
-            Capability.VEHICLES,
-            Capability.CUSTOMERS,
-            Capability.LEADS,
-            Capability.DEALS,
-            Capability.EMPLOYEES,
-            Capability.ACCOUNTS,
-            Capability.PAYMENTS,
-        }
-    )
-
-    map_user = staticmethod(m.map_user)
+    spec: ClassVar[VendorSpec] = SPEC
 
     def __init__(self, api: RestApi, *, reference_ttl: float) -> None:
         super().__init__(api, reference_ttl=reference_ttl)
@@ -96,14 +102,13 @@ class DealerCenterAdapter(DealerCenterWrites, SupergoodAdapter):
         await super().close()
         self._lots.clear()
 
-    # --- sales --------------------------------------------------------------------------
+    # --- vehicles, with their lot's name ------------------------------------------------
 
     async def list_vehicles(
         self, store_id: str | None, flt: VehicleFilter, window: Window
     ) -> Page[InventoryVehicle]:
         page, names = await asyncio.gather(
-            self._api.window(VEHICLES, _vehicle_query(flt), m.map_vehicle, window),
-            self._lot_names(),
+            super().list_vehicles(store_id, flt, window), self._lot_names()
         )
         return Page(
             items=[self._with_lot_name(v, names) for v in page.items],
@@ -114,9 +119,7 @@ class DealerCenterAdapter(DealerCenterWrites, SupergoodAdapter):
     async def get_vehicles(
         self, store_id: str | None, ids: Sequence[str]
     ) -> list[InventoryVehicle | None]:
-        found, names = await asyncio.gather(
-            self._api.batch(ids, VEHICLES, m.map_vehicle), self._lot_names()
-        )
+        found, names = await asyncio.gather(super().get_vehicles(store_id, ids), self._lot_names())
         return [self._with_lot_name(v, names) if v else None for v in found]
 
     async def _lot_names(self) -> dict[str, str | None]:
@@ -138,66 +141,3 @@ class DealerCenterAdapter(DealerCenterWrites, SupergoodAdapter):
     def _with_lot_name(vehicle: InventoryVehicle, names: dict[str, str | None]) -> InventoryVehicle:
         name = names.get(vehicle.lot_id) if vehicle.lot_id else None
         return vehicle.model_copy(update={"lot_name": name}) if name else vehicle
-
-    async def list_customers(
-        self, store_id: str | None, flt: CustomerFilter, window: Window
-    ) -> Page[Customer]:
-        q: Query[Customer] = Query()
-        q.param("search", flt.search)
-        q.param("updatedFrom", flt.updated_since)
-        return await self._api.window(CUSTOMERS, q, m.map_customer, window)
-
-    async def get_customers(
-        self, store_id: str | None, ids: Sequence[str]
-    ) -> list[Customer | None]:
-        return await self._api.batch(ids, CUSTOMERS, m.map_customer)
-
-    async def list_leads(self, store_id: str | None, flt: LeadFilter, window: Window) -> Page[Lead]:
-        q: Query[Lead] = Query()
-        q.enum("status", flt.status, m.LEAD_STATUS, lambda x: x.status, LeadStatus.UNKNOWN)
-        q.param("updatedFrom", flt.updated_since)
-        return await self._api.window(LEADS, q, m.map_lead, window)
-
-    async def get_leads(self, store_id: str | None, ids: Sequence[str]) -> list[Lead | None]:
-        return await self._api.batch(ids, LEADS, m.map_lead)
-
-    async def list_deals(self, store_id: str | None, flt: DealFilter, window: Window) -> Page[Deal]:
-        q: Query[Deal] = Query()
-        q.enum("status", flt.status, m.DEAL_STATUS, lambda d: d.status, DealStatus.UNKNOWN)
-        q.param("customerId", flt.buyer_id)
-        q.param("updatedFrom", flt.updated_since)
-        return await self._api.window(DEALS, q, m.map_deal, window)
-
-    async def get_deals(self, store_id: str | None, ids: Sequence[str]) -> list[Deal | None]:
-        return await self._api.batch(ids, DEALS, m.map_deal)
-
-    # --- receivables: buy-here-pay-here loans -------------------------------------------
-
-    async def list_accounts(
-        self, store_id: str | None, flt: AccountFilter, window: Window
-    ) -> Page[Account]:
-        q: Query[Account] = Query()
-        q.enum("status", flt.status, m.ACCOUNT_STATUS, lambda a: a.status, AccountStatus.UNKNOWN)
-        q.param("customerId", flt.customer_id)
-        if flt.past_due_only:
-            # Past due means at least a day late; a charged-off loan keeps the days it had.
-            q.param("minDaysPastDue", 1)
-        return await self._api.window(ACCOUNTS, q, m.map_account, window)
-
-    async def get_accounts(self, store_id: str | None, ids: Sequence[str]) -> list[Account | None]:
-        return await self._api.batch(ids, ACCOUNTS, m.map_account)
-
-    async def list_payments(
-        self, store_id: str | None, flt: PaymentFilter, window: Window
-    ) -> Page[Payment]:
-        # The cross-account list filters by account too, and answers an unknown account
-        # with no rows where /bhph/accounts/{id}/payments would answer 404.
-        q: Query[Payment] = Query()
-        q.param("accountId", flt.account_id)
-        q.param("postedFrom", flt.received_since)
-        if flt.repair_order_id is not None:
-            q.never()  # payments post to BHPH loans, never to repair orders
-        return await self._api.window(PAYMENTS, q, m.map_payment, window)
-
-    async def get_payments(self, store_id: str | None, ids: Sequence[str]) -> list[Payment | None]:
-        return await self._api.batch(ids, PAYMENTS, m.map_payment)

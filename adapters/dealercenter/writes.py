@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from adapters.autosoft.writes import address_body, estimate, outcome, written
 from adapters.base import VehicleFilter, Window
 from adapters.commands import (
     Contact,
@@ -30,9 +29,13 @@ from adapters.commands import (
 )
 from adapters.convert import Raw, day, ident, obj, text
 from adapters.dealercenter import mapping as m
+from adapters.fieldmap import vendor_names, written_as
 from adapters.http import path_segment
 from adapters.models import DealStatus, PaymentMethod, VehicleRef
-from adapters.writes import FieldNames, RestWrites, refuse
+from adapters.supergood import fields as family
+from adapters.supergood.mapping import ADDRESS
+from adapters.supergood.writes import e164, estimate, fees_body, recorded
+from adapters.writes import FieldNames, RestWrites, address_body, refuse
 
 VENDOR = "dealercenter"
 WRITES = frozenset(
@@ -62,10 +65,8 @@ PAYMENT_METHOD = {
 
 LEAD_FIELDS = FieldNames(
     exact={
-        "firstName": "contact.first_name",
-        "lastName": "contact.last_name",
-        "email": "contact.email",
-        "phone": "contact.phone",
+        # The lead's person is read with the family's contact map (``map_lead``).
+        **vendor_names(family.CONTACT, "contact."),
         "customerId": "customer_id",
         "vehicleInterestId": "vehicle_of_interest.vehicle_id",
         "message": "notes",
@@ -115,30 +116,11 @@ def deal_fields(doc_line: int | None) -> FieldNames:
     )
 
 
-def e164(phone: str | None) -> str | None:
-    """DealerCenter stores phones as E.164: a North American number without its ``+1`` gets
-    it; anything else is sent as given, for DealerCenter to refuse in its own words."""
-    if phone is None:
-        return None
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if phone.strip().startswith("+"):
-        return "+" + digits
-    if len(digits) == 10:
-        return "+1" + digits
-    if len(digits) == 11 and digits.startswith("1"):
-        return "+" + digits
-    return phone
-
-
 def person_body(contact: Contact | None) -> dict[str, Any]:
     if contact is None:
         return {}
-    return {
-        "firstName": contact.first_name,
-        "lastName": contact.last_name,
-        "email": contact.email,
-        "phone": e164(contact.phone),
-    }
+    phone = e164(contact.phone) if contact.phone is not None else None
+    return {**written_as(contact, family.CONTACT), "phone": phone}
 
 
 def lead_body(draft: LeadDraft, vehicle_id: str | None, reference_id: str) -> dict[str, Any]:
@@ -195,7 +177,7 @@ def deal_body(draft: DealDraft, vehicle_id: str, reference_id: str) -> dict[str,
     """The body of a draft ``check_deal`` passed."""
     kind = deal_type(draft)
     trade = draft.trade_ins[0] if draft.trade_ins else None
-    fees = [{"code": f.code, "description": f.description, "amount": f.amount} for f in draft.fees]
+    fees = fees_body(draft.fees)
     if draft.doc_fee is not None:
         fees.append({"code": DOC_FEE[0], "description": DOC_FEE[1], "amount": draft.doc_fee})
     buyer = draft.buyer
@@ -204,7 +186,7 @@ def deal_body(draft: DealDraft, vehicle_id: str, reference_id: str) -> dict[str,
         "buyer": {
             "customerId": draft.buyer_id,
             **person_body(buyer),
-            "address": address_body(buyer.address if buyer else None),
+            "address": address_body(buyer.address if buyer else None, ADDRESS),
         },
         "dealType": kind,
         "salePrice": draft.selling_price,
@@ -244,13 +226,7 @@ def payment_body(draft: PaymentDraft, reference_id: str) -> dict[str, Any]:
         "amount": draft.amount,
         "paymentMethod": PAYMENT_METHOD[draft.method],
         "postedAt": draft.received_at,
-        "allocation": {
-            "principal": split.principal,
-            "interest": split.interest,
-            "lateFees": split.late_fees,
-        }
-        if split is not None
-        else None,
+        "allocation": written_as(split, m.ALLOCATION) if split is not None else None,
         "note": draft.note,
         "referenceId": reference_id,
     }
@@ -287,8 +263,7 @@ class DealerCenterWrites(RestWrites):
         vehicle_id = await self._vehicle_id(ref, "vehicle_of_interest") if ref else None
         body = lead_body(draft, vehicle_id, reference_id)
         raw = await self._write("POST", "/crm/leads", body, reference_id, LEAD_FIELDS)
-        record = written(m.map_lead, body, raw, VENDOR)
-        return outcome(raw, "leadId", vendor=VENDOR, record=record)
+        return recorded(VENDOR, m.map_lead, body, raw, "leadId")
 
     async def create_deal(
         self, store_id: str | None, draft: DealDraft, reference_id: str
@@ -298,7 +273,7 @@ class DealerCenterWrites(RestWrites):
         body = deal_body(draft, vehicle_id, reference_id)
         fields = deal_fields(len(draft.fees) if draft.doc_fee is not None else None)
         raw = await self._write("POST", "/deals", body, reference_id, fields)
-        return outcome(raw, "dealId", deal_answer, VENDOR, written(m.map_deal, body, raw, VENDOR))
+        return recorded(VENDOR, m.map_deal, body, raw, "dealId", deal_answer)
 
     async def post_payment(
         self, store_id: str | None, draft: PaymentDraft, reference_id: str
@@ -308,8 +283,7 @@ class DealerCenterWrites(RestWrites):
         raw = await self._write("POST", path, body, reference_id, PAYMENT_FIELDS, "account_id")
         # The account is named by the path, not the body.
         sent = {"accountId": draft.account_id, **body}
-        record = written(m.map_payment, sent, raw, VENDOR)
-        return outcome(raw, "paymentId", payment_answer, VENDOR, record)
+        return recorded(VENDOR, m.map_payment, sent, raw, "paymentId", payment_answer)
 
     async def _vehicle_id(self, ref: VehicleRef, field: str) -> str:
         """DealerCenter names a vehicle by its id only: a VIN or stock number is looked up

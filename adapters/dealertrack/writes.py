@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from adapters.autosoft.writes import lender_decision_body, outcome, person_body, written
 from adapters.commands import (
     DealChanges,
     DealDraft,
@@ -26,7 +25,15 @@ from adapters.dealertrack import mapping as m
 from adapters.errors import UpstreamOutcomeUnknown
 from adapters.http import path_segment
 from adapters.models import DealStatus
-from adapters.writes import FieldNames, RestWrites, refuse, spelled
+from adapters.supergood.writes import (
+    deal_change_body,
+    deal_change_fields,
+    outcome,
+    person_body,
+    products_body,
+    recorded,
+)
+from adapters.writes import FieldNames, RestWrites, refuse
 
 VENDOR = "dealertrack"
 ROOFTOP = "rooftopId"
@@ -85,10 +92,7 @@ DEAL_FIELDS = FieldNames(
     },
     leaves={"type": "code"},
 )
-DEAL_CHANGE_FIELDS = FieldNames(
-    exact={**_DEAL_FIGURES, "status": "status"},
-    prefixes={"lenderDecision": "lender_decision"},
-)
+DEAL_CHANGE_FIELDS = deal_change_fields(_DEAL_FIGURES)
 JOURNAL_FIELDS = FieldNames(
     exact={"postedDate": "posted_on", "memo": "memo", "reference": "reference"},
     prefixes={"lines": "lines"},
@@ -164,9 +168,7 @@ def deal_body(rooftop_id: str, draft: DealDraft, reference_id: str) -> dict[str,
             "termMonths": draft.term_months,
             "apr": draft.apr,
             "preferredLenders": list(draft.lender_preferences),
-            "products": [
-                {"code": p.code, "name": p.name, "price": p.price} for p in draft.products
-            ],
+            "products": products_body(draft.products),
         }
         if is_financed
         else None,
@@ -190,16 +192,12 @@ def deal_changes_body(changes: DealChanges, reference_id: str) -> dict[str, Any]
     for name in ("term_months", "apr"):
         if getattr(changes, name) is not None:
             raise refuse(VENDOR, name, "a deal update takes status, lender decision and figures")
-    return {
-        "status": spelled(VENDOR, "status", DEAL_STATUS_OUT, changes.status),
-        "lenderDecision": lender_decision_body(changes.lender_decision),
-        "figures": {
-            "salePrice": changes.selling_price,
-            "cashDown": changes.cash_down,
-            "rebates": changes.rebates,
-        },
-        "referenceId": reference_id,
+    figures = {
+        "salePrice": changes.selling_price,
+        "cashDown": changes.cash_down,
+        "rebates": changes.rebates,
     }
+    return deal_change_body(VENDOR, DEAL_STATUS_OUT, changes, reference_id, figures=figures)
 
 
 def journal_body(rooftop_id: str, draft: JournalEntryDraft) -> dict[str, Any]:
@@ -228,8 +226,7 @@ def deal_outcome(raw: Raw, body: Raw, *, change: bool = False) -> WriteOutcome:
     def extra(r: Raw) -> dict[str, Any]:
         return {"number": text(r.get("dealNumber")), "lender_status": text(r.get("lenderStatus"))}
 
-    record = written(m.map_deal, body, raw, VENDOR, change=change)
-    return outcome(raw, "dealId", extra, VENDOR, record)
+    return recorded(VENDOR, m.map_deal, body, raw, "dealId", extra, change=change)
 
 
 class DealertrackWrites(RestWrites):

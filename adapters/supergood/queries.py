@@ -11,6 +11,7 @@ from adapters.base import (
     AppointmentFilter,
     CustomerFilter,
     DealFilter,
+    LeadFilter,
     PartFilter,
     PaymentFilter,
     RepairOrderFilter,
@@ -24,6 +25,8 @@ from adapters.models import (
     Deal,
     DealStatus,
     InventoryVehicle,
+    Lead,
+    LeadStatus,
     Part,
     Payment,
     RepairOrder,
@@ -35,17 +38,25 @@ from adapters.models import (
 from adapters.query import Query, check_repair_order_fields, check_vehicle_fields
 
 
-def customer_query(flt: CustomerFilter) -> Query[Customer]:
+def customer_query(flt: CustomerFilter, *, updated_param: str = "updatedFrom") -> Query[Customer]:
+    """``updated_param``: for a vendor outside the family naming it otherwise (AutoSync)."""
     q: Query[Customer] = Query()
     q.param("search", flt.search)
-    q.param("updatedFrom", flt.updated_since)
+    q.param(updated_param, flt.updated_since)
     return q
 
 
-def part_query(flt: PartFilter) -> Query[Part]:
+def part_query(flt: PartFilter, *, part_number_param: str = "partNumber") -> Query[Part]:
     q: Query[Part] = Query()
     q.param("search", flt.search)
-    q.param("partNumber", flt.part_number)
+    q.param(part_number_param, flt.part_number)
+    return q
+
+
+def lead_query(flt: LeadFilter, statuses: Mapping[str, LeadStatus]) -> Query[Lead]:
+    q: Query[Lead] = Query()
+    q.enum("status", flt.status, statuses, lambda r: r.status, LeadStatus.UNKNOWN)
+    q.param("updatedFrom", flt.updated_since)
     return q
 
 
@@ -57,20 +68,30 @@ def deal_query(flt: DealFilter, statuses: Mapping[str, DealStatus]) -> Query[Dea
     return q
 
 
-def account_query(flt: AccountFilter, statuses: Mapping[str, AccountStatus]) -> Query[Account]:
+def account_query(
+    flt: AccountFilter,
+    statuses: Mapping[str, AccountStatus],
+    *,
+    min_days_past_due: str | None = None,
+) -> Query[Account]:
+    """``min_days_past_due``: the vendor's parameter for "at least N days late", if any."""
     q: Query[Account] = Query()
     q.enum("status", flt.status, statuses, lambda a: a.status, AccountStatus.UNKNOWN)
     q.param("customerId", flt.customer_id)
-    if flt.past_due_only:  # no such parameter: days past due decide
+    if flt.past_due_only and min_days_past_due is not None:
+        q.param(min_days_past_due, 1)  # past due: at least a day late
+    elif flt.past_due_only:  # no such parameter: days past due decide
         q.check(lambda a: a.days_past_due > 0 or a.status is AccountStatus.PAST_DUE)
     return q
 
 
-def receivable_payment_query(flt: PaymentFilter) -> Query[Payment]:
+def receivable_payment_query(
+    flt: PaymentFilter, *, received_param: str = "receivedFrom"
+) -> Query[Payment]:
     """Payments that post to receivable accounts only, never to repair orders."""
     q: Query[Payment] = Query()
     q.param("accountId", flt.account_id)
-    q.param("receivedFrom", flt.received_since)
+    q.param(received_param, flt.received_since)
     if flt.repair_order_id is not None:
         q.never()
     return q

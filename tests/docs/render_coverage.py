@@ -16,11 +16,12 @@ from pydantic import BaseModel
 from adapters import models
 from adapters.base import Capability
 from adapters.models import Dms
+from adapters.vendors import VENDORS
 from tests.docs.coverage_probe import READS, observe
 from tests.docs.coverage_sources import SOURCES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "field-coverage.md"
-ORDER = (Dms.AUTOSOFT, Dms.AUTOMATE, Dms.DEALERTRACK, Dms.DEALERCENTER, Dms.AUTOSYNC)
+ORDER = tuple(v.dms for v in VENDORS)
 FILLED, EMPTY, ABSENT = "✓", "—", "n/a"
 
 
