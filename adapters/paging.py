@@ -92,6 +92,9 @@ async def read_window(
     start = window.offset - (first - 1) * size
     items = rows[start : start + window.limit]
     total = pages[0].total
+    ended_here = 0 < len(pages[-1].items) < size or (first == 1 and not rows)
+    if total is None and ended_here:
+        total = (first - 1) * size + len(rows)  # the list ended within these pages
     if total is not None:
         has_next = window.offset + window.limit < total
     else:
