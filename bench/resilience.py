@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from graph.app import create_app
-from graph.config import ServerConfig
+from graph.config import CacheConfig, ServerConfig
 from graph.runtime import Runtime
 from graph.sandbox_mode import sandbox_config
 from sandbox import SandboxOptions, start_sandbox
@@ -36,6 +36,9 @@ async def run(queries: int, writes: int, error_rate: float) -> None:
     config, environ = sandbox_config(
         sandbox, KEY, ServerConfig(data_dir=tempfile.mkdtemp(prefix="dealergraph-bench-"))
     )
+    # Every read reaches the vendors, so the injected faults meet every query.
+    no_cache = CacheConfig(**dict.fromkeys(CacheConfig.model_fields, 0))
+    config = config.model_copy(update={"cache": no_cache})
     runtime = await Runtime.start(config, environ)
     server = TestServer(create_app(runtime), host="127.0.0.1")
     await server.start_server()
