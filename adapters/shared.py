@@ -31,12 +31,20 @@ def credential_digest(*parts: str) -> str:
 
 class SharedCredentials:
     """One per process (the runtime's); a connection built without one shares nothing.
-    ``clock`` and ``sleep`` drive the budgets' windows and the vendors' pauses (tests pass
-    a fake clock)."""
+    ``clock`` and ``sleep`` drive the budgets' windows, the vendors' pauses and the sessions'
+    refresh timing; ``wall`` (Unix seconds) picks the sessions' TOTP steps (tests pass fake
+    clocks)."""
 
-    def __init__(self, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        wall: Clock = time.time,
+    ) -> None:
         self._clock = clock
         self._sleep = sleep
+        self._wall = wall
         self._gates: dict[tuple[str, str], RateGate] = {}
         self._auths: dict[tuple[str, str, str], AuthStrategy] = {}
         self._caches: dict[tuple[str, str, str], ResponseCache] = {}
@@ -53,6 +61,18 @@ class SharedCredentials:
             gate = RateGate(limiter, clock=self._clock, sleep=self._sleep)
             self._gates[key] = gate
         return gate
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    @property
+    def sleep(self) -> Sleep:
+        return self._sleep
+
+    @property
+    def wall(self) -> Clock:
+        return self._wall
 
     def auth(self, vendor: str, base_url: str, credential: str, build: Callable[[], A]) -> A:
         """The auth strategy (and so the session) of ``credential`` at one vendor tenant."""

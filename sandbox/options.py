@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from sandbox.common.faults import Faults
@@ -24,6 +25,9 @@ class SandboxOptions:
     # Serve only what the vendor pages document: every extrapolated endpoint (as each
     # docs/contracts/<vendor>.md marks it) answers the vendor's 404, as a real tenant might.
     documented_only: bool = False
+    # The clock session tokens, TOTP steps and MFA challenges are checked against (Unix
+    # seconds); None is the real one. Tests pass a fake clock to move time instead of sleeping.
+    clock: Callable[[], float] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.scale <= 0:
@@ -32,6 +36,11 @@ class SandboxOptions:
             raise ValueError("latency_ms cannot be negative")
         if self.token_ttl_seconds < 1 or self.rate_limit_per_minute < 1:
             raise ValueError("token_ttl_seconds and rate_limit_per_minute must be at least 1")
+
+    @property
+    def now(self) -> Callable[[], float]:
+        """The sandbox's clock: ``clock``, or the real one."""
+        return self.clock or time.time
 
 
 DEFAULT_OPTIONS = SandboxOptions()

@@ -66,7 +66,14 @@ def supergood_api(
         base_url,
         vendor=vendor,
         policy=policy,
-        auth=shared.auth(vendor, base_url, digest, lambda: SupergoodSessionAuth(creds)),
+        auth=shared.auth(
+            vendor,
+            base_url,
+            digest,
+            lambda: SupergoodSessionAuth(
+                creds, clock=shared.wall, timer=shared.clock, sleep=shared.sleep
+            ),
+        ),
         error_reader=read_supergood_error,
         gate=shared.gate(vendor, digest, policy.budget_for(SUPERGOOD_BUDGET)),
         scope_of=scope_of,

@@ -157,15 +157,20 @@ class SupergoodSessionAuth(AuthStrategy):
         credentials: SupergoodCredentials,
         *,
         clock: Callable[[], float] = time.time,
+        timer: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """``clock`` (Unix seconds) picks TOTP steps; ``timer`` times the token's refresh
+        and expiry; ``sleep`` waits (for a TOTP step, for the background refresh). Tests
+        pass fake ones to move time instead of sleeping."""
         self._creds = credentials
         self._clock = clock
+        self._timer = timer
         self._sleep = sleep
         self._lock = asyncio.Lock()
         self._session: Session | None = None
-        self._refresh_at = 0.0  # monotonic
-        self._expires_at = 0.0  # monotonic
+        self._refresh_at = 0.0  # on the timer
+        self._expires_at = 0.0  # on the timer
         self._last_step: int | None = None
         self._pending: PendingCode | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -180,7 +185,7 @@ class SupergoodSessionAuth(AuthStrategy):
 
     async def headers(self, http: HttpClient) -> Mapping[str, str]:
         session = self._session
-        if session is None or time.monotonic() >= self._refresh_at:
+        if session is None or self._timer() >= self._refresh_at:
             session = await self._current(http)
         return {"Authorization": f"Bearer {session.token.get_secret_value()}"}
 
@@ -246,7 +251,7 @@ class SupergoodSessionAuth(AuthStrategy):
                 "challengeId": pending.challenge_id,
                 "code": code,
             }
-            sent_at = time.monotonic()
+            sent_at = self._timer()
             try:
                 answer = await self._post_session(http, body)
             except UpstreamAuthFailed as exc:
@@ -276,7 +281,7 @@ class SupergoodSessionAuth(AuthStrategy):
         # The lock keeps exactly one login or refresh in flight per connection; whoever
         # waited finds the fresh session and returns it.
         async with self._lock:
-            now = time.monotonic()
+            now = self._timer()
             if self._session is not None and now < self._refresh_at:
                 return self._session
             if self._session is not None and now < self._expires_at:
@@ -286,7 +291,7 @@ class SupergoodSessionAuth(AuthStrategy):
                 except UpstreamAuthFailed:
                     log.info("%s: session refresh refused; logging in again", http.vendor)
                 except (UpstreamUnavailable, UpstreamRateLimited):
-                    if time.monotonic() < self._expires_at:
+                    if self._timer() < self._expires_at:
                         return self._session  # still valid: try refreshing next time
                     raise
             if self._pending is not None:
@@ -318,7 +323,7 @@ class SupergoodSessionAuth(AuthStrategy):
         for attempt in (1, 2):
             body = self._credentials_body()
             body["mfa"] = {"type": "totp", "code": await self._next_code()}
-            sent_at = time.monotonic()
+            sent_at = self._timer()
             try:
                 answer = await self._post_session(http, body)
             except UpstreamAuthFailed as exc:
@@ -334,7 +339,7 @@ class SupergoodSessionAuth(AuthStrategy):
     async def _login_for_a_code(self, http: HttpClient) -> None:
         """Sign in without a code: the vendor sends one to a person and holds the sign-in
         (or, for a login without MFA, signs in at once)."""
-        sent_at = time.monotonic()
+        sent_at = self._timer()
         try:
             answer = await self._post_session(http, self._credentials_body())
         except UpstreamAuthFailed as exc:
@@ -381,9 +386,9 @@ class SupergoodSessionAuth(AuthStrategy):
         """Refresh the session before it expires, with or without traffic, for as long as
         the vendor renews it."""
         while True:
-            await asyncio.sleep(max(self._refresh_at - time.monotonic(), KEEPER_MIN_WAIT))
+            await self._sleep(max(self._refresh_at - self._timer(), KEEPER_MIN_WAIT))
             async with self._lock:
-                now = time.monotonic()
+                now = self._timer()
                 if self._session is None or self._pending is not None:
                     return
                 if now >= self._expires_at:
@@ -401,7 +406,7 @@ class SupergoodSessionAuth(AuthStrategy):
                     log.warning("%s: session refresh failed (%s)", http.vendor, exc.code)
 
     async def _refresh(self, http: HttpClient) -> None:
-        sent_at = time.monotonic()
+        sent_at = self._timer()
         bearer = self._bearer()
         assert bearer is not None
         answer = await http.request(

@@ -64,9 +64,7 @@ def build_state(options: SandboxOptions) -> DealerCenterState:
     collections_user = staff_login(
         world, rng, render.user_id, Role.ACCOUNTING, COLLECTIONS_ENTITLEMENTS
     )
-    auth = integration_auth(
-        rng, [api_user, collections_user], options.token_ttl_seconds, label=GROUP
-    )
+    auth = integration_auth(rng, [api_user, collections_user], options, label=GROUP)
     mfa_users = mfa_logins(
         options.seed, GROUP, world, render.user_id, api_user, [api_user, collections_user]
     )

@@ -114,7 +114,7 @@ def build_state(options: SandboxOptions, *, rooftop_count: int = 2) -> Dealertra
     api_user = replace(api_user, extra={"rooftops": list(rooftops)})
     service_user = staff_login(home.world, rng, user_id, Role.SERVICE_ADVISOR, SERVICE_ENTITLEMENTS)
     service_user = replace(service_user, extra={"rooftops": [home.rooftop_id]})
-    auth = integration_auth(rng, [api_user, service_user], options.token_ttl_seconds, label=GROUP)
+    auth = integration_auth(rng, [api_user, service_user], options, label=GROUP)
     # Their user records live in the home rooftop too; they hold every rooftop, as api_user.
     mfa_users = mfa_logins(
         options.seed, GROUP, home.world, user_id, api_user, [api_user, service_user]

@@ -50,15 +50,17 @@ def staff_login(
 def integration_auth(
     rng: random.Random,
     users: Sequence[SupergoodUser],
-    token_ttl_seconds: int,
+    options: SandboxOptions,
     *,
     label: str = "supergood",
 ) -> SupergoodAuth:
+    """Tokens live ``options.token_ttl_seconds`` on the ``options.now`` clock."""
     return SupergoodAuth(
         client_id=f"cli_{hex_text(rng, 16)}",
         client_secret=secret_text(rng, 40),
         users=users,
-        token_ttl_seconds=token_ttl_seconds,
+        token_ttl_seconds=options.token_ttl_seconds,
+        clock=options.now,
         label=label,
     )
 
@@ -128,14 +130,14 @@ def manager_and_staff_logins(
     entitlements: tuple[str, ...],
     staff_role: Role,
     staff_entitlements: tuple[str, ...],
-    token_ttl_seconds: int,
+    options: SandboxOptions,
     label: str = "supergood",
 ) -> tuple[SupergoodUser, SupergoodUser, SupergoodAuth]:
     """The integration's own login (the general manager, every entitlement), a staff
     login with fewer (for entitlement checks), and the auth that knows both."""
     manager = staff_login(world, rng, user_id, Role.MANAGER, entitlements, "General Manager")
     staff = staff_login(world, rng, user_id, staff_role, staff_entitlements)
-    auth = integration_auth(rng, [manager, staff], token_ttl_seconds, label=label)
+    auth = integration_auth(rng, [manager, staff], options, label=label)
     return manager, staff, auth
 
 
@@ -178,7 +180,7 @@ def dealership_tenant(
         entitlements=entitlements,
         staff_role=Role.SERVICE_ADVISOR,
         staff_entitlements=service_entitlements,
-        token_ttl_seconds=options.token_ttl_seconds,
+        options=options,
         label=group,
     )
     mfa_users = mfa_logins(options.seed, group, world, user_id, api_user, [api_user, service_user])

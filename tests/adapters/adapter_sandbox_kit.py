@@ -37,6 +37,7 @@ from adapters.models import (
 )
 from adapters.registry import build_adapter
 from adapters.response_cache import NO_CACHE
+from adapters.shared import SharedCredentials
 
 T = TypeVar("T")
 
@@ -51,17 +52,20 @@ def connect(
     session: aiohttp.ClientSession,
     handle: Any,
     policy: HttpPolicy | None = None,
+    *,
+    shared: SharedCredentials | None = None,
     **overrides: str,
 ) -> DmsAdapter:
     """An adapter for a sandbox vendor, its secrets with ``overrides`` applied. Nothing is
     cached across calls (these tests count the vendor requests each read makes; the cache
-    has tests of its own)."""
+    has tests of its own). ``shared``: its session's clock (a test's fake one), say."""
     return build_adapter(
         dms,
         http=session,
         base_url=handle.base_url,
         secrets={**handle.credentials, **overrides},
         policy=replace(policy or HttpPolicy(), cache_ttls=NO_CACHE),
+        shared=shared,
     )
 
 

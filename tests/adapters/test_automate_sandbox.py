@@ -54,6 +54,7 @@ from tests.adapters.adapter_sandbox_kit import (
     pages_for,
     read_everything,
 )
+from tests.virtual_clock import VirtualClock
 
 connect = connector(Dms.AUTOMATE)
 
@@ -88,14 +89,15 @@ async def test_login_then_read(sandbox: Any, session: aiohttp.ClientSession) -> 
 async def test_tokens_are_renewed_before_they_expire(
     sandbox: Any, session: aiohttp.ClientSession
 ) -> None:
-    sb = await sandbox(vendors=("automate",), token_ttl_seconds=1, scale=0.1)
+    clock = VirtualClock()  # the sandbox and the adapter both run on it
+    sb = await sandbox(vendors=("automate",), token_ttl_seconds=1, scale=0.1, clock=clock)
     handle = sb.vendors["automate"]
-    adapter = connect(session, handle)
+    adapter = connect(session, handle, shared=clock.shared())
     for _ in range(6):  # steady traffic over several lifetimes: refreshes, one session
         assert len((await adapter.list_parts(None, PartFilter(), Window(0, 3))).items) == 3
-        await asyncio.sleep(0.3)
+        await clock.advance(0.3)
     assert handle.requests.count(method="POST", path_contains="/sessions/refresh") >= 2
-    await asyncio.sleep(1.2)  # idle past expiry: the next call logs in again first
+    await clock.advance(1.2)  # idle past expiry: the next call logs in again first
     assert len((await adapter.list_deals(None, DealFilter(), Window(0, 2))).items) == 2
     assert logins(handle) == 2
     data_calls = [e for e in handle.requests.entries if "/sessions" not in e.path]

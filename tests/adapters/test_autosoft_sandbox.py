@@ -56,6 +56,7 @@ from tests.adapters.adapter_sandbox_kit import (
     search_hit,
     spread,
 )
+from tests.virtual_clock import VirtualClock
 
 # client_id and username identify rather than authenticate; these never show.
 
@@ -97,17 +98,18 @@ async def test_concurrent_first_calls_share_one_login(adapter: DmsAdapter, autos
 async def test_short_lived_tokens_are_refreshed_and_renewed(
     sandbox: Any, session: aiohttp.ClientSession
 ) -> None:
-    sb = await sandbox(vendors=("autosoft",), token_ttl_seconds=1)
+    clock = VirtualClock()  # the sandbox and the adapter both run on it
+    sb = await sandbox(vendors=("autosoft",), token_ttl_seconds=1, clock=clock)
     handle = sb.vendors["autosoft"]
-    adapter = connect(session, handle)
+    adapter = connect(session, handle, shared=clock.shared())
     # Steady traffic across several token lifetimes: refreshes keep one session alive.
     for _ in range(8):
         page = await adapter.list_customers(None, CustomerFilter(), Window(0, 3))
         assert len(page.items) == 3
-        await asyncio.sleep(0.3)
+        await clock.advance(0.3)
     assert handle.requests.count(method="POST", path_contains="/sessions/refresh") >= 2
     # Idle past expiry: the next call logs in again, and nothing failed on the way.
-    await asyncio.sleep(1.2)
+    await clock.advance(1.2)
     assert len((await adapter.list_parts(None, PartFilter(), Window(0, 3))).items) == 3
     assert logins(handle) == 2
     data_calls = [e for e in handle.requests.entries if "/sessions" not in e.path]

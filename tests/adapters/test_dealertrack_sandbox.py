@@ -61,6 +61,7 @@ from tests.adapters.adapter_sandbox_kit import (
     spread,
     vehicle_cases,
 )
+from tests.virtual_clock import VirtualClock
 
 connect = connector(Dms.DEALERTRACK)
 
@@ -193,16 +194,17 @@ async def test_scope_errors(
 async def test_short_lived_tokens_refresh_without_a_failed_call(
     sandbox: Any, session: aiohttp.ClientSession
 ) -> None:
-    sb = await sandbox(vendors=("dealertrack",), token_ttl_seconds=1, scale=0.2)
+    clock = VirtualClock()  # the sandbox and the adapter both run on it
+    sb = await sandbox(vendors=("dealertrack",), token_ttl_seconds=1, scale=0.2, clock=clock)
     handle = sb.vendors["dealertrack"]
-    adapter = connect(session, handle)
+    adapter = connect(session, handle, shared=clock.shared())
     home, other = (store_id for store_id, _ in handle.stores)
     for i in range(8):
         page = await adapter.list_parts(home if i % 2 else other, PartFilter(), Window(0, 3))
         assert len(page.items) == 3
-        await asyncio.sleep(0.3)
+        await clock.advance(0.3)
     assert handle.requests.count(method="POST", path_contains="/sessions/refresh") >= 2
-    await asyncio.sleep(1.2)  # idle past expiry: the next call logs in again
+    await clock.advance(1.2)  # idle past expiry: the next call logs in again
     assert len((await adapter.list_parts(home, PartFilter(), Window(0, 3))).items) == 3
     assert logins(handle) == 2
     data_calls = [e for e in handle.requests.entries if "/sessions" not in e.path]

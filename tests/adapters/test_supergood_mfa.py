@@ -22,6 +22,7 @@ from adapters.response_cache import NO_CACHE
 from sandbox import RunningSandbox, VendorHandle
 from sandbox.supergood.mfa import SentCode, latest_code
 from tests.adapters.adapter_sandbox_kit import logins
+from tests.virtual_clock import VirtualClock
 
 StartSandbox = Callable[..., Awaitable[RunningSandbox]]
 VENDORS = {
@@ -69,20 +70,23 @@ async def connect_by_code(
     session: aiohttp.ClientSession,
     name: str,
     method: str = "sms",
+    clock: VirtualClock | None = None,
     **options: Any,
-) -> tuple[DmsAdapter, VendorHandle, Clock]:
+) -> tuple[DmsAdapter, VendorHandle, Clock | VirtualClock]:
+    """``clock``: one the adapter's session runs on too (else only the sandbox's moves)."""
     sb = await sandbox(vendors=(name,), **options)
     handle = sb.vendors[name]
-    clock = Clock()
-    handle.state.auth.clock = clock
+    sandbox_clock = clock or Clock()
+    handle.state.auth.clock = sandbox_clock
     adapter = build_adapter(
         VENDORS[name],
         http=session,
         base_url=handle.base_url,
         secrets=handle.code_login_credentials(method),
         policy=HttpPolicy(backoff_base=0.01, backoff_max=0.02, cache_ttls=NO_CACHE),
+        shared=clock.shared() if clock is not None else None,
     )
-    return adapter, handle, clock
+    return adapter, handle, sandbox_clock
 
 
 async def test_one_challenge_then_fail_fast_until_the_code_comes(
@@ -155,16 +159,16 @@ async def test_an_expired_code_needs_a_new_one(
 async def test_the_session_is_kept_alive_without_traffic(
     sandbox: StartSandbox, session: aiohttp.ClientSession
 ) -> None:
-    # Tokens live 3 s on the sandbox clock, which follows real time here.
+    # Tokens live 3 s on a clock the sandbox and the adapter's session share.
+    clock = VirtualClock()
     adapter, handle, _ = await connect_by_code(
-        sandbox, session, "dealercenter", token_ttl_seconds=3
+        sandbox, session, "dealercenter", token_ttl_seconds=3, clock=clock
     )
-    handle.state.auth.clock = time.time
     with pytest.raises(UpstreamNeedsMfa):
         await read(adapter, handle)
     await adapter.submit_mfa_code(newest_code(handle, "sms"))
 
-    await asyncio.sleep(4.5)  # idle for longer than one token's life
+    await clock.advance(4.5)  # idle for longer than one token's life
     assert handle.requests.count(method="POST", path_contains="/sessions/refresh") >= 2
     assert len(await read(adapter, handle)) == 3
     assert len(sent(handle, "sms")) == 1 and logins(handle) == 2  # no new sign-in

@@ -7,7 +7,6 @@ Dealertrack's rooftops are tested in test_dealertrack_auth.py.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import importlib
 import logging
@@ -326,16 +325,17 @@ async def test_refresh_issues_a_new_token_and_revokes_the_old(
 async def test_token_really_expires_and_refresh_needs_a_live_token(
     http: aiohttp.ClientSession, profile: Profile
 ) -> None:
-    options = SandboxOptions(token_ttl_seconds=1, scale=0.05)
+    clock = FakeClock(time.time())
+    options = SandboxOptions(token_ttl_seconds=1, scale=0.05, clock=clock)
     async with await start_sandbox(options, vendors=(profile.name,)) as sb:
         vendor = sb.vendors[profile.name]
-        status, body = await autosoft_login(http, vendor, at=time.time())
+        status, body = await autosoft_login(http, vendor, at=clock.now)
         assert status == 200 and body["expiresIn"] == 1
         status, fresh, _ = await call(
             http, "POST", vendor.base_url + "/sessions/refresh", headers=bearer(body["authToken"])
         )
         assert status == 200 and fresh["expiresIn"] == 1
-        await asyncio.sleep(1.05)
+        clock.advance(1.05)
         for path in profile.expiry_paths:
             for token in (body["authToken"], fresh["authToken"]):
                 status, answer, _ = await call(
