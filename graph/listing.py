@@ -6,8 +6,6 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from strawberry.types.nodes import SelectedField
-
 from adapters.base import Page, Window
 from adapters.errors import AdapterError, NotSupported
 from adapters.models import RepairOrder as RepairOrderModel
@@ -24,6 +22,7 @@ from graph.pagination import (
     window_for,
 )
 from graph.runtime import DealershipEntry
+from graph.selection import selected_names
 from graph.types.convert import to_node
 
 T = TypeVar("T")
@@ -84,15 +83,6 @@ async def dealership_list(
 
 
 _EXHAUSTED = -1
-
-
-def _selects_total(info: Info) -> bool:
-    return any(
-        isinstance(field, SelectedField) and field.name == "totalCount"
-        for selected in info.selected_fields
-        if isinstance(selected, SelectedField)
-        for field in selected.selections
-    )
 
 
 async def _walk(
@@ -200,7 +190,7 @@ async def cross_dealership_list(
     async def fetch(entry: DealershipEntry, rows: int) -> Page[Any]:
         return await _fetch(ctx, kind, entry, flt, Window(offsets[entry.id], rows))
 
-    pages = await _walk(ctx, info, active, fetch, limit, _selects_total(info))
+    pages = await _walk(ctx, info, active, fetch, limit, "total_count" in selected_names(info))
     edges: list[Edge[Any]] = []
     state = dict(offsets)
     for entry in active:

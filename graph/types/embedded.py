@@ -10,15 +10,13 @@ vendor has no way to read the full record (an extrapolated endpoint it does not 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from graph.context import Info
+from graph.selection import selected_names
 
 # Graph fields any node built from an embed can answer.
 _ALWAYS = frozenset({"id", "vendor_id", "dealership", "__typename"})
@@ -26,19 +24,6 @@ _ALWAYS = frozenset({"id", "vendor_id", "dealership", "__typename"})
 _DERIVED: dict[str, frozenset[str]] = {
     "display_name": frozenset({"first_name", "last_name", "company_name", "full_name"}),
 }
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
-
-
-def _python_name(graphql_name: str) -> str:
-    return graphql_name if graphql_name.startswith("__") else _CAMEL.sub("_", graphql_name).lower()
-
-
-def _fields(selections: Iterable[Selection]) -> Iterable[str]:
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            yield selection.name
-        elif isinstance(selection, FragmentSpread | InlineFragment):
-            yield from _fields(selection.selections)
 
 
 @cache
@@ -53,27 +38,11 @@ def _plain_fields(cls: type) -> dict[str, str]:
     }
 
 
-def _selected(info: Info) -> frozenset[str]:
-    """Python names of the fields selected on the relation being resolved; computed once
-    per field of the document, not once per row."""
-    memo = info.context.selection_memo
-    key = tuple(map(id, info._raw_info.field_nodes))
-    names = memo.get(key)
-    if names is None:
-        names = memo[key] = frozenset(
-            _python_name(name)
-            for selected in info.selected_fields
-            if isinstance(selected, SelectedField)
-            for name in _fields(selected.selections)
-        )
-    return names
-
-
 def covers(info: Info, cls: type, embedded: BaseModel) -> bool:
     """Whether ``embedded`` holds every field the query selects on this relation."""
     given = embedded.model_fields_set
     plain = _plain_fields(cls)
-    for name in _selected(info):
+    for name in selected_names(info):
         if name in _ALWAYS:
             continue
         derived = _DERIVED.get(name)

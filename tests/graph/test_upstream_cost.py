@@ -149,3 +149,13 @@ async def test_a_cross_dealership_window_reads_stores_only_while_rows_are_missin
         len(_gets(fresh, v, "vehicles")) for v in ("autosoft", "automate", "dealertrack")
     ) + len(_gets(fresh, "dealercenter", "inventory/vehicles"))
     assert asked == stores_with_inventory  # a count needs every store, once each
+
+
+async def test_a_total_count_asked_through_a_fragment_still_asks_every_store(
+    fresh: Api,
+) -> None:
+    q = """{ vehicles(first: 8) { ...Counted nodes { vin } } }
+           fragment Counted on InventoryVehicleConnection { totalCount }"""
+    counted = await fresh.data(q)
+    assert len(counted["vehicles"]["nodes"]) == 8
+    assert counted["vehicles"]["totalCount"] is not None and counted["vehicles"]["totalCount"] > 8
