@@ -85,20 +85,17 @@ from graphql import (
     OperationType,
     SelectionNode,
     SelectionSetNode,
-    VariableNode,
     get_named_type,
     get_operation_ast,
     is_abstract_type,
     is_composite_type,
-    value_from_ast,
-    value_from_ast_untyped,
 )
 from graphql.execution.values import (
     VariableValues,
+    get_argument_values,
     get_directive_values,
     get_variable_values,
 )
-from graphql.pyutils import Undefined
 
 from graph.ids import InvalidGlobalId, decode_global_id
 
@@ -150,7 +147,6 @@ class QueryPlan:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self._variables = self._coerce(variables or {})
-        self.variables: dict[str, Any] = self._variables.coerced
         node_type = schema.get_type("Node")
         self._node = node_type if isinstance(node_type, GraphQLInterfaceType) else None
         self._fragment_depths: dict[str, int] = {}
@@ -346,20 +342,10 @@ class QueryPlan:
         return not (include is not None and include.get("if") is False)
 
     def _argument(self, field: GraphQLField, node: FieldNode, name: str) -> Any:
-        definition = field.args.get(name)
-        if definition is None:
-            return None
-        for argument in node.arguments or ():
-            if argument.name.value != name:
-                continue
-            if isinstance(argument.value, VariableNode):
-                return self.variables.get(argument.value.name.value, definition.default_value)
-            value = value_from_ast(argument.value, definition.type, self.variables)
-            if value is Undefined:
-                value = value_from_ast_untyped(argument.value, self.variables)
-            return value
-        default = definition.default_value
-        return None if default is Undefined else default
+        try:
+            return get_argument_values(field, node, self._variables).get(name)
+        except GraphQLError:
+            return None  # execution reports it; plan with the default
 
     def _first(self, field: GraphQLField, node: FieldNode) -> int:
         s = self.settings
