@@ -273,7 +273,6 @@ class HttpClient:
             chosen = self.policy.budget_for(budget)
             gate = RateGate(SlidingWindowLimiter(chosen) if chosen is not None else None)
         self._gate = gate
-        self._scope_of = scope_of
         self.cache = cache if cache is not None else ResponseCache(self.policy.cache_ttls)
         self.endpoints = EndpointMemory()
         """Which vendor endpoints this tenant serves, as lookups found out."""
@@ -301,12 +300,9 @@ class HttpClient:
         return await self.cache.get(
             key,
             path=path,
-            store=self._store_of(path, params, None),
+            store=self._tracks.store_of(path, params, None),
             fetch=lambda: self.request("GET", path, params=params, not_found_ok=not_found_ok),
         )
-
-    def _store_of(self, path: str, params: Mapping[str, str] | None, body: Any) -> str | None:
-        return self._scope_of(path, params, body) if self._scope_of is not None else None
 
     def health(self, store_id: str | None = None) -> ConnectionHealth:
         """How this connection is doing for ``store_id``, from the calls made through it."""
@@ -360,7 +356,7 @@ class HttpClient:
         finally:
             if call.method not in _RETRYABLE_METHODS:
                 # Whatever the write's outcome, the store's cached reads may be stale.
-                self.cache.invalidate(self._store_of(path, params, json_body))
+                self.cache.invalidate(self._tracks.store_of(path, params, json_body))
 
     async def _through_circuit(self, call: _Call) -> Any:
         """One authenticated request through its store's circuit, recorded for health."""

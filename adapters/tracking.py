@@ -88,9 +88,12 @@ class CallTracks:
     scope_of: ScopeOf | None = None
     _tracks: dict[str | None, CallTrack] = field(default_factory=dict)
 
+    def store_of(self, path: str, params: Mapping[str, str] | None, body: Any) -> str | None:
+        """The store a request concerns, or None where the login is itself one store."""
+        return self.scope_of(path, params, body) if self.scope_of is not None else None
+
     def for_request(self, path: str, params: Mapping[str, str] | None, body: Any) -> CallTrack:
-        scope = self.scope_of(path, params, body) if self.scope_of is not None else None
-        return self.get(scope)
+        return self.get(self.store_of(path, params, body))
 
     def get(self, scope: str | None) -> CallTrack:
         track = self._tracks.get(scope)
