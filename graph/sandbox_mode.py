@@ -8,7 +8,8 @@ environment mapping), so the one code path is exercised.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import get_args
 
 from adapters.models import Dms
@@ -31,28 +32,30 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "store"
 
 
-def sandbox_config(
-    sandbox: RunningSandbox,
-    demo_key: str,
-    server: ServerConfig | None = None,
-    code_logins: Mapping[str, str] | None = None,
-) -> tuple[AppConfig, dict[str, str]]:
-    """A configuration with one connection per sandbox vendor, and its environment.
+@dataclass(frozen=True, slots=True)
+class LocalVendor:
+    """A vendor server on this machine the configuration points at (a sandbox, or the
+    page examples' replay in the tests)."""
 
-    ``code_logins`` maps a vendor to "sms" or "email": that connection signs in as the
-    vendor's login whose MFA is such a code, so it waits for an operator to submit it."""
+    name: str
+    base_url: str
+    credentials: Mapping[str, str]
+    stores: Sequence[tuple[str | None, str]]
+    """(store id, store name) per dealership; None where the login is itself one store."""
+
+
+def local_config(
+    vendors: Iterable[LocalVendor], demo_key: str, server: ServerConfig | None = None
+) -> tuple[AppConfig, dict[str, str]]:
+    """A configuration with one connection per vendor, its secrets passed through the
+    returned environment as real ones are, and one client holding ``demo_key`` that sees
+    every dealership and holds every scope."""
     environ = {DEMO_KEY_ENV: demo_key}
     connections: list[ConnectionConfig] = []
-    unknown = set(code_logins or {}) - set(sandbox.vendors)
-    if unknown:
-        raise ValueError(f"code logins for vendors not running: {sorted(unknown)}")
-    for name, handle in sandbox.vendors.items():
+    for vendor in vendors:
+        name = vendor.name
         secrets: dict[str, str] = {}
-        method = (code_logins or {}).get(name)
-        credentials = handle.credentials
-        if method is not None:
-            credentials = handle.code_login_credentials(method)
-        for secret_name, value in credentials.items():
+        for secret_name, value in vendor.credentials.items():
             var = f"DEALERGRAPH_SANDBOX_{name}_{secret_name}".upper()
             environ[var] = value
             secrets[secret_name] = f"env:{var}"
@@ -62,13 +65,13 @@ def sandbox_config(
                 name=store_name,
                 store_id=store_id,
             )
-            for store_id, store_name in handle.stores
+            for store_id, store_name in vendor.stores
         ]
         connections.append(
             ConnectionConfig(
                 id=f"{name}-sandbox",
                 dms=Dms(name),
-                base_url=handle.base_url,
+                base_url=vendor.base_url,
                 secrets=secrets,
                 dealerships=dealerships,
             )
@@ -86,3 +89,26 @@ def sandbox_config(
         ],
     )
     return config, environ
+
+
+def sandbox_config(
+    sandbox: RunningSandbox,
+    demo_key: str,
+    server: ServerConfig | None = None,
+    code_logins: Mapping[str, str] | None = None,
+) -> tuple[AppConfig, dict[str, str]]:
+    """A configuration with one connection per sandbox vendor, and its environment.
+
+    ``code_logins`` maps a vendor to "sms" or "email": that connection signs in as the
+    vendor's login whose MFA is such a code, so it waits for an operator to submit it."""
+    unknown = set(code_logins or {}) - set(sandbox.vendors)
+    if unknown:
+        raise ValueError(f"code logins for vendors not running: {sorted(unknown)}")
+    vendors = []
+    for name, handle in sandbox.vendors.items():
+        method = (code_logins or {}).get(name)
+        credentials = handle.credentials
+        if method is not None:
+            credentials = handle.code_login_credentials(method)
+        vendors.append(LocalVendor(name, handle.base_url, credentials, handle.stores))
+    return local_config(vendors, demo_key, server)

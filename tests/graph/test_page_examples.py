@@ -13,25 +13,17 @@ import tempfile
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from adapters.models import Dms
 from graph.app import create_app
-from graph.config import (
-    ALL_DEALERSHIPS,
-    AppConfig,
-    ClientConfig,
-    ConnectionConfig,
-    DealershipConfig,
-    Scope,
-    ServerConfig,
-)
+from graph.config import ServerConfig
 from graph.ids import encode_global_id
 from graph.runtime import Runtime
+from graph.sandbox_mode import LocalVendor, local_config
 from tests.graph.page_replay import (
     PAGES,
     Replay,
@@ -42,28 +34,18 @@ from tests.graph.page_replay import (
 )
 
 KEY = "page-examples-key"
-KEY_ENV = "DEALERGRAPH_PAGE_EXAMPLES_KEY"
 ROOFTOPS: tuple[str, ...] = tuple(fixture("dealertrack_session.json")["user"]["rooftops"])
 
 
-def _dealerships(vendor: str) -> list[DealershipConfig]:
+def _stores(vendor: str) -> list[tuple[str | None, str]]:
     """One dealership per store the pages name: Dealertrack's session example lists the
     rooftops, AutoSync's shops example the shop; the others have one store per login."""
     if vendor == "dealertrack":
-        return [
-            DealershipConfig(id=f"dealertrack-{r.replace('_', '-')}", name=r, store_id=r)
-            for r in ROOFTOPS
-        ]
+        return [(r, r) for r in ROOFTOPS]
     if vendor == "autosync":
         shop = autosync_shop_id()
-        return [DealershipConfig(id=f"autosync-{shop}", name=f"shop {shop}", store_id=shop)]
-    return [DealershipConfig(id=f"{vendor}-page", name=f"{vendor} page")]
-
-
-def _dealership_id(vendor: str) -> str:
-    """The dealership the examples are read through (Dealertrack: the rows' rooftop)."""
-    entry = _dealerships(vendor)[0]
-    return encode_global_id("Dealership", entry.id, entry.id)
+        return [(shop, f"shop {shop}")]
+    return [(None, f"{vendor} page")]
 
 
 @dataclass
@@ -71,6 +53,13 @@ class PageApi:
     http: aiohttp.ClientSession
     url: str
     replays: dict[str, Replay]
+    runtime: Runtime
+
+    def dealership_id(self, vendor: str) -> str:
+        """The dealership the examples are read through (Dealertrack: the rows' rooftop,
+        the first the session names)."""
+        entry = next(d for d in self.runtime.dealerships.values() if d.dms.value == vendor)
+        return encode_global_id("Dealership", entry.id, entry.id)
 
     async def data(self, query: str, variables: Mapping[str, Any]) -> Any:
         response = await self.http.post(
@@ -86,39 +75,16 @@ class PageApi:
 
 @pytest.fixture(scope="module")
 async def page_api() -> AsyncIterator[PageApi]:
-    """The API with one connection per vendor, each pointing at its page's replay; the
-    secrets go through an environment mapping, as graph/sandbox_mode.py passes them."""
+    """The API with one connection per vendor, each pointing at its page's replay,
+    configured as the embedded sandbox mode configures its vendors."""
     async with AsyncExitStack() as stack:
         replays = {name: await stack.enter_async_context(serve_page(name)) for name in PAGES}
-        environ = {KEY_ENV: KEY}
-        connections = []
-        for name, replay in replays.items():
-            secrets = {}
-            for secret, value in replay.page.secrets.items():
-                var = f"DEALERGRAPH_PAGE_{name}_{secret}".upper()
-                environ[var] = value
-                secrets[secret] = f"env:{var}"
-            connections.append(
-                ConnectionConfig(
-                    id=f"{name}-page",
-                    dms=Dms(name),
-                    base_url=replay.base_url,
-                    secrets=secrets,
-                    dealerships=_dealerships(name),
-                )
-            )
-        config = AppConfig(
-            server=ServerConfig(data_dir=tempfile.mkdtemp(prefix="dealergraph-pages-")),
-            connections=connections,
-            clients=[
-                ClientConfig(
-                    name="page-examples",
-                    key_env=KEY_ENV,
-                    dealerships=[ALL_DEALERSHIPS],
-                    scopes=list(get_args(Scope)),
-                )
-            ],
-        )
+        vendors = [
+            LocalVendor(name, replay.base_url, replay.page.secrets, _stores(name))
+            for name, replay in replays.items()
+        ]
+        server_config = ServerConfig(data_dir=tempfile.mkdtemp(prefix="dealergraph-pages-"))
+        config, environ = local_config(vendors, KEY, server_config)
         runtime = await Runtime.start(config, environ)
         stack.push_async_callback(runtime.close)
         server = TestServer(create_app(runtime), host="127.0.0.1")
@@ -126,7 +92,9 @@ async def page_api() -> AsyncIterator[PageApi]:
         stack.push_async_callback(server.close)
         http = aiohttp.ClientSession()
         stack.push_async_callback(http.close)
-        yield PageApi(http=http, url=str(server.make_url("/graphql")), replays=replays)
+        yield PageApi(
+            http=http, url=str(server.make_url("/graphql")), replays=replays, runtime=runtime
+        )
 
 
 VEHICLES = """query($ids: [ID!]) { vehicles(dealershipIds: $ids) { totalCount nodes {
@@ -562,7 +530,7 @@ async def test_page_values_reach_the_graph(page_api: PageApi, vendor: str) -> No
         total += len(page)
         graph: dict[str, Any] = {}
         if example.query is not None:
-            data = await page_api.data(example.query, {"ids": [_dealership_id(vendor)]})
+            data = await page_api.data(example.query, {"ids": [page_api.dealership_id(vendor)]})
             graph = graph_values(data[example.connection])
         for path, where in example.values.items():
             if isinstance(where, str):
@@ -579,15 +547,15 @@ async def test_page_values_reach_the_graph(page_api: PageApi, vendor: str) -> No
 
 
 async def test_what_the_graph_says_where_page_values_do_not_land(page_api: PageApi) -> None:
-    autosoft = await page_api.data(REPAIR_ORDERS, {"ids": [_dealership_id("autosoft")]})
+    autosoft = await page_api.data(REPAIR_ORDERS, {"ids": [page_api.dealership_id("autosoft")]})
     (ro,) = autosoft["repairOrders"]["nodes"]
     assert (ro["advisor"], ro["advisorName"], ro["technicians"]) == (None, None, [])
     assert ro["technicianAssignments"] == []
-    automate = await page_api.data(VEHICLES, {"ids": [_dealership_id("automate")]})
+    automate = await page_api.data(VEHICLES, {"ids": [page_api.dealership_id("automate")]})
     assert automate["vehicles"]["nodes"][0]["msrp"] is None
     # AutoSync's example has no pagination object: the adapter reads the short page as
     # the list's end, so the total is the rows it holds.
-    autosync = await page_api.data(REPAIR_ORDERS, {"ids": [_dealership_id("autosync")]})
+    autosync = await page_api.data(REPAIR_ORDERS, {"ids": [page_api.dealership_id("autosync")]})
     assert autosync["repairOrders"]["totalCount"] == 1
     assert len(autosync["repairOrders"]["nodes"]) == 1
 
