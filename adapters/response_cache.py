@@ -43,10 +43,13 @@ DEFAULT_TTLS: Mapping[str, float] = MappingProxyType(
         "repair_orders": 30.0,
         "appointments": 60.0,
         "parts": 300.0,
-        "employees": 600.0,
+        # Reference data (staff, rooftops, shops) is kept by each adapter's ReferenceCache,
+        # which reads it again when an id is missing: answering that read from here
+        # would hide an employee added since.
+        "employees": 0.0,
         "accounts": 60.0,
         "payments": 60.0,
-        "stores": 600.0,
+        "stores": 0.0,
         "other": 0.0,
     }
 )

@@ -83,10 +83,8 @@ class CacheConfig(_Strict):
     repair_orders: float = Field(30, ge=0)
     appointments: float = Field(60, ge=0)
     parts: float = Field(300, ge=0)
-    employees: float = Field(600, ge=0)
     accounts: float = Field(60, ge=0)
     payments: float = Field(60, ge=0)
-    stores: float = Field(600, ge=0)
 
     def ttls(self) -> dict[str, float]:
         return self.model_dump()

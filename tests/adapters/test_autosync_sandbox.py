@@ -38,6 +38,7 @@ from adapters.models import (
     EmployeeRole,
     RepairOrderStatus,
 )
+from adapters.registry import build_adapter
 from tests.adapters.adapter_sandbox_kit import (
     check_filters,
     connector,
@@ -333,6 +334,25 @@ async def test_employees_are_cached_per_shop(adapter: DmsAdapter, autosync: Any,
     autosync.requests.reset()
     await adapter.get_employees(shop, ids[:3])
     assert autosync.requests.count() == 0
+
+
+async def test_an_unknown_employee_reloads_past_the_response_cache(
+    session: aiohttp.ClientSession, autosync: Any, shop: str
+) -> None:
+    # With the product's default response cache: the reload an unknown id triggers must
+    # reach the vendor (an employee added since), not be answered by a cached listing.
+    adapter = build_adapter(
+        Dms.AUTOSYNC,
+        http=session,
+        base_url=autosync.base_url,
+        secrets=autosync.credentials,
+        policy=HttpPolicy(),
+    )
+    staff = await read_everything(adapter.list_employees, shop, EmployeeFilter())
+    assert staff
+    autosync.requests.reset()
+    assert await adapter.get_employees(shop, [staff[0].id, "424242"]) == [staff[0], None]
+    assert autosync.requests.count(method="GET", path_contains="/employees") >= 1
 
 
 async def test_unknown_and_malformed_ids_are_none(
