@@ -129,8 +129,6 @@ class ResponseCache:
         self._flights: dict[Key, asyncio.Future[Any]] = {}
         self._generation: dict[str | None, int] = {}
         self._all_generation = 0
-        self.hits = 0
-        self.misses = 0
 
     def ttl(self, kind: str) -> float:
         return self._ttls.get(kind, 0.0)
@@ -149,15 +147,12 @@ class ResponseCache:
         memo = scope.memo if scope is not None else None
         memo_key = (id(self), *key)
         if memo is not None and memo_key in memo:
-            self.hits += 1
             return memo[memo_key].value
         kind = kind_of_path(path)
         cache = self._kinds.get(kind)
         if cache is None:  # not kept across requests: not shared with other requests either
-            self.misses += 1
             entry = _Entry(store, await fetch())
         elif (found := cache.get(key)) is not None:
-            self.hits += 1
             entry = found
         else:
             entry = _Entry(store, await self._fetch_once(key, store, cache, fetch))
@@ -174,15 +169,13 @@ class ResponseCache:
     ) -> Any:
         flight = self._flights.get(key)
         if flight is not None:
-            self.hits += 1
             try:
                 return await asyncio.shield(flight)
             except asyncio.CancelledError:
                 if not flight.cancelled():
                     raise  # this reader was cancelled
-                self.hits -= 1  # the reader that was fetching gave up: fetch anew
+                # the reader that was fetching gave up: fetch anew
                 return await self._fetch_once(key, store, cache, fetch)
-        self.misses += 1
         generation = self._generation_of(store)
         flight = asyncio.get_running_loop().create_future()
         self._flights[key] = flight
