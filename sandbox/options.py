@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +28,11 @@ class SandboxOptions:
     # The clock session tokens, TOTP steps and MFA challenges are checked against (Unix
     # seconds); None is the real one. Tests pass a fake clock to move time instead of sleeping.
     clock: Callable[[], float] | None = field(default=None, compare=False, repr=False)
+    # What injected latencies (``Faults.latency_seconds``, ``write_latency_seconds``) wait
+    # on; None is ``asyncio.sleep``. Tests pass a fake one to hold or skip the wait.
+    sleep: Callable[[float], Awaitable[None]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.scale <= 0:

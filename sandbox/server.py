@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
@@ -85,12 +86,14 @@ async def serve_vendor(
     faults: Faults | None = None,
     seed: int = DEFAULT_OPTIONS.seed,
     documented_only: bool = False,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> VendorHandle:
     """Serve one vendor app on ``host:port`` (0 picks a free port).
 
     ``faults`` is used as given (not copied); without it only ``latency_seconds`` is set.
     ``documented_only``: the vendor's extrapolated routes answer its 404 (see
-    ``sandbox.common.documented``).
+    ``sandbox.common.documented``). ``sleep``: what injected latencies wait on (None:
+    ``asyncio.sleep``).
     """
     if faults is None:
         faults = Faults(latency_seconds=latency_seconds)
@@ -101,6 +104,7 @@ async def serve_vendor(
         login_paths=vendor.login_paths,
         rate_limit_headers=vendor.rate_limit_headers,
         store_of=vendor.store_of,
+        sleep=sleep or asyncio.sleep,
     )
     # Inside the request log, so logged requests include the injected ones.
     vendor.app.middlewares.insert(1, middleware)
@@ -161,6 +165,7 @@ async def start_sandbox(
                 faults=_initial_faults(options, name),
                 seed=options.seed,
                 documented_only=options.documented_only,
+                sleep=options.sleep,
             )
     except BaseException:
         await running.stop()

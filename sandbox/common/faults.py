@@ -149,11 +149,13 @@ def faults_middleware(
     login_paths: frozenset[str] = frozenset(),
     rate_limit_headers: RateLimitHeaders | None = None,
     store_of: StoreOf | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
     """Outside the vendor's error middleware, so injected errors are rendered here with the
     vendor's own renderer and never reach its handlers (or AutoSync's limiter).
 
-    ``store_of`` None: the server is one store, and ``faults.stores`` is ignored."""
+    ``store_of`` None: the server is one store, and ``faults.stores`` is ignored.
+    ``sleep``: what the injected latencies wait on (tests pass a fake one)."""
     draw = rng or random.Random()
     render = render_error or _plain_error
 
@@ -172,7 +174,7 @@ def faults_middleware(
         if not await targeted(request):
             return await handler(request)  # spared requests draw nothing either
         if faults.latency_seconds > 0:
-            await asyncio.sleep(faults.latency_seconds)
+            await sleep(faults.latency_seconds)
         if faults.rate_limit_storm:
             retry = max(1, faults.retry_after_seconds)
             headers = {"Retry-After": str(retry)}
@@ -186,7 +188,7 @@ def faults_middleware(
             return render(ApiError(503, "service_unavailable", "Service temporarily unavailable"))
         response = await handler(request)
         if faults.write_latency_seconds > 0 and request.method not in _READ_METHODS:
-            await asyncio.sleep(faults.write_latency_seconds)
+            await sleep(faults.write_latency_seconds)
         if exposed and isinstance(response, web.Response) and roll(faults.truncate_rate):
             return await _truncated(request, response)
         return response
