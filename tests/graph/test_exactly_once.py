@@ -136,3 +136,92 @@ async def test_reference_ids_differ_per_client_and_key() -> None:
     ids = {reference_id_for(c, k) for c in ("a", "b") for k in ("1", "2")}
     assert len(ids) == 4
     assert all(len(i) <= 32 for i in ids)
+
+
+class Blocked:
+    """An upstream call that starts and then hangs until the test lets it go (or cancels it)."""
+
+    def __init__(self, outcome: dict[str, Any]) -> None:
+        self.calls = 0
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.outcome = outcome
+
+    async def __call__(self) -> dict[str, Any]:
+        self.calls += 1
+        self.started.set()
+        await self.release.wait()
+        return dict(self.outcome)
+
+
+async def test_cancelled_non_idempotent_write_leaves_its_key_unknown(store: Any) -> None:
+    once = ExactlyOnce(store)
+    upstream = Blocked({"id": "ld_1"})
+    task = asyncio.create_task(run(once, upstream))
+    await upstream.started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    record = await store.get("web", "k-1")
+    assert record is not None and record.state is RecordState.UNKNOWN
+    assert record.outcome is not None and record.outcome["resendable"] is False
+    # The key is not freed: a retry is told the outcome is unknown and nothing is resent.
+    retry = Upstream({"id": "ld_2"})
+    with pytest.raises(OutcomeUnknown) as unknown:
+        await run(once, retry)
+    assert unknown.value.reference_id == reference_id_for("web", "k-1")
+    assert retry.calls == 0 and upstream.calls == 1
+
+
+async def test_cancelled_idempotent_write_frees_its_key_for_a_resend(store: Any) -> None:
+    once = ExactlyOnce(store)
+    upstream = Blocked({"id": "ld_1"})
+    task = asyncio.create_task(run(once, upstream, idem=True))
+    await upstream.started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await store.get("web", "k-1") is None
+    assert await run(once, Upstream({"id": "ld_1"}), idem=True) == ({"id": "ld_1"}, False)
+
+
+async def test_concurrent_take_overs_of_an_expired_lease_have_one_winner(store: Any) -> None:
+    await store.claim("web", "k-1", "f1", "create_lead", lease_seconds=-1)
+    record = await store.get("web", "k-1")
+    assert record is not None and record.lease_until is not None
+    taken = await asyncio.gather(
+        *(store.take_over("web", "k-1", record.lease_until, 120.0) for _ in range(2))
+    )
+    assert sorted(taken) == [False, True]
+    after = await store.get("web", "k-1")
+    assert after is not None and after.state is RecordState.PENDING
+    assert after.lease_until is not None and after.lease_until > record.lease_until
+
+
+async def test_two_writers_taking_over_one_expired_lease_call_upstream_once(
+    store: Any,
+) -> None:
+    # Two processes (two ExactlyOnce over one store) find the same dead writer's record.
+    await store.claim("web", "k-1", "f1", "create_lead", lease_seconds=-1)
+    upstream = Blocked({"id": "ld_1"})
+    writers = [ExactlyOnce(store, poll_seconds=0.01) for _ in range(2)]
+    tasks = [asyncio.create_task(run(w, upstream, idem=True)) for w in writers]
+    await upstream.started.wait()
+    upstream.release.set()
+    results = await asyncio.gather(*tasks)
+    assert upstream.calls == 1
+    assert sorted(r[1] for r in results) == [False, True]
+    assert [r[0] for r in results] == [{"id": "ld_1"}] * 2
+
+
+async def test_purge_deletes_old_finished_records_and_keeps_pending_ones(store: Any) -> None:
+    for key in ("pending", "done", "unknown"):
+        await store.claim("web", key, "f1", "create_lead", lease_seconds=120)
+    await store.finish("web", "done", {"id": "ld_1"})
+    await store.mark_unknown("web", "unknown", {"message": "m"})
+    assert await store.purge(older_than_seconds=3600) == 0  # all are younger than an hour
+    assert await store.purge(older_than_seconds=-60) == 2
+    assert await store.get("web", "done") is None
+    assert await store.get("web", "unknown") is None
+    kept = await store.get("web", "pending")
+    assert kept is not None and kept.state is RecordState.PENDING
