@@ -157,7 +157,7 @@ class Fee(Canonical):
 
 class Employee(Canonical):
     id: str
-    name: str
+    name: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None

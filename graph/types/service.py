@@ -21,6 +21,7 @@ from graph.kinds import (
 )
 from graph.types.convert import build, build_node
 from graph.types.customer import Customer
+from graph.types.embedded import partial
 from graph.types.enums import AppointmentStatus, EmployeeRole, RepairOrderStatus
 from graph.types.node import DealershipObject
 from graph.types.registry import node_type
@@ -38,16 +39,19 @@ async def _customer(
 
 
 def _named_employee(employee_id: str | None, name: str | None) -> m.Employee | None:
-    """An employee as a record names them (id and name), or None where it names nobody."""
-    if employee_id is None or name is None:
-        return None
-    return m.Employee(id=employee_id, name=name)
+    """An employee as a record names them (the id, and the name where it gives one), or None
+    where it names nobody. An id alone still answers ``vendorId`` when the vendor serves no
+    staff list to look the rest up in."""
+    return partial(m.Employee, id=employee_id, name=name)  # type: ignore[return-value]
 
 
 @node_type(EMPLOYEES)
 @strawberry.federation.type(keys=["id"], description="A member of the dealership's staff.")
 class Employee(DealershipObject):
-    name: str
+    name: str | None = strawberry.field(
+        description="Null where a record names the employee by id only and the DMS serves "
+        "no staff list to read the name from."
+    )
     first_name: str | None
     last_name: str | None
     email: str | None

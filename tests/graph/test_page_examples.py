@@ -231,16 +231,10 @@ EXAMPLES: dict[str, list[Example]] = {
                 "vehicle.make": {"vehicle.make": "Chevrolet"},
                 "vehicle.model": {"vehicle.model": "Silverado 1500"},
                 "vehicle.mileageIn": {"mileageIn": 45123, "vehicle.mileage": 45123},
-                "advisorId": (
-                    "product gap: the row names the advisor by id only; RepairOrder.advisor "
-                    "is built from an embed only with a name (graph/types/service.py "
-                    "_named_employee), else looked up on GET /users, which the page does "
-                    "not document: advisor is null"
-                ),
-                "technicians.0": (
-                    "product gap: ids only, as advisorId; RepairOrder.technicians is empty "
-                    "(graph/types/service.py RepairOrder.technicians, _named_employee)"
-                ),
+                # Ids without names: the staff list (GET /users) is not on the page, so the
+                # relation answers from the id alone.
+                "advisorId": {"advisor.vendorId": "u_4d2101", "advisor.name": None},
+                "technicians.0": {"technicians.0.vendorId": "u_5f3130"},
                 "lines.labor.0.opCode": {"laborLines.0.opCode": "BRKINS"},
                 "lines.labor.0.description": {"laborLines.0.description": "Brake inspection"},
                 "lines.labor.0.hours": {"laborLines.0.hours": "0.50"},
@@ -504,7 +498,7 @@ EXAMPLES: dict[str, list[Example]] = {
 }
 
 EXPECTED_COUNTS = {
-    "autosoft": (55, 61),
+    "autosoft": (57, 61),
     "automate": (30, 33),
     "dealertrack": (74, 80),
     "dealercenter": (24, 26),
@@ -549,8 +543,10 @@ async def test_page_values_reach_the_graph(page_api: PageApi, vendor: str) -> No
 async def test_what_the_graph_says_where_page_values_do_not_land(page_api: PageApi) -> None:
     autosoft = await page_api.data(REPAIR_ORDERS, {"ids": [page_api.dealership_id("autosoft")]})
     (ro,) = autosoft["repairOrders"]["nodes"]
-    assert (ro["advisor"], ro["advisorName"], ro["technicians"]) == (None, None, [])
-    assert ro["technicianAssignments"] == []
+    # Named by id only: the ids reach the graph, the names the page never gives stay null.
+    assert ro["advisor"] == {"vendorId": "u_4d2101", "name": None}
+    assert ro["technicians"] == [{"vendorId": "u_5f3130", "name": None}]
+    assert (ro["advisorName"], ro["technicianAssignments"]) == (None, [])
     automate = await page_api.data(VEHICLES, {"ids": [page_api.dealership_id("automate")]})
     assert automate["vehicles"]["nodes"][0]["msrp"] is None
     # AutoSync's example has no pagination object: the adapter reads the short page as
