@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from sandbox import RunningSandbox, SandboxOptions, start_sandbox
+from tests.virtual_clock import VirtualClock
 
 
 @pytest.fixture
@@ -67,3 +68,10 @@ async def sandbox() -> AsyncIterator[StartSandbox]:
     yield start
     for sb in started:
         await sb.stop()
+
+
+@pytest.fixture
+def latency_clock() -> VirtualClock:
+    """The clock a sandbox's injected latencies sleep on (``sandbox(..., sleep=
+    latency_clock.sleep)``): an answer held back leaves only when the test advances it."""
+    return VirtualClock()

@@ -47,13 +47,14 @@ from tests.adapters.write_kit import (
     days_ahead,
     lost_answer,
 )
+from tests.virtual_clock import VirtualClock
 
 LATER = days_ahead(3)
 
 
 @pytest.fixture
-async def automate(sandbox: Any) -> Any:
-    return (await sandbox(vendors=("automate",))).vendors["automate"]
+async def automate(sandbox: Any, latency_clock: VirtualClock) -> Any:
+    return (await sandbox(vendors=("automate",), sleep=latency_clock.sleep)).vendors["automate"]
 
 
 @pytest.fixture
@@ -348,12 +349,12 @@ async def test_appointment_outcome(adapter: DmsAdapter) -> None:
 
 
 async def test_unknown_deal_outcome_then_resend(
-    session: aiohttp.ClientSession, automate: Any
+    session: aiohttp.ClientSession, automate: Any, latency_clock: VirtualClock
 ) -> None:
     adapter = connect(Dms.AUTOMATE, session, automate, IMPATIENT)
     draft = await _deal(adapter, 5)  # signed in, and the vehicle known, before the fault
     before = len(automate.state.deals)
-    err = await lost_answer(automate, adapter.create_deal(None, draft, "ref-lost-1"))
+    err = await lost_answer(automate, latency_clock, adapter.create_deal(None, draft, "ref-lost-1"))
     assert err.reference_id == "ref-lost-1" and "automate POST /deals" in err.message
     assert automate.requests.count(method="POST", path_contains="/deals") == 1
     assert len(automate.state.deals) == before + 1
@@ -364,12 +365,14 @@ async def test_unknown_deal_outcome_then_resend(
 
 
 async def test_unknown_appointment_outcome_is_not_resent(
-    session: aiohttp.ClientSession, automate: Any
+    session: aiohttp.ClientSession, automate: Any, latency_clock: VirtualClock
 ) -> None:
     adapter = connect(Dms.AUTOMATE, session, automate, IMPATIENT)
     draft = await _appointment(adapter)
     before = len(automate.state.appointments)
-    err = await lost_answer(automate, adapter.schedule_appointment(None, draft, "ref-lost-2"))
+    err = await lost_answer(
+        automate, latency_clock, adapter.schedule_appointment(None, draft, "ref-lost-2")
+    )
     assert err.reference_id == "ref-lost-2"
     assert automate.requests.count(method="POST", path_contains="/service/appointments") == 1
     assert len(automate.state.appointments) == before + 1

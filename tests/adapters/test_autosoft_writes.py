@@ -4,7 +4,6 @@ resend, and the writes AutoSoft does not have."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,7 +34,7 @@ from adapters.commands import (
     PaymentDraft,
     WriteOperation,
 )
-from adapters.errors import NotSupported, UpstreamOutcomeUnknown, UpstreamRejected
+from adapters.errors import NotSupported, UpstreamRejected
 from adapters.models import (
     AccountStatus,
     Address,
@@ -48,14 +47,15 @@ from adapters.models import (
     VehicleRef,
     VehicleStatus,
 )
-from tests.adapters.write_kit import IMPATIENT, connect, days_ahead
+from tests.adapters.write_kit import IMPATIENT, connect, days_ahead, lost_answer
+from tests.virtual_clock import VirtualClock
 
 LATER = days_ahead(3)
 
 
 @pytest.fixture
-async def autosoft(sandbox: Any) -> Any:
-    return (await sandbox(vendors=("autosoft",))).vendors["autosoft"]
+async def autosoft(sandbox: Any, latency_clock: VirtualClock) -> Any:
+    return (await sandbox(vendors=("autosoft",), sleep=latency_clock.sleep)).vendors["autosoft"]
 
 
 @pytest.fixture
@@ -319,20 +319,20 @@ async def test_appointment_outcome(adapter: DmsAdapter) -> None:
         assert err.value.field == field
 
 
-async def test_unknown_outcome_is_not_resent(session: aiohttp.ClientSession, autosoft: Any) -> None:
+async def test_unknown_outcome_is_not_resent(
+    session: aiohttp.ClientSession, autosoft: Any, latency_clock: VirtualClock
+) -> None:
     adapter = connect(Dms.AUTOSOFT, session, autosoft, IMPATIENT)
     await adapter.list_leads(None, LeadFilter(), Window(0, 1))  # signed in before the fault
     before = len(autosoft.state.leads)
-    autosoft.faults.write_latency_seconds = 0.6
-    with pytest.raises(UpstreamOutcomeUnknown) as err:
-        await adapter.create_lead(None, _lead(), "ref-lost-1")
-    assert err.value.reference_id == "ref-lost-1"
-    assert "autosoft POST /leads" in err.value.message and "jordan" not in err.value.message.lower()
-    await asyncio.sleep(0.6)  # let the sandbox finish answering into the void
+    err = await lost_answer(
+        autosoft, latency_clock, adapter.create_lead(None, _lead(), "ref-lost-1")
+    )
+    assert err.reference_id == "ref-lost-1"
+    assert "autosoft POST /leads" in err.message and "jordan" not in err.message.lower()
     assert autosoft.requests.count(method="POST", path_contains="/leads") == 1
     assert len(autosoft.state.leads) == before + 1
     # AutoSoft deduplicates by referenceId: resending is how the outcome is learned.
-    autosoft.faults.write_latency_seconds = 0
     outcome = await adapter.create_lead(None, _lead(), "ref-lost-1")
     assert len(autosoft.state.leads) == before + 1
     assert autosoft.state.leads.get(outcome.id)["referenceId"] == "ref-lost-1"

@@ -4,7 +4,6 @@ unknown outcomes without a resend, and the writes AutoSync does not have."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,17 +34,18 @@ from adapters.commands import (
     ServiceVehicleDraft,
     WriteOperation,
 )
-from adapters.errors import NotSupported, UpstreamOutcomeUnknown, UpstreamRejected
+from adapters.errors import NotSupported, UpstreamRejected
 from adapters.models import Address, Consent, Dms, PaymentMethod
-from tests.adapters.write_kit import IMPATIENT, connect, days_ahead
+from tests.adapters.write_kit import IMPATIENT, connect, days_ahead, lost_answer
+from tests.virtual_clock import VirtualClock
 
 SHOP = "1"
 LATER = days_ahead(2)
 
 
 @pytest.fixture
-async def autosync(sandbox: Any) -> Any:
-    return (await sandbox(vendors=("autosync",))).vendors["autosync"]
+async def autosync(sandbox: Any, latency_clock: VirtualClock) -> Any:
+    return (await sandbox(vendors=("autosync",), sleep=latency_clock.sleep)).vendors["autosync"]
 
 
 @pytest.fixture
@@ -244,17 +244,17 @@ async def test_part_stock(adapter: DmsAdapter) -> None:
     assert err.value.field == "quantity"
 
 
-async def test_unknown_outcome_is_not_resent(session: aiohttp.ClientSession, autosync: Any) -> None:
+async def test_unknown_outcome_is_not_resent(
+    session: aiohttp.ClientSession, autosync: Any, latency_clock: VirtualClock
+) -> None:
     adapter = connect(Dms.AUTOSYNC, session, autosync, IMPATIENT)
     owner = (await adapter.list_customers(SHOP, CustomerFilter(), Window(0, 1))).items[0]
     vehicles = len(autosync.state.shops[1].tables.vehicles)
-    autosync.faults.write_latency_seconds = 0.6
     draft = ServiceVehicleDraft(owner_id=owner.id, year=2020, make="Kia", model="Soul")
-    with pytest.raises(UpstreamOutcomeUnknown) as err:
-        await adapter.create_service_vehicle(SHOP, draft, "ref-lost")
-    assert err.value.reference_id == "ref-lost"
-    assert "autosync POST /shops/1/vehicles" in err.value.message
-    await asyncio.sleep(0.6)
+    write = adapter.create_service_vehicle(SHOP, draft, "ref-lost")
+    err = await lost_answer(autosync, latency_clock, write)
+    assert err.reference_id == "ref-lost"
+    assert "autosync POST /shops/1/vehicles" in err.message
     assert autosync.requests.count(method="POST", path_contains="/vehicles") == 1
     assert len(autosync.state.shops[1].tables.vehicles) == vehicles + 1  # done, once
 

@@ -49,13 +49,16 @@ from adapters.models import (
     VehicleStatus,
 )
 from tests.adapters.write_kit import IMPATIENT, connect, days_ahead, lost_answer
+from tests.virtual_clock import VirtualClock
 
 NOW = days_ahead(0)
 
 
 @pytest.fixture
-async def dealercenter(sandbox: Any) -> Any:
-    return (await sandbox(vendors=("dealercenter",))).vendors["dealercenter"]
+async def dealercenter(sandbox: Any, latency_clock: VirtualClock) -> Any:
+    return (await sandbox(vendors=("dealercenter",), sleep=latency_clock.sleep)).vendors[
+        "dealercenter"
+    ]
 
 
 @pytest.fixture
@@ -352,7 +355,7 @@ async def test_payment_outcome_and_account(adapter: DmsAdapter) -> None:
 
 
 async def test_unknown_outcome_is_not_resent(
-    session: aiohttp.ClientSession, dealercenter: Any
+    session: aiohttp.ClientSession, dealercenter: Any, latency_clock: VirtualClock
 ) -> None:
     adapter = connect(Dms.DEALERCENTER, session, dealercenter, IMPATIENT)
     account = await _account(adapter, AccountStatus.CURRENT, 1)  # signed in before the fault
@@ -362,7 +365,9 @@ async def test_unknown_outcome_is_not_resent(
     draft = PaymentDraft(
         account_id=account.id, amount=account.next_due_amount, method=PaymentMethod.ACH
     )
-    lost = await lost_answer(dealercenter, adapter.post_payment(None, draft, "ref-lost-1"))
+    lost = await lost_answer(
+        dealercenter, latency_clock, adapter.post_payment(None, draft, "ref-lost-1")
+    )
     assert lost.reference_id == "ref-lost-1"
     assert "dealercenter POST /bhph/accounts/" in lost.message
     assert dealercenter.requests.count(method="POST", path_contains="/payments") == 1

@@ -40,14 +40,17 @@ from tests.adapters.write_kit import (
     connect,
     lost_answer,
 )
+from tests.virtual_clock import VirtualClock
 
 TODAY: date = SandboxOptions().today
 D = Decimal
 
 
 @pytest.fixture
-async def dealertrack(sandbox: Any) -> Any:
-    return (await sandbox(vendors=("dealertrack",))).vendors["dealertrack"]
+async def dealertrack(sandbox: Any, latency_clock: VirtualClock) -> Any:
+    return (await sandbox(vendors=("dealertrack",), sleep=latency_clock.sleep)).vendors[
+        "dealertrack"
+    ]
 
 
 @pytest.fixture
@@ -313,13 +316,15 @@ async def test_journal_entry_outcome_and_refusals(
 
 
 async def test_unknown_deal_outcome_is_not_resent(
-    session: aiohttp.ClientSession, dealertrack: Any, home: str
+    session: aiohttp.ClientSession, dealertrack: Any, home: str, latency_clock: VirtualClock
 ) -> None:
     adapter = connect(Dms.DEALERTRACK, session, dealertrack, IMPATIENT)
     draft = await _deal(adapter, home)  # signed in (and reads done) before the fault
     deals = dealertrack.state.rooftops[home].deals
     before = len(deals)
-    err = await lost_answer(dealertrack, adapter.create_deal(home, draft, "ref-lost-1"))
+    err = await lost_answer(
+        dealertrack, latency_clock, adapter.create_deal(home, draft, "ref-lost-1")
+    )
     assert err.reference_id == "ref-lost-1"
     assert "dealertrack POST /sales/deals" in err.message
     assert dealertrack.requests.count(method="POST", path_contains="/sales/deals") == 1
@@ -330,12 +335,14 @@ async def test_unknown_deal_outcome_is_not_resent(
 
 
 async def test_unknown_journal_outcome_says_how_to_find_the_entry(
-    session: aiohttp.ClientSession, dealertrack: Any, home: str
+    session: aiohttp.ClientSession, dealertrack: Any, home: str, latency_clock: VirtualClock
 ) -> None:
     adapter = connect(Dms.DEALERTRACK, session, dealertrack, IMPATIENT)
     await adapter.list_stores()  # signed in before the fault
     entry = _entry(reference="DEP-LOST")
-    err = await lost_answer(dealertrack, adapter.post_journal_entry(home, entry, "ref-je-lost"))
+    err = await lost_answer(
+        dealertrack, latency_clock, adapter.post_journal_entry(home, entry, "ref-je-lost")
+    )
     assert err.reference_id == "ref-je-lost"
     assert f"posted {TODAY} with reference DEP-LOST" in err.message
     assert dealertrack.requests.count(method="POST", path_contains="/journal-entries") == 1

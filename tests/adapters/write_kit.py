@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,6 +29,7 @@ from adapters.models import Consent, DealStatus, PaymentMethod, VehicleRef
 from adapters.response_cache import NO_CACHE
 from sandbox import SandboxOptions
 from tests.adapters.adapter_sandbox_kit import connect as connect  # re-exported for the write tests
+from tests.virtual_clock import VirtualClock
 
 # Gives up well before a sandbox with write latency answers a committed write.
 IMPATIENT = HttpPolicy(
@@ -44,19 +44,20 @@ def days_ahead(days: int) -> datetime:
 
 
 async def lost_answer(
-    handle: Any, write: Awaitable[Any], hold: float = 0.6
+    handle: Any, latency_clock: VirtualClock, write: Awaitable[Any], hold: float = 0.6
 ) -> UpstreamOutcomeUnknown:
-    """Send ``write`` (from an ``IMPATIENT`` adapter that has signed in) while the sandbox
-    holds write answers back: it is done but unanswered. Returns the
-    ``UpstreamOutcomeUnknown`` raised, once the sandbox has finished answering into the
-    void and its latency is back to none."""
+    """Send ``write`` (from an ``IMPATIENT`` adapter that has signed in) while the sandbox,
+    whose latencies sleep on ``latency_clock``, holds write answers back: it is done but
+    unanswered when the adapter gives up. Returns the ``UpstreamOutcomeUnknown`` raised,
+    once the clock has let the sandbox finish answering into the void and its latency is
+    back to none."""
     handle.faults.write_latency_seconds = hold
     try:
         with pytest.raises(UpstreamOutcomeUnknown) as err:
             await write
     finally:
         handle.faults.write_latency_seconds = 0
-    await asyncio.sleep(hold)
+    await latency_clock.advance(hold)
     return err.value
 
 
