@@ -174,7 +174,9 @@ class Store(Canonical):
 
     store_id: str | None
     name: str | None = None
+    slug: str | None = None
     status: str | None = None
+    location_count: int | None = None
     created_at: datetime | None = None
 
 

@@ -40,6 +40,8 @@ relation: a field whose type implements        min(objects, dealerships)  same o
 connection, edge or mutation payload           store per level)
 (``Deal.buyer``, ``RepairOrder.technicians``,
 ``TechnicianAssignment.technician``)
+``Dealership.dmsStore`` (the DMS's list of    min(objects, dealerships)  same, same
+stores, read once per login and kept)
 a field returning ``Dealership``               0                          same, same
 (``vehicle.dealership``)
 anything else: scalars, value objects          0                          same, same
@@ -106,6 +108,8 @@ MAX_PLAN_STEPS = 100_000
 
 _CONTAINER_SUFFIXES = ("Connection", "Edge", "Payload")
 _ID_ROOT_FIELDS = {"node", "nodes", "_entities"}
+# Value objects read from the vendor (not from a record already loaded): priced as relations.
+_VENDOR_READ_FIELDS = {("Dealership", "dmsStore")}
 
 Owner = GraphQLObjectType | GraphQLInterfaceType
 
@@ -244,7 +248,8 @@ class QueryPlan:
             inner = _Scope(scope.objects * first, scope.dealerships)
             return scope.objects * _pages(first) + self._children(named, nodes, inner)
         own = 0
-        if self._is_relation(owner, named):
+        read = (owner.name, nodes[0].name.value) in _VENDOR_READ_FIELDS
+        if read or self._is_relation(owner, named):
             own = min(scope.objects, scope.dealerships)
         return own + self._children(named, nodes, scope)
 

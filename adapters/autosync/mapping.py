@@ -56,7 +56,8 @@ STAMPS: FieldMap = renames(to.timestamp, created_at="created_at", updated_at="up
 
 SHOP: FieldMap = {
     "store_id": Required("id", to.ident),
-    **renames(to.text, name="name", status="status"),
+    **renames(to.text, name="name", slug="slug", status="status"),
+    **renames(to.integer, location_count="location_count"),
     **CREATED,
 }
 ADDRESS: FieldMap = renames(to.text, line1="street", city="city", region="state", postal_code="zip")

@@ -7,7 +7,10 @@ from typing import Any
 
 import strawberry
 
+from adapters.errors import AdapterError
+from adapters.models import Store
 from graph.context import Info
+from graph.errors import upstream_error
 from graph.ids import encode_global_id
 from graph.kinds import (
     ACCOUNTS,
@@ -71,6 +74,32 @@ class ConnectionStatus:
     )
 
 
+@strawberry.type(
+    description="What the DMS itself says about a store: AutoSync's shop, Dealertrack's"
+    " rooftop. Fields the DMS does not give are null."
+)
+class DmsStore:
+    store_id: str | None = strawberry.field(description="The DMS's own id for the store.")
+    name: str | None = strawberry.field(description="The store's name in the DMS.")
+    slug: str | None
+    status: str | None = strawberry.field(description="As the DMS words it (`active`).")
+    location_count: int | None = strawberry.field(
+        description="How many locations the DMS lists under the store."
+    )
+    created_at: datetime.datetime | None
+
+    @classmethod
+    def from_model(cls, store: Store) -> DmsStore:
+        return cls(
+            store_id=store.store_id,
+            name=store.name,
+            slug=store.slug,
+            status=store.status,
+            location_count=store.location_count,
+            created_at=store.created_at,
+        )
+
+
 _LIST_NOTE = " A DMS without this list answers with an error whose code is NOT_SUPPORTED_BY_DMS."
 
 
@@ -128,6 +157,21 @@ class Dealership(Node):
             else None,
             unserved_endpoints=list(health.unserved_endpoints),
         )
+
+    @strawberry.field(
+        description="The store as the DMS describes it; null for a DMS with one store per"
+        " login and no store list (the dealership's name then comes from configuration)."
+    )
+    async def dms_store(self, info: Info) -> DmsStore | None:
+        try:
+            stores = await self.entry.adapter.list_stores()
+        except AdapterError as exc:
+            raise upstream_error(exc, self.entry.id) from exc
+        for store in stores:
+            # A store the DMS only names by id says nothing configuration does not.
+            if store.store_id == self.entry.store_id and store.model_fields_set - {"store_id"}:
+                return DmsStore.from_model(store)
+        return None
 
     @strawberry.field(description="Vehicles held for sale." + _LIST_NOTE)
     async def vehicles(

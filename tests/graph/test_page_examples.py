@@ -125,10 +125,8 @@ Reach = dict[str, Any]
 value each must hold."""
 
 PAGING = "paging mechanics: the graph pages with its own cursors"
-NO_SHOP_READS = (
-    "the graph never reads AutoSync's shop list (AutoSyncAdapter.list_stores has no caller "
-    "in graph/); a dealership's name and storeId come from configuration"
-)
+SHOPS = """query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Dealership {
+  storeId dmsStore { storeId name slug status locationCount createdAt } } } }"""
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,11 @@ def page_values(body: Mapping[str, Any]) -> dict[str, Any]:
     return envelope | _leaves(row)
 
 
-def graph_values(connection: Mapping[str, Any]) -> dict[str, Any]:
+def graph_values(connection: Mapping[str, Any] | list[Any]) -> dict[str, Any]:
+    """A connection's single node and its envelope; a plain list (``nodes(ids:)``) is its
+    nodes."""
+    if isinstance(connection, list):
+        connection = {"nodes": connection}
     (node,) = connection["nodes"]
     envelope = {f"^{k}": v for k, v in connection.items() if k != "nodes"}
     return envelope | _leaves(node)
@@ -484,14 +486,16 @@ EXAMPLES: dict[str, list[Example]] = {
         ),
         Example(
             "autosync_shops_list.json",
+            query=SHOPS,
+            connection="nodes",
             values={
                 "^success": "the envelope's success flag",
-                "id": NO_SHOP_READS,
-                "name": NO_SHOP_READS,
-                "slug": NO_SHOP_READS,
-                "status": NO_SHOP_READS,
-                "location_count": NO_SHOP_READS,
-                "created_at": NO_SHOP_READS,
+                "id": {"storeId": "1", "dmsStore.storeId": "1"},
+                "name": {"dmsStore.name": "Johnson's Auto Care"},
+                "slug": {"dmsStore.slug": "johnsons-auto-care"},
+                "status": {"dmsStore.status": "active"},
+                "location_count": {"dmsStore.locationCount": 2},
+                "created_at": {"dmsStore.createdAt": "2024-01-15T10:30:00+00:00"},
             },
         ),
     ],
@@ -502,7 +506,7 @@ EXPECTED_COUNTS = {
     "automate": (30, 33),
     "dealertrack": (74, 80),
     "dealercenter": (24, 26),
-    "autosync": (15, 22),
+    "autosync": (21, 22),
 }
 """Per vendor: (page values reaching the graph, values on the page's example lists)."""
 
