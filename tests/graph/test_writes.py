@@ -16,6 +16,7 @@ from graph.runtime import Runtime
 from graph.sandbox_mode import sandbox_config
 from sandbox import SandboxOptions
 from tests.graph.conftest import AUTOSYNC_ONLY_KEY, FULL_KEY, Api, start_api
+from tests.virtual_clock import VirtualClock
 
 CREATE_LEAD = """mutation($input: CreateLeadInput!) { createLead(input: $input) {
   replayed referenceId userErrors { field code message }
@@ -281,16 +282,24 @@ async def test_payment_allocation_must_add_up(api: Api) -> None:
 
 
 @pytest.fixture
-async def impatient() -> AsyncIterator[Api]:
+def latency_clock() -> VirtualClock:
+    """What the sandbox's injected latencies sleep on: a held answer leaves when advanced."""
+    return VirtualClock()
+
+
+@pytest.fixture
+async def impatient(latency_clock: VirtualClock) -> AsyncIterator[Api]:
     # A read timeout shorter than the vendor's answer: the write lands, its answer does not.
     async for value in start_api(
-        SandboxOptions(seed=3, rate_limit_per_minute=100_000),
+        SandboxOptions(seed=3, rate_limit_per_minute=100_000, sleep=latency_clock.sleep),
         server={"upstream_read_timeout": 0.4},
     ):
         yield value
 
 
-async def test_unknown_outcome_is_reported_and_never_resent(impatient: Api) -> None:
+async def test_unknown_outcome_is_reported_and_never_resent(
+    impatient: Api, latency_clock: VirtualClock
+) -> None:
     api = impatient
     handle = api.sandbox.vendors["autosync"]
     upsert = """mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) {
@@ -319,7 +328,7 @@ async def test_unknown_outcome_is_reported_and_never_resent(impatient: Api) -> N
         assert error["extensions"]["referenceId"].startswith("dg-")
     # Sent once, never again under that key; and the write did land at the vendor. (The
     # sandbox logs a request when it has answered, after the injected latency.)
-    await asyncio.sleep(1.2)
+    await latency_clock.advance(1.0)
     assert handle.requests.count(method="POST", path_contains="/customers") == before + 1
     found = await api.data(
         """query($d: ID!) { dealership(id: $d) {
