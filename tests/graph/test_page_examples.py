@@ -102,7 +102,7 @@ VEHICLES = """query($ids: [ID!]) { vehicles(dealershipIds: $ids) { totalCount no
   bodyStyle mileage mileageUnit exteriorColor interiorColor drivetrain transmission engine
   fuelType msrp askingPrice internetPrice salePrice cost bookValues { source amount }
   locationId lotId lotName photos { url primary position } options acquiredOn
-  acquisitionSource isWholesale daysInStock updatedAt
+  acquisitionSource isWholesale daysInStock updatedAt dealership { storeId }
 } } }"""
 
 # Only fields an RO's embeds can answer are asked for on its relations: the pages document
@@ -118,6 +118,7 @@ REPAIR_ORDERS = """query($ids: [ID!]) { repairOrders(dealershipIds: $ids) { tota
   advisor { vendorId name }
   technicians { vendorId name }
   technicianAssignments { name assignedHours technician { vendorId name } }
+  dealership { storeId }
 } } }"""
 
 Reach = dict[str, Any]
@@ -125,6 +126,8 @@ Reach = dict[str, Any]
 value each must hold."""
 
 PAGING = "paging mechanics: the graph pages with its own cursors"
+ROOFTOP = "rt_1001"
+"""The rooftop the Dealertrack examples' rows name: the dealership that lists them."""
 SHOPS = """query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Dealership {
   storeId dmsStore { storeId name slug status locationCount createdAt } } } }"""
 
@@ -341,7 +344,7 @@ EXAMPLES: dict[str, list[Example]] = {
                 },
                 "acquiredAt": {"acquiredOn": "2026-01-10"},
                 "updatedAt": {"updatedAt": "2026-01-21T13:45:00+00:00"},
-                "rooftopId": "the store scope: the dealership is the rooftop (configuration)",
+                "rooftopId": {"dealership.storeId": ROOFTOP},
             },
         ),
         Example(
@@ -406,7 +409,7 @@ EXAMPLES: dict[str, list[Example]] = {
                 "approvals.customerApproved": {"customerApproved": True},
                 "approvals.advisorApproved": {"advisorApproved": True},
                 "updatedAt": {"updatedAt": "2026-01-21T10:03:11+00:00"},
-                "rooftopId": "the store scope: the dealership is the rooftop (configuration)",
+                "rooftopId": {"dealership.storeId": ROOFTOP},
             },
         ),
     ],
@@ -504,7 +507,7 @@ EXAMPLES: dict[str, list[Example]] = {
 EXPECTED_COUNTS = {
     "autosoft": (57, 61),
     "automate": (30, 33),
-    "dealertrack": (74, 80),
+    "dealertrack": (76, 80),
     "dealercenter": (24, 26),
     "autosync": (21, 22),
 }
