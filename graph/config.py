@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -175,12 +176,36 @@ class AppConfig(_Strict):
         dealer_ids = [d.id for c in self.connections for d in c.dealerships]
         if len(set(dealer_ids)) != len(dealer_ids):
             raise ValueError("dealership ids must be unique across all connections")
+        _unique("client names", [c.name for c in self.clients])
+        # One key for two clients would let the later silently take the earlier's scopes.
+        _unique("client key_env values", [c.key_env for c in self.clients if c.key_env])
+        _unique(
+            "client key_sha256 values",
+            [c.key_sha256.lower() for c in self.clients if c.key_sha256],
+            show=False,
+        )
         known = set(dealer_ids)
         for client in self.clients:
             unknown = [d for d in client.dealerships if d != ALL_DEALERSHIPS and d not in known]
             if unknown:
                 raise ValueError(f"client {client.name!r} names unknown dealerships {unknown}")
         return self
+
+
+def _unique(what: str, values: list[str], *, show: bool = True) -> None:
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{what} must be unique" + (f"; repeated: {repeated}" if show else ""))
+
+
+def describe(exc: ValidationError) -> str:
+    """A validation failure as ``location: problem`` lines, never the offending value: a
+    secret written into the file by mistake must not reach the terminal or a log."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        lines.append(f"  {where}: {error['msg']}")
+    return f"{exc.error_count()} problem(s):\n" + "\n".join(lines)
 
 
 def hash_api_key(key: str) -> str:
@@ -194,8 +219,8 @@ def load_config(path: Path) -> AppConfig:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     try:
         return AppConfig.model_validate(data)
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {describe(exc)}") from None
 
 
 def environ() -> Mapping[str, str]:

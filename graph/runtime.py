@@ -17,7 +17,7 @@ from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
-from graph.config import ALL_DEALERSHIPS, AppConfig, ServerConfig, hash_api_key
+from graph.config import ALL_DEALERSHIPS, AppConfig, ConfigError, ServerConfig, hash_api_key
 from graph.derived import Today, utc_today
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency import SqliteIdempotencyStore
@@ -68,6 +68,9 @@ class Runtime:
         # Resolve every secret and key before opening anything, so a bad config fails fast.
         secrets = {c.id: c.resolve_secrets(environ) for c in config.connections}
         digests = {c.name: c.key_digest(environ) for c in config.clients}
+        shared_keys = [name for name, d in digests.items() if list(digests.values()).count(d) > 1]
+        if shared_keys:
+            raise ConfigError(f"clients {shared_keys} have the same API key; give each its own")
 
         s = config.server
         policy = HttpPolicy(
