@@ -50,7 +50,7 @@ from adapters.errors import (
     UpstreamUnavailable,
 )
 from adapters.health import ConnectionHealth, MfaChallenge
-from adapters.ratelimit import RateBudget, RateGate, SlidingWindowLimiter
+from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
 from adapters.response_cache import DEFAULT_TTLS, ResponseCache
 from adapters.tracking import CallTrack, CallTracks, ScopeOf
 from adapters.upstream_scope import current_scope
@@ -253,13 +253,18 @@ class HttpClient:
         gate: RateGate | None = None,
         scope_of: ScopeOf | None = None,
         cache: ResponseCache | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
         """``budget``: the vendor's published request budget for this credential, unless
         the policy overrides it. ``gate``: the credential's gate to pass through instead of
         a private one (shared by connections on one credential, or driven by a test clock).
         ``scope_of``: which store a request concerns, for logins that serve several, so each
         store has its own circuit and health. ``cache``: the read answers of this login
-        (shared by connections on it); a private one by default.
+        (shared by connections on it); a private one by default. ``clock`` and ``sleep``
+        time the circuits' cool-downs and the retries' backoff (and a private gate's
+        windows and pauses); None takes the given gate's, else the real ones (tests pass
+        fake ones to move time instead of sleeping).
         """
         self.vendor = vendor
         self.policy = policy or HttpPolicy()
@@ -269,9 +274,17 @@ class HttpClient:
         self._read_error = error_reader
         self._slots = asyncio.Semaphore(self.policy.max_concurrency)
         self._timeout = self.policy.timeout()
+        if clock is None:
+            clock = gate.clock if gate is not None else time.monotonic
+        if sleep is None:
+            sleep = gate.sleep if gate is not None else asyncio.sleep
+        self._sleep = sleep
         if gate is None:
             chosen = self.policy.budget_for(budget)
-            gate = RateGate(SlidingWindowLimiter(chosen) if chosen is not None else None)
+            limiter = None
+            if chosen is not None:
+                limiter = SlidingWindowLimiter(chosen, clock=clock, sleep=sleep)
+            gate = RateGate(limiter, clock=clock, sleep=sleep)
         self._gate = gate
         self.cache = cache if cache is not None else ResponseCache(self.policy.cache_ttls)
         self.endpoints = EndpointMemory()
@@ -280,7 +293,7 @@ class HttpClient:
         # name paths), per store where the vendor's login serves several.
         self._tracks = CallTracks(
             lambda: CircuitBreaker(
-                self.policy.circuit_failure_threshold, self.policy.circuit_cooldown
+                self.policy.circuit_failure_threshold, self.policy.circuit_cooldown, clock=clock
             ),
             scope_of,
         )
@@ -546,7 +559,7 @@ class HttpClient:
             self.policy.max_retries,
             delay,
         )
-        await asyncio.sleep(delay)
+        await self._sleep(delay)
 
     def _decode(self, raw: bytes, method: str, path: str) -> Any:
         if not raw.strip():

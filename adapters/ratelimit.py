@@ -313,6 +313,15 @@ class RateGate:
         self._sleep = sleep
         self._paused_until = 0.0  # on ``clock``
 
+    @property
+    def clock(self) -> Clock:
+        """What the gate's pauses are timed on (clients on the gate time theirs on it too)."""
+        return self._clock
+
+    @property
+    def sleep(self) -> Sleep:
+        return self._sleep
+
     async def enter(self, scope: UpstreamScope | None = None) -> None:
         """Wait out any pause, then take a slot of the budget. Pair with ``leave(scope)``.
         Raises ``UpstreamRateLimited`` when either wait would outlast the scope's deadline.
