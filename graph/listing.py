@@ -190,7 +190,16 @@ async def cross_dealership_list(
     async def fetch(entry: DealershipEntry, rows: int) -> Page[Any]:
         return await _fetch(ctx, kind, entry, flt, Window(offsets[entry.id], rows))
 
-    pages = await _walk(ctx, info, active, fetch, limit, "total_count" in selected_names(info))
+    async def count(entry: DealershipEntry, rows: int) -> Page[Any]:
+        return await _fetch(ctx, kind, entry, flt, Window(0, 0))
+
+    with_totals = "total_count" in selected_names(info)
+    # A store already read to its end still counts towards the total: it is asked its count.
+    ended = [e for e in entries if offsets[e.id] == _EXHAUSTED] if with_totals else []
+    pages, counts = await asyncio.gather(
+        _walk(ctx, info, active, fetch, limit, with_totals),
+        _walk(ctx, info, ended, count, 0, True),
+    )
     edges: list[Edge[Any]] = []
     state = dict(offsets)
     for entry in active:
@@ -213,7 +222,8 @@ async def cross_dealership_list(
                 state[entry.id] = _EXHAUSTED
     # A store that failed or was not reached keeps its offset, so the next page asks it.
     has_next = any(state[e.id] != _EXHAUSTED for e in active)
-    totals = [pages[e.id].total if e.id in pages else None for e in active]
+    answered = pages | counts
+    totals = [answered[e.id].total if e.id in answered else None for e in entries]
     total = sum(t for t in totals if t is not None) if all(t is not None for t in totals) else None
     return connection_from_edges(
         edges, has_next=has_next, has_previous=after is not None, total=total

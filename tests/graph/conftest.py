@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from graph.app import create_app
-from graph.config import ClientConfig, ServerConfig
+from graph.config import CacheConfig, ClientConfig, ServerConfig
 from graph.runtime import Runtime
 from graph.sandbox_mode import sandbox_config
 from sandbox import RunningSandbox, SandboxOptions, start_sandbox
@@ -77,11 +77,13 @@ async def start_api(
     server: dict[str, Any] | None = None,
     code_logins: dict[str, str] | None = None,
     documented_only: bool = False,
+    cache: CacheConfig | None = None,
 ) -> AsyncIterator[Api]:
     """The API over a fresh sandbox. The full-access key holds ``scopes`` (default: all);
     idempotency records go to ``data_dir`` (default: a fresh temporary directory);
     ``code_logins`` signs chosen vendors in with SMS or e-mail codes (see sandbox_config);
-    ``documented_only`` serves only what the vendor pages document (SandboxOptions)."""
+    ``documented_only`` serves only what the vendor pages document (SandboxOptions);
+    ``cache`` replaces the response cache's lifetimes (all zero: every read meets the DMS)."""
     if documented_only:
         options = replace(options, documented_only=True)
     sandbox = await start_sandbox(options, vendors=vendors)
@@ -92,6 +94,8 @@ async def start_api(
         server=ServerConfig(data_dir=str(data_dir), **(server or {})),
         code_logins=code_logins,
     )
+    if cache is not None:
+        config = config.model_copy(update={"cache": cache})
     if scopes:
         full = config.clients[0].model_copy(update={"scopes": list(scopes)})
         config = config.model_copy(update={"clients": [full]})
