@@ -52,6 +52,7 @@ from adapters.errors import (
 from adapters.health import ConnectionHealth, MfaChallenge
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
 from adapters.response_cache import DEFAULT_TTLS, ResponseCache
+from adapters.scrub import scrub_error
 from adapters.tracking import CallTrack, CallTracks, ScopeOf
 from adapters.upstream_scope import current_scope
 
@@ -67,7 +68,6 @@ _DOWN = (UpstreamUnavailable, UpstreamOutcomeUnknown)
 _NOT_CONNECTION_FAULTS = (UpstreamRejected,)
 # Failures that happen before any byte of the request left: nothing can have been recorded.
 _NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
-_REDACTED = "[redacted]"
 
 
 class _DroppedAfterSending(aiohttp.ClientConnectionError):
@@ -440,7 +440,8 @@ class HttpClient:
 
             if 200 <= status < 300:
                 return self._decode(raw, method, path), bool(failures or throttled)
-            err = self._read_error(self._decode_error(raw))
+            # Vendors echo requests in their errors: nothing read from one leaves unscrubbed.
+            err = scrub_error(self._read_error(self._decode_error(raw)), self._secrets())
             message = self._describe(method, path, status, err)
 
             if status == 401:
@@ -583,12 +584,8 @@ class HttpClient:
         if err.code:
             text += f" {err.code}"
         if err.message:
-            text += f": {self._scrub(err.message)}"
+            text += f": {err.message}"
         return text
 
-    def _scrub(self, text: str) -> str:
-        secrets: Iterable[str] = self._auth.sensitive_values() if self._auth else ()
-        for secret in secrets:
-            if secret and len(secret) >= 4:
-                text = text.replace(secret, _REDACTED)
-        return text
+    def _secrets(self) -> Iterable[str]:
+        return self._auth.sensitive_values() if self._auth else ()

@@ -208,7 +208,10 @@ class SupergoodSessionAuth(AuthStrategy):
 
     def sensitive_values(self) -> Iterable[str]:
         c = self._creds
+        # The client id and user name are configured as secrets too: they name the login.
         values = [
+            c.client_id.get_secret_value(),
+            c.username.get_secret_value(),
             c.client_secret.get_secret_value(),
             c.password.get_secret_value(),
             c.basic().removeprefix("Basic "),
