@@ -15,6 +15,7 @@ and the vendor name, so the same requests in the same order meet the same faults
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -68,6 +69,13 @@ class Faults:
     """Life of Supergood-family tokens issued from now on; None keeps the options' value."""
     mfa_replay_check: bool = True
     """False lets a Supergood-family login reuse a TOTP code already spent."""
+    reject_writes: bool = False
+    """Every write (any method but GET and HEAD; logins spared unless ``fail_logins``) is
+    refused 422 ``validation_error``, blaming its first body member, unhandled."""
+    echo_request: bool = False
+    """Every error answer (4xx and 5xx, logins, reads and writes, injected ones too) echoes
+    the request, as careless vendors do: its ``Authorization`` and API-key headers, query
+    string and body, in the error's code, message, blamed field and details."""
     stores: frozenset[str] | None = None
     """Store ids (``VendorHandle.stores``) the faults above are limited to: the latencies,
     errors, storms, resets and truncation then reach only requests naming one of these
@@ -173,6 +181,12 @@ def faults_middleware(
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not await targeted(request):
             return await handler(request)  # spared requests draw nothing either
+        response = await faulted(request, handler)
+        if faults.echo_request and 400 <= response.status < 600:
+            return render(await _echoed(request, response))
+        return response
+
+    async def faulted(request: web.Request, handler: Handler) -> web.StreamResponse:
         if faults.latency_seconds > 0:
             await sleep(faults.latency_seconds)
         if faults.rate_limit_storm:
@@ -186,6 +200,9 @@ def faults_middleware(
             return _drop(request)
         if exposed and (faults.fail_all or roll(faults.error_rate)):
             return render(ApiError(503, "service_unavailable", "Service temporarily unavailable"))
+        if exposed and faults.reject_writes and request.method not in _READ_METHODS:
+            blamed = next(iter(await _json_members(request)), None)
+            return render(ApiError(422, "validation_error", "Invalid value", field=blamed))
         response = await handler(request)
         if faults.write_latency_seconds > 0 and request.method not in _READ_METHODS:
             await sleep(faults.write_latency_seconds)
@@ -194,6 +211,54 @@ def faults_middleware(
         return response
 
     return middleware
+
+
+_CREDENTIAL_HEADERS = ("Authorization", "X-API-Key", "X-Api-Key")
+
+
+async def _echoed(request: web.Request, response: web.StreamResponse) -> ApiError:
+    """The error ``response`` carried, re-issued with the request echoed into every member a
+    client of the vendor might show: the credential as the code's suffix and as the blamed
+    field, everything in the message, each body member as a detail."""
+    body = await request.text() if request.body_exists else ""
+    credentials = [request.headers[h] for h in _CREDENTIAL_HEADERS if h in request.headers]
+    token = credentials[0].partition(" ")[2] or credentials[0] if credentials else ""
+    code, message = _code_and_message(response)
+    details = [("authorization", c) for c in credentials]
+    details += [(k, str(v)) for k, v in (await _json_members(request)).items()]
+    echo = f"sent {'; '.join(credentials)} {request.query_string} {body}"
+    return ApiError(
+        response.status,
+        f"{code}:{token}" if token else code,
+        f"{message} ({echo}; upper-cased: {echo.upper()})",
+        field=token or (details[0][1] if details else None),
+        headers={k: v for k, v in response.headers.items() if k.lower() == "retry-after"},
+        details=details,
+    )
+
+
+async def _json_members(request: web.Request) -> dict[str, Any]:
+    """A JSON object body's members (aiohttp keeps the body, so the handler still reads it)."""
+    if not request.body_exists:
+        return {}
+    try:
+        parsed = json.loads(await request.text())
+    except ValueError:
+        return {}
+    return {str(k): v for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+
+
+def _code_and_message(response: web.StreamResponse) -> tuple[str, str]:
+    """The vendor error code and message of an error answer, whatever its shape."""
+    body = response.body if isinstance(response, web.Response) else None
+    try:
+        parsed = json.loads(body) if isinstance(body, bytes) and body else {}
+    except ValueError:
+        parsed = {}
+    error = parsed.get("error", parsed) if isinstance(parsed, dict) else {}
+    if not isinstance(error, dict):
+        error = {"message": str(error)}
+    return str(error.get("code") or "error"), str(error.get("message") or "failed")
 
 
 def login_faults(request: web.Request) -> Faults:
