@@ -53,7 +53,13 @@ class ScheduleServiceAppointmentInput:
             c.fail(("startsAt",), UserErrorCode.INVALID_VALUE, "give a time zone offset")
         elif self.starts_at <= datetime.datetime.now(datetime.UTC):
             c.fail(("startsAt",), UserErrorCode.INVALID_VALUE, "must be in the future")
-        if self.ends_at is not None and self.ends_at <= self.starts_at:
+        if self.ends_at is not None and self.ends_at.tzinfo is None:
+            c.fail(("endsAt",), UserErrorCode.INVALID_VALUE, "give a time zone offset")
+        elif (
+            self.ends_at is not None
+            and self.starts_at.tzinfo is not None
+            and self.ends_at <= self.starts_at
+        ):
             c.fail(("endsAt",), UserErrorCode.INVALID_VALUE, "must be after startsAt")
         if self.transportation is not None and self.transportation not in TRANSPORTATION:
             c.fail(

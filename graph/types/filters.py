@@ -12,6 +12,7 @@ import strawberry
 
 from adapters import base
 from graph.context import Context
+from graph.errors import BadUserInput
 from graph.runtime import DealershipEntry
 from graph.types.enums import (
     AccountStatus,
@@ -31,6 +32,46 @@ def _set(values: list[E] | None) -> frozenset[E] | None:
     return frozenset(values) if values else None
 
 
+# Bounds checked before a filter reaches any vendor: a value outside them can match nothing
+# real and only costs a request (or a vendor's 500).
+MIN_YEAR = 1900
+MAX_TEXT = 100
+
+
+def _refuse(arg: str, problem: str) -> BadUserInput:
+    return BadUserInput(f"filter.{arg} {problem}", argument=f"filter.{arg}")
+
+
+def _year(value: int | None) -> int | None:
+    latest = datetime.date.today().year + 2
+    if value is not None and not MIN_YEAR <= value <= latest:
+        raise _refuse("year", f"must be between {MIN_YEAR} and {latest}")
+    return value
+
+
+def _text(value: str | None, arg: str) -> str | None:
+    if value is not None and len(value) > MAX_TEXT:
+        raise _refuse(arg, f"must be at most {MAX_TEXT} characters")
+    return value
+
+
+def _vin(value: str | None) -> str | None:
+    checked = _text(value, "vin")
+    return checked.strip().upper() if checked else None
+
+
+def _window(
+    after: datetime.datetime | None, before: datetime.datetime | None
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    if after is None or before is None:
+        return after, before
+    if (after.tzinfo is None) != (before.tzinfo is None):
+        raise _refuse("startsBefore", "and startsAfter must both have a time zone or neither")
+    if before < after:
+        raise _refuse("startsBefore", "must not be earlier than startsAfter")
+    return after, before
+
+
 @strawberry.input(description="Every field narrows the list; omitted fields do not.")
 class InventoryVehicleFilter:
     status: list[VehicleStatus] | None = None
@@ -46,11 +87,11 @@ class InventoryVehicleFilter:
         return base.VehicleFilter(
             status=_set(self.status),
             condition=_set(self.condition),
-            vin=self.vin.strip().upper() if self.vin else None,
-            stock_number=self.stock_number,
-            make=self.make,
-            model=self.model,
-            year=self.year,
+            vin=_vin(self.vin),
+            stock_number=_text(self.stock_number, "stockNumber"),
+            make=_text(self.make, "make"),
+            model=_text(self.model, "model"),
+            year=_year(self.year),
             updated_since=self.updated_since,
         )
 
@@ -63,7 +104,8 @@ class CustomerFilter:
     updated_since: datetime.datetime | None = None
 
     def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.CustomerFilter:
-        return base.CustomerFilter(search=self.search, updated_since=self.updated_since)
+        search = _text(self.search, "search")
+        return base.CustomerFilter(search=search, updated_since=self.updated_since)
 
 
 @strawberry.input
@@ -78,8 +120,8 @@ class ServiceVehicleFilter:
         )
         return base.ServiceVehicleFilter(
             customer_id=owner,
-            vin=self.vin.strip().upper() if self.vin else None,
-            license_plate=self.license_plate,
+            vin=_vin(self.vin),
+            license_plate=_text(self.license_plate, "licensePlate"),
         )
 
 
@@ -141,11 +183,9 @@ class AppointmentFilter:
         customer = ctx.native_id_in(
             self.customer_id, type_names={"Customer"}, dealership=entry, arg="customerId"
         )
+        after, before = _window(self.starts_after, self.starts_before)
         return base.AppointmentFilter(
-            status=_set(self.status),
-            customer_id=customer,
-            starts_after=self.starts_after,
-            starts_before=self.starts_before,
+            status=_set(self.status), customer_id=customer, starts_after=after, starts_before=before
         )
 
 
@@ -157,7 +197,10 @@ class PartFilter:
     part_number: str | None = None
 
     def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.PartFilter:
-        return base.PartFilter(search=self.search, part_number=self.part_number)
+        return base.PartFilter(
+            search=_text(self.search, "search"),
+            part_number=_text(self.part_number, "partNumber"),
+        )
 
 
 @strawberry.input
