@@ -17,21 +17,28 @@ async def test_repair_orders_across_both_stores(api: Api) -> None:
 
 
 async def test_cross_dealership_paging_visits_every_row_once(api: Api) -> None:
-    q = """query($after: String) { repairOrders(first: 100, after: $after,
+    q = """query($first: Int, $after: String) { repairOrders(first: $first, after: $after,
              filter: {status: [WAITING_PARTS]}) {
-             totalCount pageInfo { hasNextPage endCursor } nodes { id } } }"""
+             totalCount pageInfo { hasNextPage endCursor } nodes { id dealership { dms } } } }"""
+    whole = (await api.data(q, {"first": 100}))["repairOrders"]
+    assert not whole["pageInfo"]["hasNextPage"]
+    expected = [n["id"] for n in whole["nodes"]]
+    assert {n["dealership"]["dms"] for n in whole["nodes"]} == {"AUTOSOFT", "AUTOSYNC"}
+    assert whole["totalCount"] == len(expected) == len(set(expected))
     seen: list[str] = []
     after = None
-    total = None
-    for _ in range(20):
-        page = (await api.data(q, {"after": after}))["repairOrders"]
-        total = page["totalCount"]
+    pages = 0
+    while True:
+        page = (await api.data(q, {"first": 10, "after": after}))["repairOrders"]
+        pages += 1
+        assert page["totalCount"] == len(expected)
         seen += [n["id"] for n in page["nodes"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert total is not None and total > 0
-    assert len(seen) == len(set(seen)) == total
+        assert pages < 20, "the walk does not end"
+    assert pages == -(-len(expected) // 10) > 1  # pages of ten, the last one partial or full
+    assert seen == expected  # every row once, in the one-shot order
 
 
 async def test_vehicles_by_vin_across_stores(api: Api) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.graph.conftest import Api
+from tests.guards import each
 
 
 def _errors_by_dms(result: dict, api: Api) -> dict[str, list[str]]:  # type: ignore[type-arg]
@@ -52,22 +53,26 @@ async def test_money_is_an_exact_decimal_string(api: Api) -> None:
     assert all(Decimal(p) == Decimal(p).quantize(Decimal("0.01")) for p in prices)
 
 
-async def test_pages_follow_cursors_without_overlap(api: Api) -> None:
-    q = """query($d: ID!, $after: String) { dealership(id: $d) {
-             customers(first: 10, after: $after) {
+async def test_three_pages_of_ten_are_the_first_thirty_rows(api: Api) -> None:
+    q = """query($d: ID!, $first: Int, $after: String) { dealership(id: $d) {
+             customers(first: $first, after: $after) {
                totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id } } } }"""
     for dms in ("autosoft", "autosync"):
+        dealership = api.dealership_id(dms)
+        one_shot = await api.data(q, {"d": dealership, "first": 30})
+        thirty = [n["id"] for n in one_shot["dealership"]["customers"]["nodes"]]
+        assert len(set(thirty)) == 30
         seen: list[str] = []
         after = None
         for page_number in range(3):
-            data = await api.data(q, {"d": api.dealership_id(dms), "after": after})
+            data = await api.data(q, {"d": dealership, "first": 10, "after": after})
             page = data["dealership"]["customers"]
             assert len(page["nodes"]) == 10
             assert page["pageInfo"]["hasNextPage"]
             assert page["pageInfo"]["hasPreviousPage"] == (page_number > 0)
             seen += [n["id"] for n in page["nodes"]]
             after = page["pageInfo"]["endCursor"]
-        assert len(set(seen)) == 30
+        assert seen == thirty, dms  # no overlap and no gap
 
 
 async def test_page_size_is_capped(api: Api) -> None:
@@ -110,7 +115,7 @@ async def test_autosync_repair_order_lines_come_from_the_detail(api: Api) -> Non
              customer { displayName } vehicle { vin make } technicians { name } } } } }""",
         {"d": api.dealership_id("autosync")},
     )
-    for ro in data["dealership"]["repairOrders"]["nodes"]:
+    for ro in each(data["dealership"]["repairOrders"]["nodes"], exactly=5):
         lines = ro["laborLines"] + ro["partLines"]
         assert lines
         assert ro["customer"]["displayName"]
@@ -128,7 +133,7 @@ async def test_autosoft_repair_order_relations(api: Api) -> None:
              totals { labor parts shopSupplies tax grandTotal } } } } }""",
         {"d": api.dealership_id("autosoft")},
     )
-    for ro in data["dealership"]["repairOrders"]["nodes"]:
+    for ro in each(data["dealership"]["repairOrders"]["nodes"], exactly=10):
         assert ro["customer"]["displayName"]
         assert len(ro["vehicle"]["vin"]) == 17
         assert ro["advisor"]["role"] == "SERVICE_ADVISOR"
@@ -247,13 +252,13 @@ async def test_autosoft_service_vehicles_resolve_by_id_and_on_appointments(api: 
              appointments(first: 5) { nodes { vin vehicle { vin make } } } } }""",
         {"d": api.dealership_id("autosoft")},
     )
-    for ro in data["dealership"]["repairOrders"]["nodes"]:
+    for ro in each(data["dealership"]["repairOrders"]["nodes"], exactly=3):
         vehicle = ro["vehicle"]
         again = await api.data(
             "query($id: ID!) { node(id: $id) { ... on ServiceVehicle { vin owner { id } } } }",
             {"id": vehicle["id"]},
         )
         assert again["node"] == {"vin": vehicle["vin"], "owner": vehicle["owner"]}
-    for appointment in data["dealership"]["appointments"]["nodes"]:
+    for appointment in each(data["dealership"]["appointments"]["nodes"], exactly=5):
         assert appointment["vehicle"]["vin"] == appointment["vin"]
         assert appointment["vehicle"]["make"]
