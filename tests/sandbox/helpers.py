@@ -12,6 +12,7 @@ import pyotp
 
 from adapters.http import dumps, loads
 from sandbox import VendorHandle
+from tests.guards import each
 
 
 class FakeClock:
@@ -221,7 +222,7 @@ async def check_entitlements(
 ) -> None:
     """Each path answers the status expected for this token's entitlements; a refusal is
     ``403 forbidden``."""
-    for path, wanted in expected.items():
+    for path, wanted in each(expected.items()):
         status, answer, _ = await call(http, "GET", vendor.base_url + path, headers=bearer(token))
         assert status == wanted, path
         if wanted == 403:

@@ -17,6 +17,7 @@ import pytest_asyncio
 from sandbox import RunningSandbox, SandboxOptions, start_sandbox
 from sandbox.common.vin import is_valid_vin
 from sandbox.options import DEFAULT_TODAY
+from tests.guards import each
 from tests.sandbox.helpers import (
     FakeClock,
     SupergoodClient,
@@ -88,7 +89,7 @@ async def test_sizes_and_stable_id_order(everything: Rows) -> None:
     assert sizes["vehicles"] == 300 and sizes["customers"] == 400 and sizes["deals"] == 200
     assert sizes["ros"] == 300 and sizes["appointments"] == 80 and sizes["parts"] == 250
     assert sizes["users"] == 25 and sizes["receivables"] == 120 and sizes["receipts"] > 120
-    for name, rows in everything.items():
+    for name, rows in each(everything.items()):
         ids = [row[ID_KEYS[name]] for row in rows]
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
@@ -276,7 +277,7 @@ async def test_other_filters(api: SupergoodClient, everything: Rows) -> None:
     assert found and all("brake pads" in p["description"].lower() for p in found)
 
     users = everything["users"]
-    for role in {u["role"] for u in users}:
+    for role in each({u["role"] for u in users}):
         assert await api.all("/users", role=role) == [u for u in users if u["role"] == role]
     assert await api.all("/users", isActive="false") == [u for u in users if not u["isActive"]]
 
@@ -380,7 +381,7 @@ async def test_sales_records_are_consistent(everything: Rows) -> None:
     vehicles = {v["vehicleId"]: v for v in everything["vehicles"]}
     customers = {c["customerId"]: c for c in everything["customers"]}
     users = {u["userId"]: u for u in everything["users"]}
-    for deal in everything["deals"]:
+    for deal in each(everything["deals"]):
         vehicle = vehicles[deal["vehicle"]["vehicleId"]]
         assert (vehicle["vin"], vehicle["stockNumber"]) == (
             deal["vehicle"]["vin"],
@@ -424,7 +425,7 @@ async def test_service_records_add_up_and_reference_real_records(everything: Row
     users = {u["userId"]: u for u in everything["users"]}
     customers = {c["customerId"] for c in everything["customers"]}
     part_numbers = {p["partNumber"] for p in everything["parts"]}
-    for ro in everything["ros"]:
+    for ro in each(everything["ros"]):
         totals, approved = ro["totals"], [x for x in ro["lines"] if x["status"] == "approved"]
         assert [x["lineCode"] for x in ro["lines"]] == [
             chr(65 + i) for i in range(len(ro["lines"]))
@@ -448,12 +449,12 @@ async def test_service_records_add_up_and_reference_real_records(everything: Row
         assert is_valid_vin(ro["vehicle"]["vin"])
         assert ro["openedAt"] <= ro["updatedAt"] < f"{TODAY}T00:00:00Z"
         assert (ro["closedAt"] is not None) == (ro["status"] in ("completed", "closed"))
-    for appt in everything["appointments"]:
+    for appt in each(everything["appointments"]):
         assert appt["customerId"] in customers and is_valid_vin(appt["vin"])
         assert users[appt["advisorId"]]["role"] == "service_advisor"
         assert appt["opCodes"] and all(_d(op["laborHours"]) > 0 for op in appt["opCodes"])
     receivables = {a["accountId"]: a for a in everything["receivables"]}
-    for receipt in everything["receipts"]:
+    for receipt in each(everything["receipts"]):
         account = receivables[receipt["accountId"]]
         assert receipt["customerId"] == account["customerId"]
 

@@ -19,6 +19,7 @@ from sandbox.common.table import Table
 from sandbox.common.vin import is_valid_vin
 from sandbox.dealercenter.state import build_state
 from sandbox.options import DEFAULT_TODAY
+from tests.guards import each
 from tests.sandbox.helpers import (
     SupergoodClient,
     assert_invalid_parameter,
@@ -305,13 +306,13 @@ async def test_inventory_and_sales_are_consistent(everything: Rows) -> None:
     customers = {c["customerId"] for c in everything["customers"]}
     users = {u["userId"]: u for u in everything["users"]}
     lots = {lot["lotId"] for lot in everything["lots"]}
-    for v in vehicles.values():
+    for v in each(vehicles.values()):
         assert is_valid_vin(v["vin"]) and v["lotId"] in lots
         assert v["acquiredAt"] <= v["updatedAt"][:10] < TODAY
         books = [_d(x) for x in v["bookValues"].values()]
         assert all(abs(b - _d(v["price"])) <= _d(v["price"]) / 8 for b in books)
         assert [p["position"] for p in v["photos"]] == list(range(1, len(v["photos"]) + 1))
-    for d in everything["deals"]:
+    for d in each(everything["deals"]):
         vehicle = vehicles[d["vehicleId"]]
         assert d["buyer"]["customerId"] in customers
         assert users[d["salespersonId"]]["role"] == "sales"
@@ -331,7 +332,7 @@ async def test_inventory_and_sales_are_consistent(everything: Rows) -> None:
             assert d["creditApplication"]["applicationId"].startswith("ca_")
         assert is_valid_vin(d["tradeIn"]["vin"]) if d["tradeIn"]["enabled"] else True
         assert [f["code"] for f in d["fees"]] == ["doc", "ttl", "reg"]
-    for lead in everything["leads"]:
+    for lead in each(everything["leads"]):
         assert lead["customerId"] in customers
         assert lead["vehicleInterestId"] is None or lead["vehicleInterestId"] in vehicles
         consent = lead["tcpaConsent"]
@@ -354,9 +355,9 @@ async def test_bhph_loans_add_up(everything: Rows) -> None:
     deals = {d["dealId"]: d for d in everything["deals"]}
     vehicles = {v["vehicleId"]: v for v in everything["vehicles"]}
     history: dict[str, list[dict[str, Any]]] = {}
-    for p in everything["payments"]:
+    for p in each(everything["payments"]):
         history.setdefault(p["accountId"], []).append(p)
-    for a in everything["accounts"]:
+    for a in each(everything["accounts"]):
         deal, schedule = deals[a["dealId"]], a["schedule"]
         assert deal["dealType"] == "bhph" and deal["buyer"]["customerId"] == a["customerId"]
         assert deal["vehicleId"] == a["vehicleId"] and vehicles[a["vehicleId"]]["status"] == "sold"

@@ -20,6 +20,7 @@ from sandbox import RunningSandbox, SandboxOptions, VendorHandle, start_sandbox
 from sandbox.common.jsonenc import dumps
 from sandbox.common.vin import is_valid_vin
 from sandbox.dealertrack.state import build_state
+from tests.guards import each
 from tests.sandbox.helpers import (
     SupergoodClient,
     assert_invalid_parameter,
@@ -237,7 +238,7 @@ async def test_extrapolated_filters(api: Dealertrack, everything: Rows) -> None:
     assert found and all("brake pads" in p["description"].lower() for p in found)
 
     users = everything["users"]
-    for role in {u["role"] for u in users}:
+    for role in each({u["role"] for u in users}):
         assert await api.all("/users", role=role) == [u for u in users if u["role"] == role]
     assert await api.all("/users", active="false") == [u for u in users if not u["active"]]
 
@@ -313,7 +314,7 @@ async def test_documented_shapes_in_the_page_order(api: Dealertrack) -> None:
 
 
 async def test_inventory_is_realistic(everything: Rows) -> None:
-    for v in everything["vehicles"]:
+    for v in each(everything["vehicles"]):
         assert is_valid_vin(v["vin"])
         price = v["pricing"]
         assert _d(price["cost"]) < _d(price["askingPrice"]) <= _d(price["msrp"]) * 2
@@ -338,7 +339,7 @@ async def test_repair_orders_add_up(everything: Rows) -> None:
     customers = {c["customerId"] for c in everything["customers"]}
     part_numbers = {p["partNumber"] for p in everything["parts"]}
     declined = 0
-    for ro in everything["ros"]:
+    for ro in each(everything["ros"]):
         lines, totals = ro["lines"], ro["totals"]
         done_labor = [x for x in lines["labor"] if not x["declined"]]
         done_parts = [x for x in lines["parts"] if not x["declined"]]
@@ -371,7 +372,7 @@ async def test_deals_are_consistent(everything: Rows) -> None:
     vehicles = {v["vehicleId"]: v for v in everything["vehicles"]}
     customers = {c["customerId"] for c in everything["customers"]}
     lender_statuses: Counter[str | None] = Counter()
-    for deal in everything["deals"]:
+    for deal in each(everything["deals"]):
         vehicle = vehicles[deal["vehicleId"]]
         assert deal["vehicle"] == {"vin": vehicle["vin"], "stockNumber": vehicle["stockNumber"]}
         assert deal["customer"]["customerId"] in customers

@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from sandbox import VendorHandle
 from sandbox.common.vin import is_valid_vin
+from tests.guards import each
 from tests.sandbox.helpers import SupergoodClient, assert_invalid_parameter, bearer, call
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -49,7 +50,7 @@ async def test_sizes_and_stable_id_order(everything: dict[str, list[dict[str, An
     assert sizes["vehicles"] == 300 and sizes["customers"] == 400 and sizes["deals"] == 200
     assert sizes["ros"] == 300 and sizes["appointments"] == 80 and sizes["parts"] == 250
     assert sizes["users"] == 25 and sizes["accounts"] == 120 and sizes["payments"] > 120
-    for rows in everything.values():
+    for rows in each(everything.values()):
         ids = [next(iter(row.values())) for row in rows]
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
@@ -201,7 +202,7 @@ async def test_other_filters(
     ]
 
     users = everything["users"]
-    for role in {u["role"] for u in users}:
+    for role in each({u["role"] for u in users}):
         assert await api.all("/users", role=role) == [u for u in users if u["role"] == role]
     assert await api.all("/users", active="false") == [u for u in users if not u["active"]]
 
@@ -261,7 +262,7 @@ async def test_detail_endpoints_match_list_items(
         "accounts": ("/accounting/ar-accounts", "accountId"),
         "payments": ("/accounting/payments", "paymentId"),
     }
-    for name, (path, key) in details.items():
+    for name, (path, key) in each(details.items()):
         row = everything[name][-1]
         assert await api.ok(f"{path}/{row[key]}") == row
         status, body = await api.get(f"{path}/{row[key][:-1]}z")
@@ -348,7 +349,7 @@ async def test_repair_orders_add_up_and_reference_real_records(
     users = {u["userId"]: u for u in everything["users"]}
     customers = {c["customerId"] for c in everything["customers"]}
     part_numbers = {p["partNumber"] for p in everything["parts"]}
-    for ro in everything["ros"]:
+    for ro in each(everything["ros"]):
         lines, totals = ro["lines"], ro["totals"]
         for labor in lines["labor"]:
             assert _d(labor["amount"]) == (_d(labor["hours"]) * _d(labor["rate"])).quantize(
@@ -377,7 +378,7 @@ async def test_sales_records_are_consistent(everything: dict[str, list[dict[str,
     vehicles = {v["vehicleId"]: v for v in everything["vehicles"]}
     customers = {c["customerId"] for c in everything["customers"]}
     assert all(is_valid_vin(v["vin"]) for v in vehicles.values())
-    for deal in everything["deals"]:
+    for deal in each(everything["deals"]):
         vehicle = vehicles[deal["vehicle"]["vehicleId"]]
         assert (vehicle["vin"], vehicle["stockNumber"]) == (
             deal["vehicle"]["vin"],
@@ -390,7 +391,7 @@ async def test_sales_records_are_consistent(everything: dict[str, list[dict[str,
             assert deal["financing"] is None and deal["paymentOptions"] is None
         else:
             assert deal["paymentOptions"]["termMonths"] == deal["financing"]["termMonths"]
-    for lead in everything["leads"]:
+    for lead in each(everything["leads"]):
         assert lead["customerId"] in customers
     accounts = {a["accountId"] for a in everything["accounts"]}
     assert all(p["accountId"] in accounts for p in everything["payments"])

@@ -15,6 +15,7 @@ from sandbox import SandboxOptions, VendorHandle, start_sandbox
 from sandbox.autosync import create_autosync
 from sandbox.common.vin import is_valid_vin
 from sandbox.server import serve_vendor
+from tests.guards import each
 from tests.sandbox.helpers import FakeClock, autosync_all, bearer, call
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -264,7 +265,7 @@ async def test_customer_and_vehicle_filters(
 
 async def test_work_order_filters(api: AutoSync, shop: dict[str, list[dict[str, Any]]]) -> None:
     orders = shop["workorders"]
-    for status, count in Counter(w["status"] for w in orders).items():
+    for status, count in each(Counter(w["status"] for w in orders).items()):
         assert (await api.ok("/shops/1/workorders", status=status, per_page=1))["pagination"][
             "total"
         ] == count
@@ -346,7 +347,7 @@ async def test_work_order_detail_jobs_and_money(
         if p["status"] == "completed":
             paid[p["work_order_id"]] = paid.get(p["work_order_id"], Decimal(0)) + _d(p["amount"])
     checked = 0
-    for item in shop["workorders"][::10]:
+    for item in each(shop["workorders"][::10]):
         detail = (await api.ok(f"/shops/1/workorders/{item['id']}"))["data"]
         assert {k: v for k, v in detail.items() if k not in ("notes", "jobs", "payments")} == item
         jobs = await api.all(f"/shops/1/workorders/{item['id']}/jobs")
@@ -388,7 +389,7 @@ async def test_references_are_consistent(shop: dict[str, list[dict[str, Any]]]) 
     customers = {c["id"]: c for c in shop["customers"]}
     vehicles = {v["id"]: v for v in shop["vehicles"]}
     staff = {e["id"]: e for e in shop["employees"]}
-    for w in shop["workorders"]:
+    for w in each(shop["workorders"]):
         assert vehicles[w["vehicle_id"]]["customer_id"] == w["customer_id"]
         assert w["vehicle"]["id"] == w["vehicle_id"] and w["customer"]["id"] == w["customer_id"]
         assert staff[w["service_writer"]["id"]]["role"] == "service_writer"
@@ -397,7 +398,7 @@ async def test_references_are_consistent(shop: dict[str, list[dict[str, Any]]]) 
         else:
             assert w["status"] == "draft"
         assert w["created_at"] <= w["updated_at"] < "2026-11-20T00:00:00Z"
-    for a in shop["appointments"]:
+    for a in each(shop["appointments"]):
         assert vehicles[a["vehicle_id"]]["customer_id"] == a["customer_id"]
         assert a["start_time"] < a["end_time"]
     assert all(p["customer_id"] in customers for p in shop["payments"])

@@ -17,6 +17,7 @@ from sandbox.common.world.models import (
     RoStatus,
     StockStatus,
 )
+from tests.guards import each
 
 TODAY = date(2026, 11, 20)
 
@@ -70,7 +71,7 @@ def test_every_vin_is_valid_and_unique(dealer: StoreWorld, shop: StoreWorld) -> 
 
 def test_repair_order_lines_and_totals_add_up(dealer: StoreWorld, shop: StoreWorld) -> None:
     for world in (dealer, shop):
-        for ro in world.repair_orders:
+        for ro in each(world.repair_orders):
             for job in ro.jobs:
                 for labor in job.labor:
                     assert labor.amount == money(labor.hours * labor.rate)
@@ -87,7 +88,7 @@ def test_repair_orders_reference_real_people_cars_and_parts(dealer: StoreWorld) 
     cars = {v.id: v for v in dealer.owned_vehicles}
     parts = {p.id: p for p in dealer.parts}
     customers = {c.id for c in dealer.customers}
-    for ro in dealer.repair_orders:
+    for ro in each(dealer.repair_orders):
         assert ro.customer_id in customers
         assert cars[ro.vehicle_id].customer_id == ro.customer_id
         assert staff[ro.advisor_id].role is Role.SERVICE_ADVISOR
@@ -103,7 +104,7 @@ def test_deals_point_at_existing_vehicles_and_customers(dealer: StoreWorld) -> N
     vehicles = {v.id: v for v in dealer.inventory}
     customers = {c.id: c for c in dealer.customers}
     sold_deals = 0
-    for deal in dealer.deals:
+    for deal in each(dealer.deals):
         vehicle = vehicles[deal.vehicle_id]
         assert deal.buyer_id in customers and deal.co_buyer_id in (None, *customers)
         assert deal.co_buyer_id != deal.buyer_id
@@ -119,7 +120,7 @@ def test_deals_point_at_existing_vehicles_and_customers(dealer: StoreWorld) -> N
 
 
 def test_prices_are_plausible(dealer: StoreWorld) -> None:
-    for v in dealer.inventory:
+    for v in each(dealer.inventory):
         assert 2_500 <= v.cost < v.asking_price <= max(v.msrp, v.asking_price)
         if v.condition.value == "new":
             assert v.asking_price <= v.msrp and v.mileage < 7_000
@@ -139,7 +140,7 @@ def test_everything_happened_before_today(dealer: StoreWorld, shop: StoreWorld) 
         stamps += [v.updated_at for v in world.inventory] + [d.updated_at for d in world.deals]
         stamps += [x.updated_at for x in world.leads] + [a.updated_at for a in world.accounts]
         assert max(stamps) < anchor
-        for ro in world.repair_orders:
+        for ro in each(world.repair_orders):
             assert ro.opened_at <= ro.updated_at
             if ro.closed_at:
                 assert ro.opened_at < ro.closed_at <= ro.updated_at + timedelta(days=60)
@@ -147,13 +148,13 @@ def test_everything_happened_before_today(dealer: StoreWorld, shop: StoreWorld) 
 
 def test_accounts_balance_against_their_payments(dealer: StoreWorld) -> None:
     paid: Counter[int] = Counter()
-    for p in dealer.payments:
+    for p in each(dealer.payments):
         assert p.account_id is not None
         paid[p.account_id] += 1
     by_account: dict[int, list] = {}
     for p in dealer.payments:
         by_account.setdefault(p.account_id or 0, []).append(p.amount)
-    for a in dealer.accounts:
+    for a in each(dealer.accounts):
         assert a.balance == a.original_amount - sum(by_account.get(a.id, []), ZERO)
         if a.status in (AccountStatus.PAID_OFF, AccountStatus.CLOSED):
             assert a.balance == ZERO and a.next_due_date is None
@@ -168,7 +169,7 @@ def test_invoiced_work_orders_are_paid_in_full(shop: StoreWorld) -> None:
     for p in shop.payments:
         if p.status == "completed":
             paid.setdefault(p.repair_order_id or 0, []).append(p.amount)
-    for ro in shop.repair_orders:
+    for ro in each(shop.repair_orders):
         expected = ro.grand_total if ro.status is RoStatus.CLOSED else ZERO
         assert sum(paid.get(ro.id, []), ZERO) == expected
 

@@ -22,6 +22,7 @@ import pytest
 from sandbox import RunningSandbox, SandboxOptions, VendorHandle, start_sandbox
 from sandbox.supergood.mfa import SentCode, latest_code, mask_destination
 from sandbox.supergood.tenant import mfa_logins
+from tests.guards import each
 from tests.sandbox.helpers import (
     AUTH_TTL,
     SUPERGOOD_VENDORS,
@@ -282,15 +283,15 @@ async def test_token_expires_after_ttl(
 ) -> None:
     _, body = await autosoft_login(http, vendor, at=clock.now)
     headers = bearer(body["authToken"])
-    for path in profile.expiry_paths:
+    for path in each(profile.expiry_paths):
         status, _, _ = await call(http, "GET", vendor.base_url + path, headers=headers)
         assert status == 200, path
     clock.advance(TTL - 1)
-    for path in profile.expiry_paths:
+    for path in each(profile.expiry_paths):
         status, _, _ = await call(http, "GET", vendor.base_url + path, headers=headers)
         assert status == 200, path
     clock.advance(1)
-    for path in profile.expiry_paths:
+    for path in each(profile.expiry_paths):
         status, answer, got = await call(http, "GET", vendor.base_url + path, headers=headers)
         assert (status, answer["error"]["code"]) == (401, "token_expired"), path
         assert got["WWW-Authenticate"] == "Bearer"
@@ -311,11 +312,11 @@ async def test_refresh_issues_a_new_token_and_revokes_the_old(
     )
     assert status == 200 and set(fresh) == {"authToken", "expiresIn"}
     assert fresh["expiresIn"] == TTL and fresh["authToken"] != old
-    for path in profile.expiry_paths:
+    for path in each(profile.expiry_paths):
         status, answer, _ = await call(http, "GET", vendor.base_url + path, headers=bearer(old))
         assert (status, answer["error"]["code"]) == (401, "invalid_token"), path
     clock.advance(TTL - 10)  # past the old token's life, inside the new one's
-    for path in profile.expiry_paths:
+    for path in each(profile.expiry_paths):
         status, _, _ = await call(
             http, "GET", vendor.base_url + path, headers=bearer(fresh["authToken"])
         )
@@ -336,7 +337,7 @@ async def test_token_really_expires_and_refresh_needs_a_live_token(
         )
         assert status == 200 and fresh["expiresIn"] == 1
         clock.advance(1.05)
-        for path in profile.expiry_paths:
+        for path in each(profile.expiry_paths):
             for token in (body["authToken"], fresh["authToken"]):
                 status, answer, _ = await call(
                     http, "GET", vendor.base_url + path, headers=bearer(token)
@@ -355,7 +356,7 @@ async def test_token_really_expires_and_refresh_needs_a_live_token(
 async def test_requests_without_a_valid_token_are_401(
     http: aiohttp.ClientSession, vendor: VendorHandle, profile: Profile, headers: dict[str, str]
 ) -> None:
-    for path in profile.guarded_paths:
+    for path in each(profile.guarded_paths):
         status, body, _ = await call(http, "GET", vendor.base_url + path, headers=headers)
         assert (status, body["error"]["code"]) == (401, "invalid_token"), path
 
