@@ -3,6 +3,7 @@ and the documented writes (``sandbox.autosync.writes``)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from datetime import datetime
 from aiohttp import web
 
 from sandbox.autosync import render
+from sandbox.autosync.oauth import AUTHORIZE_PATH, TOKEN_PATH, OAuthServer, oauth_client_for
 from sandbox.autosync.state import ApiKey, AutoSyncShop, AutoSyncState, ShopTables, build_state
 from sandbox.autosync.writes import WriteRoute, write_routes
 from sandbox.common.documented import RouteKey, route_keys
@@ -85,6 +87,9 @@ def _auth_and_limit_middleware(
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         key = state.key_for(token.strip()) if scheme.lower() == "bearer" else None
+        if key is None and scheme.lower() == "bearer" and state.oauth is not None:
+            key = state.oauth.key_for(token.strip())
+        open_path = request.path in _OPEN_PATHS  # the OAuth flow itself has no token yet
         # Requests without a valid key are limited per client address instead.
         bucket = f"key:{key.key}" if key else f"addr:{request.remote}"
         decision = state.limiter.hit(bucket)
@@ -98,6 +103,8 @@ def _auth_and_limit_middleware(
                     headers={"Retry-After": str(decision.retry_after)},
                 )
             )
+        elif open_path:
+            response = await handler(request)
         elif key is None:
             response = render_error(ApiError(401, "unauthorized", "Invalid or missing API key"))
         else:
@@ -374,7 +381,27 @@ def build_app(
         app.router.add_get(path, handler, allow_head=False)
     for method, path, handler in writes:
         app.router.add_route(method, path, handler)
+    if state.oauth is not None:
+        _add_oauth_routes(app, state.oauth)
     return app
+
+
+_OPEN_PATHS = frozenset({AUTHORIZE_PATH, BASE + TOKEN_PATH})
+
+
+def _add_oauth_routes(app: web.Application, server: OAuthServer) -> None:
+    async def authorize(request: web.Request) -> web.StreamResponse:
+        return server.authorize(request)
+
+    async def token(request: web.Request) -> web.StreamResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            raise ApiError(400, "invalid_request", "Body must be JSON") from None
+        return json_response(server.token(body))
+
+    app.router.add_get(AUTHORIZE_PATH, authorize, allow_head=False)
+    app.router.add_post(BASE + TOKEN_PATH, token)
 
 
 def create_autosync(
@@ -387,6 +414,8 @@ def create_autosync(
     state = build_state(options, shop_count=shop_count, key_shops=key_shops)
     log = RequestLog()
     default = state.keys[state.default_key]
+    client = oauth_client_for(options.seed, default.shop_ids)
+    state.oauth = OAuthServer({client.client_id: client}, clock=options.clock or time.time)
     writes = write_routes(state, BASE, options.today, lambda request: _shop(request, state))
     return VendorApp(
         name="autosync",

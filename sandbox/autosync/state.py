@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sandbox.autosync.render import AutoSyncRenderer, shop
 from sandbox.common.credentials import hex_text
 from sandbox.common.dates import Timeline
 from sandbox.common.ratelimit import FixedWindowLimiter
 from sandbox.common.rng import stream
+
+if TYPE_CHECKING:
+    from sandbox.autosync.oauth import OAuthServer
 from sandbox.common.table import Table
 from sandbox.common.world import REPAIR_SHOP, StoreWorld, build_world
 from sandbox.common.world.identity import make_store_info
@@ -97,6 +100,8 @@ class AutoSyncState:
     keys: dict[str, ApiKey]
     limiter: FixedWindowLimiter
     default_key: str = field(default="")
+    oauth: OAuthServer | None = None
+    """The OAuth 2.0 server for platform clients (``sandbox.autosync.oauth``)."""
 
     def key_for(self, key: str) -> ApiKey | None:
         return self.keys.get(key)
