@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -33,8 +32,9 @@ from adapters.models import (
 )
 from adapters.supergood import parse_session
 from tests.adapters.mapping_kit import exact, fixture, raw_fixture
+from tests.vendor_pages import vendor_page_path
 
-VENDOR_PAGE = Path(__file__).parents[3] / "shared" / "vendor-docs" / "dealercenter.txt"
+VENDOR_PAGE = vendor_page_path("dealercenter")
 PAGE_EXAMPLES = (
     "dealercenter_session.json",
     "dealercenter_vehicles_list.json",
@@ -56,7 +56,6 @@ NO_HOME = {
 }
 
 
-@pytest.mark.skipif(not VENDOR_PAGE.exists(), reason="vendor page not checked out here")
 @pytest.mark.parametrize("name", PAGE_EXAMPLES)
 def test_fixtures_are_excerpts_of_the_vendor_page(name: str) -> None:
     text = raw_fixture(name)

@@ -28,9 +28,10 @@ from adapters.models import (
 )
 from adapters.supergood import SUPERGOOD_LISTS, parse_session
 from adapters.supergood.mapping import map_customer, map_part, map_user
+from tests.vendor_pages import vendor_page_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
-VENDOR_PAGE = Path("/work/shared/vendor-docs/dealertrack.txt")
+VENDOR_PAGE = vendor_page_path("dealertrack")
 PAGE_EXAMPLES = (
     "dealertrack_session.json",
     "dealertrack_vehicles_list.json",
@@ -51,7 +52,6 @@ def exact(value: Decimal | None, text: str) -> None:
     assert str(value) == text
 
 
-@pytest.mark.skipif(not VENDOR_PAGE.exists(), reason="the vendor page is not on this machine")
 def test_fixtures_are_the_page_examples_byte_for_byte() -> None:
     page = VENDOR_PAGE.read_text()
     answers = page.split("Example response\n")[1:]

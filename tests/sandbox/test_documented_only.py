@@ -29,7 +29,7 @@ VENDORS = sorted(VENDOR_FACTORIES)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 SESSIONS = (("POST", "/sessions"), ("POST", "/sessions/refresh"))
 SHOP = "/shops/{shop_id}"
-# The endpoints each vendor page shows (/work/shared/vendor-docs), below the vendor's base.
+# The endpoints each vendor page shows (tests/fixtures/vendor_pages), below the vendor's base.
 ON_THE_PAGE: dict[str, set[tuple[str, str]]] = {
     "autosoft": {
         *SESSIONS,
