@@ -14,11 +14,10 @@ from graph.errors import BadUserInput, GraphError, upstream_error
 from graph.kinds import Kind
 from graph.pagination import (
     Connection,
-    Edge,
-    connection_from_edges,
     connection_from_page,
     decode_cursor,
     encode_cursor,
+    lazy_connection,
     window_for,
 )
 from graph.runtime import DealershipEntry
@@ -200,31 +199,61 @@ async def cross_dealership_list(
         _walk(ctx, info, active, fetch, limit, with_totals),
         _walk(ctx, info, ended, count, 0, True),
     )
-    edges: list[Edge[Any]] = []
+    nodes: list[Any] = []
+    cursors = _MergedCursors(offsets)
     state = dict(offsets)
     for entry in active:
         page = pages.get(entry.id)
         if page is None:
             continue
         for i, model in enumerate(page.items):
-            if len(edges) >= limit:
+            if len(nodes) >= limit:
                 break
             consumed_all = i == len(page.items) - 1 and not page.has_next
             state[entry.id] = _EXHAUSTED if consumed_all else offsets[entry.id] + i + 1
-            edges.append(
-                Edge(
-                    cursor=_encode_offsets(state),
-                    node=to_node(graph_type, model, entry.id),
-                )
-            )
+            cursors.moved(entry.id, state[entry.id])
+            cursors.row()
+            nodes.append(to_node(graph_type, model, entry.id))
         else:
             if not page.items and not page.has_next:
                 state[entry.id] = _EXHAUSTED
+                cursors.moved(entry.id, _EXHAUSTED)
     # A store that failed or was not reached keeps its offset, so the next page asks it.
     has_next = any(state[e.id] != _EXHAUSTED for e in active)
     answered = pages | counts
     totals = [answered[e.id].total if e.id in answered else None for e in entries]
     total = sum(t for t in totals if t is not None) if all(t is not None for t in totals) else None
-    return connection_from_edges(
-        edges, has_next=has_next, has_previous=after is not None, total=total
+    return lazy_connection(
+        nodes, cursors, has_next=has_next, has_previous=after is not None, total=total
     )
+
+
+class _MergedCursors:
+    """Each row's cursor is every store's offset just after that row. The walk records
+    the offsets' moves and where each row falls among them; a cursor is encoded only
+    when asked for (``edges`` or ``pageInfo``)."""
+
+    def __init__(self, start: dict[str, int]) -> None:
+        self.start = start
+        self.moves: list[tuple[str, int]] = []
+        self.rows: list[int] = []
+        """Per row, how many moves its cursor includes."""
+
+    def moved(self, dealer: str, offset: int) -> None:
+        self.moves.append((dealer, offset))
+
+    def row(self) -> None:
+        self.rows.append(len(self.moves))
+
+    def at(self, index: int) -> str:
+        state = dict(self.start)
+        state.update(self.moves[: self.rows[index]])
+        return _encode_offsets(state)
+
+    def all(self) -> list[str]:
+        state, applied, cursors = dict(self.start), 0, []
+        for upto in self.rows:
+            state.update(self.moves[applied:upto])
+            applied = upto
+            cursors.append(_encode_offsets(state))
+        return cursors

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 import strawberry
 
@@ -37,6 +37,79 @@ class Connection(Generic[N]):
     total_count: int | None = strawberry.field(
         description="Rows matching the filter in all, where the DMS reports it."
     )
+
+
+class Cursors(Protocol):
+    """A page's cursors, computed on demand: most queries select ``nodes`` only."""
+
+    def at(self, index: int) -> str: ...
+
+    def all(self) -> list[str]: ...
+
+
+class LazyEdges(Sequence[Edge[N]]):
+    """A page's edges, built (cursors and all) when something first reads them; the
+    executor reads them only when the query selects ``edges``."""
+
+    __slots__ = ("_cursors", "_edges", "_nodes")
+
+    def __init__(self, nodes: list[N], cursors: Cursors) -> None:
+        self._nodes = nodes
+        self._cursors = cursors
+        self._edges: list[Edge[N]] | None = None
+
+    def _built(self) -> list[Edge[N]]:
+        if self._edges is None:
+            cursors = self._cursors.all()
+            self._edges = [
+                Edge(cursor=c, node=n) for c, n in zip(cursors, self._nodes, strict=True)
+            ]
+        return self._edges
+
+    @overload
+    def __getitem__(self, index: int) -> Edge[N]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Edge[N]]: ...
+    def __getitem__(self, index: int | slice) -> Edge[N] | Sequence[Edge[N]]:
+        return self._built()[index]
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[Edge[N]]:
+        return iter(self._built())
+
+
+def lazy_connection(
+    nodes: list[N], cursors: Cursors, *, has_next: bool, has_previous: bool, total: int | None
+) -> Connection[N]:
+    """A connection whose edges are built only if read; the page's first and last cursors
+    (``pageInfo``) are computed now, as two cursors cost next to nothing."""
+    return Connection(
+        edges=cast(list[Edge[N]], LazyEdges(nodes, cursors)),
+        nodes=nodes,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=cursors.at(0) if nodes else None,
+            end_cursor=cursors.at(len(nodes) - 1) if nodes else None,
+        ),
+        total_count=total,
+    )
+
+
+class _OffsetCursors:
+    """Cursors of one store's window: the row's offset in the list."""
+
+    def __init__(self, offset: int, count: int) -> None:
+        self.offset = offset
+        self.count = count
+
+    def at(self, index: int) -> str:
+        return encode_cursor(str(self.offset + index))
+
+    def all(self) -> list[str]:
+        return [encode_cursor(str(self.offset + i)) for i in range(self.count)]
 
 
 def encode_cursor(payload: str) -> str:
@@ -71,20 +144,12 @@ def connection_from_page(
     page: Page[Any], window: Window, to_node: Callable[[Any], N]
 ) -> Connection[N]:
     nodes = [to_node(item) for item in page.items]
-    edges = [
-        Edge(cursor=encode_cursor(str(window.offset + i)), node=node)
-        for i, node in enumerate(nodes)
-    ]
-    return Connection(
-        edges=edges,
-        nodes=nodes,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=window.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=page.total,
+    return lazy_connection(
+        nodes,
+        _OffsetCursors(window.offset, len(nodes)),
+        has_next=page.has_next,
+        has_previous=window.offset > 0,
+        total=page.total,
     )
 
 
