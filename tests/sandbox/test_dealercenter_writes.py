@@ -4,6 +4,7 @@ payment moves its loan, and referenceId replays or conflicts."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -12,7 +13,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from sandbox import SandboxOptions, VendorHandle
+from sandbox import SandboxOptions, VendorHandle, start_sandbox
 from sandbox.dealercenter import loans
 from sandbox.dealercenter.state import build_state
 from tests.sandbox.helpers import WriteClient as DealerCenter
@@ -37,6 +38,15 @@ ACCOUNT_FIELDS = (
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def api(http: aiohttp.ClientSession, dealercenter: VendorHandle) -> DealerCenter:
     return DealerCenter(http, dealercenter, await signed_in(http, dealercenter))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def fresh(http: aiohttp.ClientSession) -> AsyncIterator[DealerCenter]:
+    """A sandbox of the test's own, for a test that numbers what the store holds: the
+    module's other tests create deals in any order."""
+    async with await start_sandbox(SandboxOptions(), vendors=("dealercenter",)) as sb:
+        vendor = sb.vendors["dealercenter"]
+        yield DealerCenter(http, vendor, await signed_in(http, vendor))
 
 
 async def _in_stock(api: DealerCenter, index: int) -> dict[str, Any]:
@@ -193,7 +203,8 @@ async def test_lead_validation(api: DealerCenter) -> None:
 # --- deals --------------------------------------------------------------------------------
 
 
-async def test_deal_figures_are_exact_and_listed(api: DealerCenter) -> None:
+async def test_deal_figures_are_exact_and_listed(fresh: DealerCenter) -> None:
+    api = fresh  # it numbers the new deal after the store's deals
     customer, vehicle = await _customer(api, 0), await _in_stock(api, 1)
     mine = len(await api.all("/deals", customerId=customer["customerId"]))
     answer = await api.created("/deals", _deal_body(api, customer, vehicle, "q-1"))

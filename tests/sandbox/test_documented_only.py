@@ -22,7 +22,7 @@ from sandbox.autosync.oauth import AUTHORIZE_PATH
 from sandbox.common.documented import documented_only_middleware
 from sandbox.common.errors import UNKNOWN_PATH
 from sandbox.server import VENDOR_FACTORIES
-from tests.sandbox.helpers import bearer, call, signed_in
+from tests.sandbox.helpers import autosoft_login, bearer, call, fresh_totp_clock
 
 OPTIONS = SandboxOptions(seed=3, scale=0.2, rate_limit_per_minute=100_000)
 VENDORS = sorted(VENDOR_FACTORIES)
@@ -129,20 +129,18 @@ class Client:
         return path, real
 
 
-_CLIENTS: dict[int, Client] = {}
-
-
 async def client(http: aiohttp.ClientSession, handle: VendorHandle) -> Client:
-    """One per server: a second sign-in within the TOTP step would reuse its code."""
-    if id(handle) not in _CLIENTS:
-        if handle.name == "autosync":
-            made = Client(http, handle, bearer(handle.credentials["api_key"]), {})
-        else:
-            store = str(handle.stores[0][0])
-            params = {"rooftopId": store} if handle.name == "dealertrack" else {}
-            made = Client(http, handle, bearer(await signed_in(http, handle)), params)
-        _CLIENTS[id(handle)] = made
-    return _CLIENTS[id(handle)]
+    """A client signed in for this test alone: a test that sends ``POST /sessions/refresh``
+    retires its token, so no token is shared between tests. Each sign-in is at a TOTP step
+    no earlier one spent (the server's clock moves on)."""
+    if handle.name == "autosync":
+        return Client(http, handle, bearer(handle.credentials["api_key"]), {})
+    clock = fresh_totp_clock(handle)
+    status, body = await autosoft_login(http, handle, at=clock.now)
+    assert status == 200, body
+    store = str(handle.stores[0][0])
+    params = {"rooftopId": store} if handle.name == "dealertrack" else {}
+    return Client(http, handle, bearer(str(body["authToken"])), params)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -156,7 +154,6 @@ async def full() -> AsyncIterator[RunningSandbox]:
     sandbox = await start_sandbox(OPTIONS)
     yield sandbox
     await sandbox.stop()
-    _CLIENTS.clear()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -164,7 +161,6 @@ async def documented() -> AsyncIterator[RunningSandbox]:
     sandbox = await start_sandbox(replace(OPTIONS, documented_only=True))
     yield sandbox
     await sandbox.stop()
-    _CLIENTS.clear()
 
 
 @pytest.mark.asyncio(loop_scope="module")
