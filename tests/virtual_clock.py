@@ -82,3 +82,26 @@ class VirtualClock:
         # Tasks just created (a keeper started by a sign-in) reach their first sleep.
         for _ in range(3):
             await asyncio.sleep(0)
+
+
+class InstantClock:
+    """Unix seconds (from the real time, so TOTP codes stay valid) that move when the test
+    sets ``now`` or when anyone sleeps on it: ``sleep`` returns at once with the clock moved
+    on by its length. For waits nothing else needs to line up with (backoff, pauses, a TOTP
+    step), so a minute passes in no time; ``slept`` lists every sleep asked for."""
+
+    def __init__(self, now: float | None = None) -> None:
+        self.now = time.time() if now is None else now
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+    def shared(self) -> SharedCredentials:
+        """Credentials whose sessions, budgets and circuits run on this clock."""
+        return SharedCredentials(clock=self, sleep=self.sleep, wall=self)
