@@ -222,6 +222,11 @@ class DmsAdapter:
         MfaCodeRejected (try again), MfaCodeExpired (ask for a new code) or MfaNotPending."""
         raise MfaNotPending.no_operator(self.dms.value)
 
+    async def complete_authorization(self, code: str) -> None:
+        """Finish an OAuth authorization with the code the vendor's consent screen sent back
+        (``graph.oauth``). Raises ``ValueError`` for a connection that does not use OAuth."""
+        raise ValueError(f"{self.dms.value}: this connection does not sign in with OAuth")
+
     async def list_stores(self) -> list[Store]:
         """The stores this login can reach, as the DMS names them."""
         return [Store(store_id=None)]

@@ -19,6 +19,7 @@ from adapters.cache import ReferenceCache
 from adapters.errors import AdapterError
 from adapters.http import HttpPolicy, path_segment
 from adapters.models import Employee
+from adapters.oauth import OAuthBearerAuth, OAuthGrant
 from adapters.optional import optional
 from adapters.paging import slice_window
 from adapters.query import employee_predicate
@@ -38,6 +39,8 @@ class Connection:
     policy: HttpPolicy
     shared: SharedCredentials
     """What connections on one credential share: budget, session, cached answers."""
+    oauth: OAuthGrant | None = None
+    """Set when the connection signs in with OAuth tokens a person granted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +94,20 @@ class DeclaredAdapter(DmsAdapter):
         secrets: Mapping[str, str],
         policy: HttpPolicy,
         shared: SharedCredentials | None = None,
+        oauth: OAuthGrant | None = None,
     ) -> Self:
         """The adapter of one connection (``adapters.registry.build_adapter``)."""
-        connection = Connection(session, base_url, secrets, policy, shared or SharedCredentials())
+        connection = Connection(
+            session, base_url, secrets, policy, shared or SharedCredentials(), oauth
+        )
         return cls(cls.open_api(connection), reference_ttl=policy.reference_ttl)
+
+    async def complete_authorization(self, code: str) -> None:
+        auth = self._api.http.auth
+        if not isinstance(auth, OAuthBearerAuth):
+            await super().complete_authorization(code)  # refuses: not an OAuth connection
+            return
+        await auth.exchange_code(self._api.http, code)
 
     @classmethod
     def open_api(cls, connection: Connection) -> RestApi:

@@ -9,6 +9,7 @@ import aiohttp
 from adapters.base import DmsAdapter
 from adapters.http import HttpPolicy
 from adapters.models import Dms
+from adapters.oauth import OAuthGrant
 from adapters.shared import SharedCredentials
 from adapters.vendors import VENDORS, AdapterFactory
 
@@ -27,6 +28,7 @@ def build_adapter(
     secrets: Mapping[str, str],
     policy: HttpPolicy | None = None,
     shared: SharedCredentials | None = None,
+    oauth: OAuthGrant | None = None,
 ) -> DmsAdapter:
     """An adapter for one connection over the process-wide ``http`` session.
 
@@ -35,7 +37,8 @@ def build_adapter(
     plain text beyond the request headers that need them. Connections built with the same
     ``shared`` draw on one request budget and one session per credential. Raises
     ``ValueError`` naming the problem (unknown or not yet supported DMS, missing secret
-    keys), never a value.
+    keys), never a value. ``oauth``: where the tokens of a connection a person authorized
+    are kept (AutoSync platform integrations); its secrets are then the OAuth client's.
     """
     available = ", ".join(sorted(d.value for d in _FACTORIES))
     try:
@@ -51,4 +54,5 @@ def build_adapter(
         secrets=secrets,
         policy=policy or HttpPolicy(),
         shared=shared,
+        oauth=oauth,
     )

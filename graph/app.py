@@ -17,6 +17,7 @@ from adapters.health import ConnectionState
 from adapters.upstream_scope import UpstreamScope
 from graph.context import Context
 from graph.derived import today_is
+from graph.oauth import CALLBACK_PATH, callback_handler
 from graph.runtime import ApiClient, Runtime
 from graph.schema import build_schema
 
@@ -128,4 +129,7 @@ def create_app(runtime: Runtime, *, demo_key: str | None = None) -> web.Applicat
     app.router.add_route("POST", "/graphql", view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if runtime.oauth is not None:
+        callback = callback_handler(runtime.oauth, runtime.complete_authorization)
+        app.router.add_get(CALLBACK_PATH, callback)
     return app

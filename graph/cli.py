@@ -1,4 +1,4 @@
-"""The ``dealergraph`` command: ``serve``, ``sandbox`` and ``export-schema``."""
+"""The ``dealergraph`` command: ``serve``, ``sandbox``, ``connect`` and ``export-schema``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from pathlib import Path
 from aiohttp import web
 
 from adapters.vendors import VENDORS
-from graph.config import AppConfig, ConfigError, ServerConfig, load_config
+from graph.config import OAUTH_DMS, AppConfig, ConfigError, ServerConfig, load_config
+from graph.oauth import OAuthLinks
 from graph.schema import schema_sdl
 
 log = logging.getLogger("dealergraph")
@@ -67,6 +68,20 @@ def _parser() -> argparse.ArgumentParser:
         help="serve only what the vendor pages document; extrapolated endpoints answer 404",
     )
 
+    connect = sub.add_parser(
+        "connect",
+        help="print the address that authorizes an OAuth connection (open it as the shop's"
+        " owner; the DMS then sends the browser to the running server's callback)",
+    )
+    connect.add_argument("dms", choices=sorted(d.value for d in OAUTH_DMS))
+    connect.add_argument("--connection", required=True, help="the connection's id")
+    connect.add_argument(
+        "--config",
+        type=Path,
+        default=os.environ.get("DEALERGRAPH_CONFIG"),
+        help="TOML configuration (default: $DEALERGRAPH_CONFIG)",
+    )
+
     export = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
     return parser
@@ -93,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 sys.stdout.write(sdl)
             return 0
+        if args.command == "connect":
+            print(_authorize_address(args))
+            return 0
         if args.command == "sandbox":
             asyncio.run(_run_sandbox(args))
             return 0
@@ -103,6 +121,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+
+
+def _authorize_address(args: argparse.Namespace) -> str:
+    if not args.config:
+        raise ConfigError("connect needs --config (or $DEALERGRAPH_CONFIG)")
+    config = load_config(args.config)
+    found = [c for c in config.connections if c.id == args.connection and c.dms.value == args.dms]
+    if not found or found[0].oauth is None:
+        raise ConfigError(f"{args.config}: no {args.dms} OAuth connection {args.connection!r}")
+    links = OAuthLinks.from_config(config, os.environ)
+    assert links is not None  # the connection found uses OAuth
+    print(
+        f"dealergraph: open this address as the shop's owner; the DMS then sends the browser"
+        f" to {found[0].oauth.redirect_uri}, which must reach the running server:",
+        file=sys.stderr,
+    )
+    return links.authorize_url(args.connection)
 
 
 async def _serve(args: argparse.Namespace) -> None:

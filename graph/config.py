@@ -64,6 +64,9 @@ class ServerConfig(_Strict):
     """Each API client's cost bucket: the most cost it may spend in a burst."""
     client_cost_restore_rate: float = Field(50.0, gt=0)
     """Cost points per second each client's bucket refills."""
+    token_key_env: str = "DEALERGRAPH_TOKEN_KEY"
+    """The environment variable holding the key OAuth tokens are encrypted with at rest (at
+    least 32 characters); needed only when a connection uses OAuth."""
 
     @model_validator(mode="after")
     def _page_sizes(self) -> ServerConfig:
@@ -98,6 +101,23 @@ class DealershipConfig(_Strict):
     """The vendor's own store scope (AutoSync shop id, Dealertrack rooftop id)."""
 
 
+class OAuthConfig(_Strict):
+    """A connection a person authorizes in the vendor's consent screen (AutoSync platform
+    integrations). Its ``secrets`` are then the OAuth client's ``client_id`` and
+    ``client_secret``; the tokens are kept encrypted in ``data_dir``."""
+
+    authorize_url: str = "https://autosyncshopmanager.com/oauth/authorize"
+    redirect_uri: str
+    """This server's ``/oauth/callback/<connection id>`` as the person's browser reaches it,
+    registered with the vendor for the client."""
+    scopes: list[str] = Field(
+        default_factory=lambda: ["shops:read", "workorders:write", "customers:read"]
+    )
+
+
+OAUTH_DMS = frozenset({Dms.AUTOSYNC})
+
+
 class ConnectionConfig(_Strict):
     id: Slug
     dms: Dms
@@ -105,6 +125,13 @@ class ConnectionConfig(_Strict):
     secrets: dict[str, str] = Field(default_factory=dict)
     """Secret name -> ``"env:VARIABLE"``; the adapter's page in the docs lists the names."""
     dealerships: list[DealershipConfig] = Field(min_length=1)
+    oauth: OAuthConfig | None = None
+
+    @model_validator(mode="after")
+    def _oauth_vendor(self) -> ConnectionConfig:
+        if self.oauth is not None and self.dms not in OAUTH_DMS:
+            raise ValueError(f"connection {self.id!r}: {self.dms.value} has no OAuth sign-in")
+        return self
 
     @field_validator("secrets")
     @classmethod

@@ -15,12 +15,15 @@ import aiohttp
 from adapters.base import Capability, DmsAdapter
 from adapters.http import HttpPolicy
 from adapters.models import Dms
+from adapters.oauth import OAuthGrant
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
 from graph.config import ALL_DEALERSHIPS, AppConfig, ConfigError, ServerConfig, hash_api_key
 from graph.derived import Today, utc_today
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency import SqliteIdempotencyStore
+from graph.oauth import OAuthLinks
+from graph.token_vault import EncryptedTokenFile, TokenKeyError
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +63,34 @@ class Runtime:
     exactly_once: ExactlyOnce
     shared: SharedCredentials
     _clients_by_digest: dict[str, ApiClient] = field(repr=False)
+    oauth: OAuthLinks | None = None
+    """The authorize links of the connections a person authorizes with OAuth, if any."""
     today: Today = utc_today
     """The date derived fields count from (``graph.derived``); tests set their own."""
 
     @classmethod
-    async def start(cls, config: AppConfig, environ: Mapping[str, str]) -> Runtime:
+    async def start(
+        cls,
+        config: AppConfig,
+        environ: Mapping[str, str],
+        *,
+        shared: SharedCredentials | None = None,
+    ) -> Runtime:
+        """``shared``: what connections on one credential share (tests pass one on a
+        virtual clock); a fresh one by default."""
         # Resolve every secret and key before opening anything, so a bad config fails fast.
         secrets = {c.id: c.resolve_secrets(environ) for c in config.connections}
         digests = {c.name: c.key_digest(environ) for c in config.clients}
+        shared = shared or SharedCredentials()
+        oauth = OAuthLinks.from_config(config, environ, clock=shared.wall)
+        vault: EncryptedTokenFile | None = None
+        if oauth is not None:
+            key_env = config.server.token_key_env
+            tokens_at = Path(config.server.data_dir) / "oauth-tokens.json"
+            try:
+                vault = EncryptedTokenFile(tokens_at, environ[key_env])
+            except TokenKeyError as exc:
+                raise ConfigError(f"{key_env}: {exc}") from None
         shared_keys = [name for name, d in digests.items() if list(digests.values()).count(d) > 1]
         if shared_keys:
             raise ConfigError(f"clients {shared_keys} have the same API key; give each its own")
@@ -84,7 +107,6 @@ class Runtime:
             raise_for_status=False,
         )
         adapters: dict[str, DmsAdapter] = {}
-        shared = SharedCredentials()
         dealerships: dict[str, DealershipEntry] = {}
         try:
             for conn in config.connections:
@@ -95,6 +117,7 @@ class Runtime:
                     secrets={k: v.get_secret_value() for k, v in secrets[conn.id].items()},
                     policy=policy,
                     shared=shared,
+                    oauth=OAuthGrant(vault, conn.id) if conn.oauth and vault else None,
                 )
                 await adapter.start()
                 adapters[conn.id] = adapter
@@ -136,7 +159,12 @@ class Runtime:
             exactly_once=ExactlyOnce(store),
             shared=shared,
             _clients_by_digest=clients,
+            oauth=oauth,
         )
+
+    async def complete_authorization(self, connection_id: str, code: str) -> None:
+        """Trade an OAuth code for the connection's tokens (``graph.oauth``)."""
+        await self.adapters[connection_id].complete_authorization(code)
 
     def clear_caches(self) -> None:
         """Forget every cached vendor answer; sessions and reference data stay."""

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from adapters.auth import BearerKeyAuth, require_secrets
+from adapters.auth import AuthStrategy, BearerKeyAuth, require_secrets
 from adapters.autosync import mapping as m
 from adapters.autosync.writes import AutoSyncWrites, read_autosync_error
 from adapters.base import (
@@ -31,6 +31,7 @@ from adapters.models import (
     ServiceVehicle,
     Store,
 )
+from adapters.oauth import OAuthBearerAuth
 from adapters.query import Query
 from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
@@ -39,6 +40,8 @@ from adapters.spec import Resource, ScopeKind, StoreScope, VendorSpec
 from adapters.supergood.queries import customer_query, part_query
 
 SECRET_KEYS = ("api_key",)
+OAUTH_SECRET_KEYS = ("client_id", "client_secret")
+"""The platform client's, for a connection a person authorized with OAuth."""
 
 AUTOSYNC_LISTS = ListStyle(
     page_param="page",
@@ -163,16 +166,29 @@ class AutoSyncAdapter(AutoSyncWrites, DeclaredAdapter):
     @classmethod
     def open_api(cls, connection: Connection) -> RestApi:
         """Connections on one API key share its budget through ``shared``: AutoSync counts
-        100 requests a minute per key, not per shop."""
-        key = require_secrets(connection.secrets, SECRET_KEYS, dms=cls.dms.value)["api_key"]
-        digest = credential_digest(key.get_secret_value())
+        100 requests a minute per key, not per shop. A connection a person authorized with
+        OAuth (``connection.oauth``) signs in with its tokens and has a budget of its own."""
+        auth: AuthStrategy
+        if connection.oauth is not None:
+            client = require_secrets(connection.secrets, OAUTH_SECRET_KEYS, dms=cls.dms.value)
+            auth = OAuthBearerAuth(
+                client["client_id"],
+                client["client_secret"],
+                connection.oauth,
+                clock=connection.shared.wall,
+            )
+            digest = credential_digest(client["client_id"].get_secret_value(), connection.oauth.key)
+        else:
+            key = require_secrets(connection.secrets, SECRET_KEYS, dms=cls.dms.value)["api_key"]
+            auth = BearerKeyAuth(key)
+            digest = credential_digest(key.get_secret_value())
         shared, policy, base_url = connection.shared, connection.policy, connection.base_url
         http = HttpClient(
             connection.session,
             base_url,
             vendor=cls.dms.value,
             policy=policy,
-            auth=BearerKeyAuth(key),
+            auth=auth,
             error_reader=read_autosync_error,
             gate=shared.gate(cls.dms.value, digest, policy.budget_for(AUTOSYNC_BUDGET)),
             scope_of=shop_of,
