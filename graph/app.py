@@ -18,6 +18,7 @@ from adapters.upstream_scope import UpstreamScope
 from graph.context import Context
 from graph.derived import today_is
 from graph.oauth import CALLBACK_PATH, callback_handler
+from graph.response_json import encode_response
 from graph.runtime import ApiClient, Runtime
 from graph.schema import build_schema
 
@@ -46,10 +47,16 @@ def _unauthenticated(message: str) -> web.Response:
 class DealerGraphView(GraphQLView):
     """Strawberry's view plus API-key authentication and per-dealership partial errors."""
 
-    def __init__(self, runtime: Runtime, *, demo_key: str | None = None) -> None:
-        super().__init__(schema=build_schema(runtime.server), graphql_ide="graphiql")
+    def __init__(
+        self, runtime: Runtime, *, demo_key: str | None = None, log_answers: bool = True
+    ) -> None:
+        schema = build_schema(runtime.server, log_answers=log_answers)
+        super().__init__(schema=schema, graphql_ide="graphiql")
         self.runtime = runtime
         self.demo_key = demo_key
+
+    def encode_json(self, data: object) -> bytes:
+        return encode_response(data)
 
     @property
     def graphql_ide_html(self) -> str:
@@ -121,10 +128,13 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
-def create_app(runtime: Runtime, *, demo_key: str | None = None) -> web.Application:
+def create_app(
+    runtime: Runtime, *, demo_key: str | None = None, log_answers: bool = True
+) -> web.Application:
+    """``log_answers``: one INFO line per error that is an answer (NOT_SUPPORTED...)."""
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[RUNTIME] = runtime
-    view = DealerGraphView(runtime, demo_key=demo_key)
+    view = DealerGraphView(runtime, demo_key=demo_key, log_answers=log_answers)
     app.router.add_route("GET", "/graphql", view)
     app.router.add_route("POST", "/graphql", view)
     app.router.add_get("/healthz", healthz)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from adapters.vendors import VENDORS
 from graph.config import OAUTH_DMS, AppConfig, ConfigError, ServerConfig, load_config
+from graph.gc_tuning import tune_for_serving
 from graph.oauth import OAuthLinks
 from graph.schema import schema_sdl
 
@@ -50,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"sign in to a Supergood-family sandbox ({', '.join(CODE_LOGIN_VENDORS)}) as its"
         " login with sms or email MFA: the connection waits for the code, which the sandbox"
         " prints; submit it with submitDmsMfaCode (repeatable)",
+    )
+    serve.add_argument(
+        "--verbose",
+        action="store_true",
+        help="log every request (access log) and every error answered with a code, such as"
+        " NOT_SUPPORTED_BY_DMS (off by default: both cost CPU on every request)",
     )
     serve.add_argument(
         "--sandbox-documented-only",
@@ -172,8 +179,11 @@ async def _serve(args: argparse.Namespace) -> None:
     runtime = await Runtime.start(config, environ)
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
-    runner = web.AppRunner(create_app(runtime, demo_key=demo_key))
+    app = create_app(runtime, demo_key=demo_key, log_answers=args.verbose)
+    # aiohttp's default access logger formats a line per request even when nothing shows it.
+    runner = web.AppRunner(app, **({} if args.verbose else {"access_log": None}))
     await runner.setup()
+    tune_for_serving()
     try:
         await web.TCPSite(runner, host, port).start()
         url = f"http://{host}:{port}/graphql"

@@ -10,6 +10,7 @@ refused or not, reports its cost under ``extensions.cost``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -141,6 +142,7 @@ class MaxAliasesLimiter(AddValidationRules):
         super().__init__([_max_aliases_rule(max_alias_count)])
 
 
+@cache  # one class per limit, so validation results can be cached by their rules
 def _max_aliases_rule(limit: int) -> type[ValidationRule]:
     class MaxAliases(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:

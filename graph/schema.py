@@ -10,18 +10,21 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxTokensLimiter
+from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from graph.config import ServerConfig
 from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
 from graph.errors import GraphError
+from graph.fast_execution import FastLeafExecutor
 from graph.mutations import Mutation
 from graph.queries import Query
 from graph.throttle import CostBuckets
 from graph.types.values import SCALAR_OVERRIDES
 
 log = logging.getLogger(__name__)
+
+DOCUMENT_CACHE_SIZE = 256
 
 
 def _is_internal(error: GraphQLError) -> bool:
@@ -46,12 +49,16 @@ class MaskInternalErrors(MaskErrors):
 class DealerGraphSchema(strawberry.federation.Schema):
     cost_buckets: CostBuckets
     """Each API client's cost budget; one set per schema, and the app builds one schema."""
+    log_answers: bool = True
+    """Whether errors that are answers get their INFO line; ``serve`` only with --verbose."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # Errors with a code are answers, not faults: one line each, no traceback (internal
         # faults are logged with theirs by the masking extension).
+        if not self.log_answers:
+            return
         for error in errors:
             original = error.original_error
             if isinstance(original, GraphError):
@@ -59,7 +66,10 @@ class DealerGraphSchema(strawberry.federation.Schema):
 
 
 def build_schema(
-    server: ServerConfig | None = None, *, buckets: CostBuckets | None = None
+    server: ServerConfig | None = None,
+    *,
+    buckets: CostBuckets | None = None,
+    log_answers: bool = True,
 ) -> DealerGraphSchema:
     server = server or ServerConfig()
     cost_buckets = buckets or CostBuckets()
@@ -68,16 +78,23 @@ def build_schema(
         mutation=Mutation,
         # Money always with two decimals ("52995.00"), whatever digits the vendor sent.
         scalar_overrides=SCALAR_OVERRIDES,
+        # Plain leaf fields (attribute reads) without per-field resolver machinery.
+        execution_context_class=FastLeafExecutor,
         extensions=[
             # Depth, cost and aliases, counted in linear time (graph.cost): Strawberry's own
             # depth and alias limiters re-walk every fragment spread.
             lambda: QueryCostLimiter(server=server, buckets=cost_buckets),
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
+            # Clients send the same few documents again and again: parse and validate each
+            # once (bounded LRU caches keyed by the text, and by document and rules).
+            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: MaskInternalErrors(should_mask_error=_is_internal),
         ],
     )
     schema.cost_buckets = cost_buckets
+    schema.log_answers = log_answers
     return schema
 
 

@@ -1,0 +1,43 @@
+"""Responses encoded with orjson are the bytes the standard encoder wrote."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph.response_json import encode_response
+
+_leaves = st.none() | st.booleans() | st.integers() | st.text()
+_data = st.recursive(
+    _leaves,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+_extensions = st.dictionaries(
+    st.text(), st.floats(allow_nan=False) | st.integers() | st.text(), max_size=4
+)
+
+
+def _standard(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+@given(data=_data, extensions=_extensions)
+def test_same_bytes_as_json_dumps(data: Any, extensions: dict[str, Any]) -> None:
+    response = {"data": data, "extensions": extensions}
+    assert encode_response(response) == _standard(response)
+    assert encode_response([response, response]) == _standard([response, response])
+
+
+def test_escapes_outside_printable_ascii() -> None:
+    for text in ("é€😀", "\x7f", "\u2028", "\x00\x1f", "\ud800 lone surrogate", "a\"b\\c/"):
+        response = {"data": {"name": text}, "errors": [{"message": text}]}
+        assert encode_response(response) == _standard(response)
+
+
+def test_integers_past_64_bits_and_floats() -> None:
+    response = {"data": {"big": 2**70}, "extensions": {"rate": 1e-05, "retry": 47.7}}
+    assert encode_response(response) == _standard(response)
