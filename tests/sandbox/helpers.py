@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -81,6 +82,12 @@ async def autosoft_login(
     return status, payload
 
 
+def assert_distinct(rows: list[dict[str, Any]]) -> None:
+    """No row twice: a page overlapping the one before would repeat rows."""
+    seen = {json.dumps(row, sort_keys=True, default=str) for row in rows}
+    assert len(seen) == len(rows), f"{len(rows) - len(seen)} rows came twice"
+
+
 async def autosoft_all(
     http: aiohttp.ClientSession, handle: VendorHandle, token: str, path: str, **params: Any
 ) -> list[dict[str, Any]]:
@@ -99,6 +106,7 @@ async def autosoft_all(
         items += body["items"]
         if page * 100 >= body["total"]:
             assert len(items) == body["total"]
+            assert_distinct(items)
             return items
         page += 1
 
@@ -121,6 +129,7 @@ async def autosync_all(
         items += body["data"]
         if page * 100 >= body["pagination"]["total"]:
             assert len(items) == body["pagination"]["total"]
+            assert_distinct(items)
             return items
         page += 1
 
