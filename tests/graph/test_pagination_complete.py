@@ -50,10 +50,10 @@ CROSS_PAGE = """query($ids: [ID!], $first: Int, $after: String) {
 
 @pytest.fixture(scope="module")
 async def stores() -> AsyncIterator[Api]:
-    # A small world (about a tenth of the default rows) and no response cache, so every
+    # A small world (about a twentieth of the default rows) and no response cache, so every
     # page is the DMS's answer and the lists fit in one page of the server's largest size.
     # AutoSync's 100 requests a minute would hold the walks up: raised on both sides.
-    options = SandboxOptions(seed=3, scale=0.1, rate_limit_per_minute=100_000)
+    options = SandboxOptions(seed=3, scale=0.05, rate_limit_per_minute=100_000)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("adapters.autosync.adapter.AUTOSYNC_BUDGET", RateBudget(100_000, 60.0))
         async for api in start_api(options, vendors=tuple(VENDOR_FACTORIES), cache=NO_CACHE):
@@ -124,6 +124,8 @@ async def test_every_list_of_every_store_pages_to_its_one_shot_answer(stores: Ap
             pages = await _walk_store(stores, field, dealership, SMALL)
             assert pages == whole, (dms, field)  # same rows, same order: no gap, no duplicate
             walked.setdefault(field, []).append(dms)
+            if len(whole) > SMALL:
+                walked.setdefault("several pages", []).append(dms)
             if whole:
                 walked.setdefault(f"{field} rows", []).append(dms)
     # Every list is walked over every store that has it (at least two, but for AutoSync's
@@ -132,6 +134,7 @@ async def test_every_list_of_every_store_pages_to_its_one_shot_answer(stores: Ap
         assert walked[f"{field} rows"] == walked[field], field  # no store with an empty list
         assert len(walked[field]) >= (1 if field == "serviceVehicles" else 2), field
     assert sum(len(walked[field]) for field in DEALERSHIP_LISTS) == 47
+    assert len(walked["several pages"]) == 33  # most walks cross pages
 
 
 async def test_one_row_pages_walk_a_list_row_by_row(stores: Api) -> None:
