@@ -222,6 +222,11 @@ class DmsAdapter:
         MfaCodeRejected (try again), MfaCodeExpired (ask for a new code) or MfaNotPending."""
         raise MfaNotPending.no_operator(self.dms.value)
 
+    def forget_cached(self, store_id: str | None) -> None:
+        """Drop the store's read answers kept across requests (a change event says they
+        may be stale)."""
+        return None
+
     async def complete_authorization(self, code: str) -> None:
         """Finish an OAuth authorization with the code the vendor's consent screen sent back
         (``graph.oauth``). Raises ``ValueError`` for a connection that does not use OAuth."""

@@ -102,6 +102,9 @@ class DeclaredAdapter(DmsAdapter):
         )
         return cls(cls.open_api(connection), reference_ttl=policy.reference_ttl)
 
+    def forget_cached(self, store_id: str | None) -> None:
+        self._api.http.cache.invalidate(store_id)
+
     async def complete_authorization(self, code: str) -> None:
         auth = self._api.http.auth
         if not isinstance(auth, OAuthBearerAuth):

@@ -150,6 +150,8 @@ class ResponseCache:
             return memo[memo_key].value
         kind = kind_of_path(path)
         cache = self._kinds.get(kind)
+        if scope is not None and scope.fresh:
+            cache = None
         if cache is None:  # not kept across requests: not shared with other requests either
             entry = _Entry(store, await fetch())
         elif (found := cache.get(key)) is not None:

@@ -36,6 +36,8 @@ class UpstreamScope:
     """Vendor HTTP requests sent for this scope so far (logins included)."""
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     """Vendor answers already read for this scope (``adapters.response_cache``)."""
+    fresh: bool = False
+    """Read past the answers kept across requests (a change feed must see the DMS now)."""
 
     def remaining(self) -> float | None:
         """Seconds left before the deadline (never negative), or None without one."""

@@ -10,17 +10,20 @@ from aiohttp import web
 from cross_web import AiohttpHTTPRequestAdapter
 from graphql import GraphQLError
 from strawberry.aiohttp.views import GraphQLView
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from adapters.health import ConnectionState
 from adapters.upstream_scope import UpstreamScope
 from graph.context import Context
 from graph.derived import today_is
-from graph.oauth import CALLBACK_PATH, callback_handler
+from graph.integration_routes import add_integration_routes
 from graph.response_json import encode_response
-from graph.runtime import ApiClient, Runtime
+from graph.runtime import NOBODY, ApiClient, Runtime
 from graph.schema import build_schema
+from graph.ws_frames import TextFrameWebSocketAdapter
 
 RUNTIME = web.AppKey("runtime", Runtime)
 _CLIENT = web.RequestKey("client", ApiClient)
@@ -47,6 +50,8 @@ def _unauthenticated(message: str) -> web.Response:
 class DealerGraphView(GraphQLView):
     """Strawberry's view plus API-key authentication and per-dealership partial errors."""
 
+    websocket_adapter_class = TextFrameWebSocketAdapter  # type: ignore[assignment]
+
     def __init__(
         self, runtime: Runtime, *, demo_key: str | None = None, log_answers: bool = True
     ) -> None:
@@ -68,6 +73,14 @@ class DealerGraphView(GraphQLView):
         return html.replace("const defaultHeaders = {};", f"const defaultHeaders = {header};")
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if self.is_websocket_request(request):
+            # A browser cannot put headers on a WebSocket: the key may come in the
+            # connection_init payload instead (on_ws_connect); until then it sees nothing.
+            token = _bearer_token(request)
+            client = self.runtime.authenticate(token) if token else None
+            request[_CLIENT] = client or NOBODY
+            request[_SCOPE] = UpstreamScope(client=request[_CLIENT].name)
+            return await super().__call__(request)
         # The GraphiQL page holds no data, so a browser may load it without a key.
         if self.should_render_graphql_ide(AiohttpHTTPRequestAdapter(request)):
             return await self.render_graphql_ide(request)
@@ -89,6 +102,22 @@ class DealerGraphView(GraphQLView):
         context = Context.create(self.runtime, client, request[_SCOPE])
         request[_CONTEXT] = context
         return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        scheme, _, token = str(header or "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            client = self.runtime.authenticate(token.strip())
+            if client is None:
+                raise ConnectionRejectionError({"message": "the API key is not valid"})
+            context.client = client
+            context.upstream = UpstreamScope(client=client.name)
+        if context.client is NOBODY:
+            raise ConnectionRejectionError(
+                {"message": "send an API key as connection_init {Authorization: Bearer <key>}"}
+            )
+        return UNSET
 
     async def process_result(  # type: ignore[override]
         self, request: web.Request, result: ExecutionResult
@@ -139,7 +168,5 @@ def create_app(
     app.router.add_route("POST", "/graphql", view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    if runtime.oauth is not None:
-        callback = callback_handler(runtime.oauth, runtime.complete_authorization)
-        app.router.add_get(CALLBACK_PATH, callback)
+    add_integration_routes(app, runtime)
     return app

@@ -94,6 +94,20 @@ class CacheConfig(_Strict):
         return self.model_dump()
 
 
+class EventsConfig(_Strict):
+    """Change events (``graph.events``): AutoSync's webhooks arrive at
+    ``/webhooks/autosync/<connection id>`` for connections with a ``webhook_secret``;
+    polling the session-login DMSs costs vendor requests, so it is off unless asked for."""
+
+    poll: bool = False
+    """Poll the AutoSoft, Auto/Mate, Dealertrack and DealerCenter connections' lists."""
+    poll_interval_seconds: float = Field(60.0, ge=5)
+    """One request per list kind per dealership each interval when nothing changed."""
+    webhook_max_age_seconds: float = Field(900.0, gt=0)
+    """Webhook deliveries whose timestamp is older than this are refused (replays)."""
+    retention_hours: float = Field(168.0, gt=0)
+
+
 class DealershipConfig(_Strict):
     id: Slug
     name: str
@@ -192,6 +206,7 @@ class ClientConfig(_Strict):
 class AppConfig(_Strict):
     server: ServerConfig = ServerConfig()
     cache: CacheConfig = CacheConfig()
+    events: EventsConfig = EventsConfig()
     connections: list[ConnectionConfig] = Field(default_factory=list)
     clients: list[ClientConfig] = Field(default_factory=list)
 

@@ -27,6 +27,8 @@ field                                          costs                      its ch
 ``Query.dealership(id:)``                      0                          1, 1
 root connection (``Query.vehicles``,           pages x D                  ``first`` objects,
 ``Query.repairOrders``)                                                   D dealerships
+``Query.events`` (the event log)               0                          ``first`` objects,
+                                                                          V dealerships
 ``Query.node``/``nodes``/``_entities``         distinct dealerships the   one per id,
                                                ids name (Dealership ids   those
                                                cost 0)                    dealerships
@@ -108,6 +110,7 @@ MAX_PLAN_STEPS = 100_000
 
 _CONTAINER_SUFFIXES = ("Connection", "Edge", "Payload")
 _ID_ROOT_FIELDS = {"node", "nodes", "_entities"}
+_EVENTS_ROOT_FIELD = "events"
 # Value objects read from the vendor (not from a record already loaded): priced as relations.
 _VENDOR_READ_FIELDS = {("Dealership", "dmsStore")}
 
@@ -223,6 +226,9 @@ class QueryPlan:
             return 1 + self._children(named, nodes, _Scope(1, 1))
         if name == "dealerships":
             return self._children(named, nodes, _Scope(visible, visible))
+        if name == _EVENTS_ROOT_FIELD:  # read from the event log: only its records cost
+            first = self._first(field, nodes[0])
+            return self._children(named, nodes, _Scope(first, visible))
         if name in _ID_ROOT_FIELDS:
             ids = self._ids(name, field, nodes[0])
             stores = {gid.dealership_id for gid in ids}

@@ -15,6 +15,7 @@ from graph.nodes import resolve_node
 from graph.pagination import Connection
 from graph.types import filters as f
 from graph.types.dealership import Dealership
+from graph.types.events import EventPage, EventType, events_page
 from graph.types.node import Node
 from graph.types.sales import InventoryVehicle
 from graph.types.service import RepairOrder
@@ -78,3 +79,18 @@ class Query:
         return await cross_dealership_list(
             info, REPAIR_ORDERS, RepairOrder, dealership_ids, filter, first, after
         )
+
+    @strawberry.field(
+        description="Change events (from AutoSync's webhooks and the polled DMSs), oldest"
+        " first, after the cursor given; for clients that cannot hold the"
+        " dealershipEvents subscription open."
+    )
+    async def events(
+        self,
+        info: Info,
+        after: str | None = None,
+        first: int = 50,
+        dealership_ids: list[strawberry.ID] | None = None,
+        types: list[EventType] | None = None,  # type: ignore[valid-type]
+    ) -> EventPage:
+        return await events_page(info, after, first, dealership_ids, types)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+from pydantic import SecretStr
 
 from adapters.base import Capability, DmsAdapter
 from adapters.http import HttpPolicy
@@ -20,6 +21,10 @@ from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
 from graph.config import ALL_DEALERSHIPS, AppConfig, ConfigError, ServerConfig, hash_api_key
 from graph.derived import Today, utc_today
+from graph.events.autosync_webhooks import WebhookEndpoint
+from graph.events.hub import EventHub
+from graph.events.log import SqliteEventLog
+from graph.events.polling import Poller
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency import SqliteIdempotencyStore
 from graph.oauth import OAuthLinks
@@ -54,6 +59,10 @@ class ApiClient:
         return dealership_id in self.dealership_ids
 
 
+NOBODY = ApiClient(name="(unauthenticated)", dealership_ids=frozenset(), scopes=frozenset())
+"""The client of a WebSocket that has not sent its key yet: it sees nothing."""
+
+
 @dataclass
 class Runtime:
     server: ServerConfig
@@ -65,6 +74,8 @@ class Runtime:
     _clients_by_digest: dict[str, ApiClient] = field(repr=False)
     oauth: OAuthLinks | None = None
     """The authorize links of the connections a person authorizes with OAuth, if any."""
+    events: EventHub | None = None
+    """Change events: the log, AutoSync's webhook receivers and the pollers."""
     today: Today = utc_today
     """The date derived fields count from (``graph.derived``); tests set their own."""
 
@@ -151,6 +162,8 @@ class Runtime:
         }
         store = SqliteIdempotencyStore(Path(s.data_dir) / "idempotency.sqlite3")
         await store.purge(older_than_seconds=s.idempotency_retention_hours * 3600)
+        events = _event_hub(config, secrets, dealerships, shared)
+        events.start()
         return cls(
             server=s,
             http=http,
@@ -160,6 +173,7 @@ class Runtime:
             shared=shared,
             _clients_by_digest=clients,
             oauth=oauth,
+            events=events,
         )
 
     async def complete_authorization(self, connection_id: str, code: str) -> None:
@@ -171,6 +185,8 @@ class Runtime:
         self.shared.clear_caches()
 
     async def close(self) -> None:
+        if self.events is not None:
+            await self.events.close()
         await self.exactly_once.store.close()
         for adapter in self.adapters.values():
             await adapter.close()
@@ -185,3 +201,51 @@ class Runtime:
             if hmac.compare_digest(known, digest):
                 found = client
         return found
+
+
+POLLED_DMS = frozenset({Dms.AUTOSOFT, Dms.AUTOMATE, Dms.DEALERTRACK, Dms.DEALERCENTER})
+"""The DMSs whose pages offer ``updatedFrom`` filters and no webhooks we can receive."""
+
+
+def _event_hub(
+    config: AppConfig,
+    secrets: Mapping[str, Mapping[str, SecretStr]],
+    dealerships: Mapping[str, DealershipEntry],
+    shared: SharedCredentials,
+) -> EventHub:
+    settings = config.events
+    events = SqliteEventLog(Path(config.server.data_dir) / "events.sqlite3", clock=shared.wall)
+    webhooks = {
+        c.id: WebhookEndpoint(
+            c.id,
+            secrets[c.id]["webhook_secret"].get_secret_value().encode(),
+            {str(d.store_id): d.id for d in c.dealerships if d.store_id is not None},
+        )
+        for c in config.connections
+        if c.dms is Dms.AUTOSYNC and "webhook_secret" in secrets[c.id]
+    }
+
+    def forget_cached(dealership_id: str) -> None:
+        entry = dealerships.get(dealership_id)
+        if entry is not None:
+            entry.adapter.forget_cached(entry.store_id)
+
+    hub = EventHub(
+        events,
+        webhooks,
+        None,
+        webhook_max_age_seconds=settings.webhook_max_age_seconds,
+        retention_seconds=settings.retention_hours * 3600,
+        clock=shared.wall,
+        forget_cached=forget_cached,
+    )
+    if settings.poll:
+        polled = [d for d in dealerships.values() if d.dms in POLLED_DMS]
+        hub.poller = Poller(
+            polled,
+            events,
+            interval=settings.poll_interval_seconds,
+            clock=shared.wall,
+            record=hub.record,
+        )
+    return hub

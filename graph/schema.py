@@ -19,6 +19,7 @@ from graph.errors import GraphError
 from graph.fast_execution import FastLeafExecutor
 from graph.mutations import Mutation
 from graph.queries import Query
+from graph.subscriptions import Subscription
 from graph.throttle import CostBuckets
 from graph.types.values import SCALAR_OVERRIDES
 
@@ -76,6 +77,7 @@ def build_schema(
     schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Money always with two decimals ("52995.00"), whatever digits the vendor sent.
         scalar_overrides=SCALAR_OVERRIDES,
         # Plain leaf fields (attribute reads) without per-field resolver machinery.

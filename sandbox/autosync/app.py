@@ -13,6 +13,7 @@ from aiohttp import web
 from sandbox.autosync import render
 from sandbox.autosync.oauth import AUTHORIZE_PATH, TOKEN_PATH, OAuthServer, oauth_client_for
 from sandbox.autosync.state import ApiKey, AutoSyncShop, AutoSyncState, ShopTables, build_state
+from sandbox.autosync.webhooks import WebhookSender, webhook_secret
 from sandbox.autosync.writes import WriteRoute, write_routes
 from sandbox.common.documented import RouteKey, route_keys
 from sandbox.common.errors import ApiError, Handler, error_middleware, not_found
@@ -383,6 +384,13 @@ def build_app(
         app.router.add_route(method, path, handler)
     if state.oauth is not None:
         _add_oauth_routes(app, state.oauth)
+    if state.webhooks is not None:
+        sender = state.webhooks
+
+        async def stop_sending(app: web.Application) -> None:
+            await sender.close()
+
+        app.on_cleanup.append(stop_sending)
     return app
 
 
@@ -416,12 +424,13 @@ def create_autosync(
     default = state.keys[state.default_key]
     client = oauth_client_for(options.seed, default.shop_ids)
     state.oauth = OAuthServer({client.client_id: client}, clock=options.clock or time.time)
+    state.webhooks = WebhookSender(webhook_secret(options.seed), clock=options.clock or time.time)
     writes = write_routes(state, BASE, options.today, lambda request: _shop(request, state))
     return VendorApp(
         name="autosync",
         app=build_app(state, log, writes),
         base_path=BASE,
-        credentials={"api_key": default.key},
+        credentials={"api_key": default.key, "webhook_secret": state.webhooks.secret},
         stores=[(str(s), state.shops[s].name) for s in default.shop_ids],
         requests=log,
         state=state,

@@ -15,6 +15,7 @@ from sandbox.common.rng import stream
 
 if TYPE_CHECKING:
     from sandbox.autosync.oauth import OAuthServer
+    from sandbox.autosync.webhooks import WebhookSender
 from sandbox.common.table import Table
 from sandbox.common.world import REPAIR_SHOP, StoreWorld, build_world
 from sandbox.common.world.identity import make_store_info
@@ -102,6 +103,8 @@ class AutoSyncState:
     default_key: str = field(default="")
     oauth: OAuthServer | None = None
     """The OAuth 2.0 server for platform clients (``sandbox.autosync.oauth``)."""
+    webhooks: WebhookSender | None = None
+    """Sends the shop's change events to registered URLs (``sandbox.autosync.webhooks``)."""
 
     def key_for(self, key: str) -> ApiKey | None:
         return self.keys.get(key)

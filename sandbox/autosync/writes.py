@@ -9,6 +9,7 @@ Writes land in the shop's tables, so later reads, filters and totals show them a
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from aiohttp import web
 from sandbox.autosync.render import WORK_ORDER_STATUSES
 from sandbox.autosync.state import AutoSyncShop, AutoSyncState, ShopTables
 from sandbox.common.errors import ApiError, not_found
-from sandbox.common.jsonenc import json_response
+from sandbox.common.jsonenc import dumps, json_response
 from sandbox.common.money import money, total
 from sandbox.common.table import Table
 from sandbox.common.writes import Body, BodyReader, SandboxClock, read_json_object, refused
@@ -84,6 +85,10 @@ class AutoSyncWrites:
         self.clock = clock
         self.shop_of = shop_of
 
+    def _emit(self, event: str, shop: AutoSyncShop, data: Row) -> None:
+        if self.state.webhooks is not None:
+            self.state.webhooks.emit(event, shop.id, json.loads(dumps(data)))
+
     async def _read(self, request: web.Request) -> tuple[AutoSyncShop, Body]:
         shop = self.shop_of(request)  # scope errors come before body ones
         return shop, await read_json_object(request)
@@ -139,6 +144,7 @@ class AutoSyncWrites:
             "created_at": now,
             "updated_at": now,
         }
+        self._emit("customer.created", shop, row)
         return _insert(tables.customers, row)
 
     async def update_customer(self, request: web.Request) -> web.Response:
@@ -276,6 +282,7 @@ class AutoSyncWrites:
             "jobs": [],
         }
         tables.work_orders.put(wo_id, row)
+        self._emit("workorder.created", shop, _work_order_event(row))
         return _created({**row, "payments": []})
 
     async def update_work_order(self, request: web.Request) -> web.Response:
@@ -314,6 +321,9 @@ class AutoSyncWrites:
         elif status is not None and status not in JOBS_CLOSED:
             changes["completed_at"] = None
         row.update(changes, updated_at=now)
+        completed = status == "completed" and current != "completed"
+        event = "workorder.completed" if completed else "workorder.updated"
+        self._emit(event, shop, _work_order_event(row))
         return _updated({**row, "payments": tables.payments_by_work_order.get(row["id"], [])})
 
     async def create_job(self, request: web.Request) -> web.Response:
@@ -423,6 +433,7 @@ class AutoSyncWrites:
             "notes": notes,
             "created_at": now,
         }
+        self._emit("appointment.created", shop, row)
         return _insert(tables.appointments, row)
 
     # --- inventory --------------------------------------------------------------------------
@@ -437,7 +448,11 @@ class AutoSyncWrites:
             "price": r.money("price"),
         }
         _reject(r)
-        return self._change(row, {k: v for k, v in changes.items() if v is not None})
+        answer = self._change(row, {k: v for k, v in changes.items() if v is not None})
+        low = row["quantity"] < (row.get("reorder_point") or 0)
+        if changes["quantity"] is not None and low:
+            self._emit("inventory.low_stock", shop, row)
+        return answer
 
     def routes(self, base: str) -> list[WriteRoute]:
         shop = f"{base}/shops/{{shop_id}}"
@@ -451,6 +466,12 @@ class AutoSyncWrites:
             ("POST", f"{shop}/appointments", self.create_appointment),
             ("PATCH", f"{shop}/inventory/{{part_id}}", self.update_stock),
         ]
+
+
+def _work_order_event(wo: Row) -> Row:
+    """What the page's example shows of a work order in a webhook."""
+    keys = ("id", "work_order_number", "status", "total", "customer")
+    return {k: wo[k] for k in keys}
 
 
 def _display_name(customer: Row) -> str:

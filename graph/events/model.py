@@ -1,0 +1,54 @@
+"""Canonical change events, whatever the vendor called them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    VEHICLE_CREATED = "vehicle.created"
+    VEHICLE_UPDATED = "vehicle.updated"
+    CUSTOMER_CREATED = "customer.created"
+    CUSTOMER_UPDATED = "customer.updated"
+    LEAD_CREATED = "lead.created"
+    LEAD_UPDATED = "lead.updated"
+    DEAL_CREATED = "deal.created"
+    DEAL_UPDATED = "deal.updated"
+    REPAIR_ORDER_CREATED = "repair_order.created"
+    REPAIR_ORDER_UPDATED = "repair_order.updated"
+    REPAIR_ORDER_COMPLETED = "repair_order.completed"
+    APPOINTMENT_CREATED = "appointment.created"
+    PAYMENT_RECEIVED = "payment.received"
+    INSPECTION_COMPLETED = "inspection.completed"
+    PART_LOW_STOCK = "part.low_stock"
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event before the log numbers it."""
+
+    type: EventType
+    dealership_id: str
+    occurred_at: datetime
+    record_type: str | None
+    """The graph type of the record it concerns (``RepairOrder``), if any."""
+    native_id: str | None
+    changes: dict[str, str | None] = field(default_factory=dict)
+    """Fields the event says changed, with their new values as text, where known."""
+    dedupe_key: str = ""
+    """Events with one key are recorded once (a webhook delivered twice, a row polled in
+    two overlapping windows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    cursor: int
+    """Position in the log: strictly increasing."""
+    type: EventType
+    dealership_id: str
+    occurred_at: datetime
+    record_type: str | None
+    native_id: str | None
+    changes: dict[str, str | None]
