@@ -35,6 +35,7 @@ def exact(value: Decimal | None, text: str) -> None:
 SHOP = Store(
     store_id="1",
     name="Johnson's Auto Care",
+    slug="johnsons-auto-care",
     status="active",
     created_at=datetime(2024, 1, 15, 10, 30, tzinfo=UTC),
 )
@@ -49,7 +50,8 @@ def test_shops_quick_start_answer() -> None:
 def test_shops_list_answer_without_pagination() -> None:
     body = fixture("autosync_shops_list.json")
     assert AUTOSYNC_LISTS.total(body) is None
-    assert [m.map_shop(row) for row in AUTOSYNC_LISTS.items(body)] == [SHOP]
+    shops = [m.map_shop(row) for row in AUTOSYNC_LISTS.items(body)]
+    assert shops == [SHOP.model_copy(update={"location_count": 2})]
 
 
 def test_error_answer() -> None:

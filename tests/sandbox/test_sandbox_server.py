@@ -88,7 +88,7 @@ async def test_credentials_are_stable_per_seed() -> None:
                 assert a.vendors[name].base_url != b.vendors[name].base_url  # own ports
     c = a.vendors["autosoft"].credentials
     assert set(c) == {"client_id", "client_secret", "username", "password", "totp_secret"}
-    assert set(a.vendors["autosync"].credentials) == {"api_key"}
+    assert set(a.vendors["autosync"].credentials) == {"api_key", "webhook_secret"}
 
 
 async def test_scale_changes_sizes(http: aiohttp.ClientSession) -> None:
