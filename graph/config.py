@@ -185,11 +185,19 @@ class ClientConfig(_Strict):
     """This client's cost bucket size; the server's ``client_cost_capacity`` if unset."""
     cost_restore_rate: float | None = Field(None, gt=0)
     """This client's refill rate; the server's ``client_cost_restore_rate`` if unset."""
+    webhook_url: str | None = Field(None, pattern=r"^https?://")
+    """Where this client's change events are POSTed, signed (``graph.events.outbound``)."""
+    webhook_secret_env: str | None = None
+    """The environment variable holding the secret those deliveries are signed with."""
 
     @model_validator(mode="after")
     def _one_key_source(self) -> ClientConfig:
         if (self.key_env is None) == (self.key_sha256 is None):
             raise ValueError(f"client {self.name!r}: give exactly one of key_env, key_sha256")
+        if (self.webhook_url is None) != (self.webhook_secret_env is None):
+            raise ValueError(
+                f"client {self.name!r}: give webhook_url and webhook_secret_env together"
+            )
         return self
 
     def key_digest(self, environ: Mapping[str, str]) -> str:

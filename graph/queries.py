@@ -15,7 +15,13 @@ from graph.nodes import resolve_node
 from graph.pagination import Connection
 from graph.types import filters as f
 from graph.types.dealership import Dealership
-from graph.types.events import EventPage, EventType, events_page
+from graph.types.events import (
+    EventPage,
+    EventType,
+    WebhookDeadLetter,
+    dead_letters,
+    events_page,
+)
 from graph.types.node import Node
 from graph.types.sales import InventoryVehicle
 from graph.types.service import RepairOrder
@@ -94,3 +100,10 @@ class Query:
         types: list[EventType] | None = None,  # type: ignore[valid-type]
     ) -> EventPage:
         return await events_page(info, after, first, dealership_ids, types)
+
+    @strawberry.field(
+        description="Events this API key's webhook (`webhook_url` in the configuration) could"
+        " not deliver after five tries, newest first."
+    )
+    async def webhook_dead_letters(self, info: Info, first: int = 50) -> list[WebhookDeadLetter]:
+        return await dead_letters(info, first)

@@ -6,7 +6,7 @@ Built once at start-up from the configuration; every request reads it and never 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +24,12 @@ from graph.derived import Today, utc_today
 from graph.events.autosync_webhooks import WebhookEndpoint
 from graph.events.hub import EventHub
 from graph.events.log import SqliteEventLog
+from graph.events.model import Event
+from graph.events.outbound import OutboundWebhook
 from graph.events.polling import Poller
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency import SqliteIdempotencyStore
+from graph.ids import encode_global_id
 from graph.oauth import OAuthLinks
 from graph.token_vault import EncryptedTokenFile, TokenKeyError
 
@@ -92,6 +95,11 @@ class Runtime:
         # Resolve every secret and key before opening anything, so a bad config fails fast.
         secrets = {c.id: c.resolve_secrets(environ) for c in config.connections}
         digests = {c.name: c.key_digest(environ) for c in config.clients}
+        for c in config.clients:
+            if c.webhook_secret_env is not None and not environ.get(c.webhook_secret_env):
+                raise ConfigError(
+                    f"client {c.name!r}: environment variable {c.webhook_secret_env} is not set"
+                )
         shared = shared or SharedCredentials()
         oauth = OAuthLinks.from_config(config, environ, clock=shared.wall)
         vault: EncryptedTokenFile | None = None
@@ -162,7 +170,9 @@ class Runtime:
         }
         store = SqliteIdempotencyStore(Path(s.data_dir) / "idempotency.sqlite3")
         await store.purge(older_than_seconds=s.idempotency_retention_hours * 3600)
-        events = _event_hub(config, secrets, dealerships, shared)
+        events = _event_hub(config, environ, secrets, dealerships, shared)
+        events.session = http
+        events.outbound = _outbound_webhooks(config, environ, clients.values(), events.log)
         events.start()
         return cls(
             server=s,
@@ -209,6 +219,7 @@ POLLED_DMS = frozenset({Dms.AUTOSOFT, Dms.AUTOMATE, Dms.DEALERTRACK, Dms.DEALERC
 
 def _event_hub(
     config: AppConfig,
+    environ: Mapping[str, str],
     secrets: Mapping[str, Mapping[str, SecretStr]],
     dealerships: Mapping[str, DealershipEntry],
     shared: SharedCredentials,
@@ -249,3 +260,37 @@ def _event_hub(
             record=hub.record,
         )
     return hub
+
+
+def _outbound_webhooks(
+    config: AppConfig,
+    environ: Mapping[str, str],
+    clients: Iterable[ApiClient],
+    events: SqliteEventLog,
+) -> list[OutboundWebhook]:
+    by_name = {c.name: c for c in clients}
+    hooks = []
+    for c in config.clients:
+        if c.webhook_url is None or c.webhook_secret_env is None:
+            continue
+        secret = environ[c.webhook_secret_env]  # checked at start, before anything opened
+        hooks.append(
+            OutboundWebhook(
+                client=c.name,
+                url=c.webhook_url,
+                secret=secret.encode(),
+                dealership_ids=sorted(by_name[c.name].dealership_ids),
+                events=events,
+                describe=_describe_event,
+            )
+        )
+    return hooks
+
+
+def _describe_event(event: Event) -> tuple[str, str | None]:
+    """An event's global dealership id and record id."""
+    d = event.dealership_id
+    record = None
+    if event.record_type is not None and event.native_id is not None:
+        record = encode_global_id(event.record_type, d, event.native_id)
+    return encode_global_id("Dealership", d, d), record

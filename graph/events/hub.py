@@ -9,10 +9,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+
+import aiohttp
 
 from graph.events.autosync_webhooks import WebhookEndpoint
 from graph.events.log import SqliteEventLog
 from graph.events.model import Event, NewEvent
+from graph.events.outbound import OutboundWebhook
 from graph.events.polling import Poller
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,9 @@ class EventHub:
     clock: Callable[[], float] = time.time
     forget_cached: Callable[[str], None] = lambda dealership_id: None
     """Drops a dealership's cached reads when an event says they may be stale."""
+    outbound: list[OutboundWebhook] = field(default_factory=list)
+    """The API clients' webhooks, delivered over ``session``."""
+    session: aiohttp.ClientSession | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def record(self, event: NewEvent) -> Event | None:
@@ -43,6 +50,10 @@ class EventHub:
     def start(self) -> None:
         if self.poller is not None:
             self._tasks.append(asyncio.create_task(self._forever(self.poller.run)))
+        for hook in self.outbound:
+            assert self.session is not None
+            run = partial(hook.run, self.session)
+            self._tasks.append(asyncio.create_task(self._forever(run)))
         self._tasks.append(asyncio.create_task(self._forever(self._sweep)))
 
     async def _sweep(self) -> None:

@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,7 +42,24 @@ _SCHEMA = (
         feed TEXT PRIMARY KEY,
         value TEXT NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS dead_letters (
+        client TEXT NOT NULL,
+        cursor INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_status INTEGER NOT NULL,
+        failed_at REAL NOT NULL,
+        PRIMARY KEY (client, cursor)
+    )""",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    event: Event
+    attempts: int
+    last_status: int
+    """The receiver's last HTTP status; 0 when it could not be reached."""
+    failed_at: datetime
 
 
 class SqliteEventLog:
@@ -184,6 +202,38 @@ class SqliteEventLog:
                 (feed, value),
             )
         )
+
+    async def add_dead_letter(
+        self, client: str, cursor: int, attempts: int, last_status: int
+    ) -> None:
+        await self._run(
+            lambda: self._db.execute(
+                "INSERT OR REPLACE INTO dead_letters VALUES (?, ?, ?, ?, ?)",
+                (client, cursor, attempts, last_status, self._clock()),
+            )
+        )
+
+    async def dead_letters(self, client: str, limit: int) -> list[DeadLetter]:
+        """The client's undeliverable events (those still within retention), newest first."""
+
+        def read() -> list[DeadLetter]:
+            rows = self._db.execute(
+                "SELECT e.*, d.attempts, d.last_status, d.failed_at FROM dead_letters d"
+                " JOIN events e ON e.cursor = d.cursor WHERE d.client = ?"
+                " ORDER BY d.cursor DESC LIMIT ?",
+                (client, limit),
+            ).fetchall()
+            return [
+                DeadLetter(
+                    _event(row[:9]),
+                    int(row[9]),
+                    int(row[10]),
+                    datetime.fromtimestamp(float(row[11]), UTC),
+                )
+                for row in rows
+            ]
+
+        return await self._run(read)
 
     async def close(self) -> None:
         await self._run(self._db.close)

@@ -159,3 +159,29 @@ async def follow_events(
             yield DealershipEvent.from_event(event)
         if not batch:
             await log.wait(marker)
+
+
+@strawberry.type(description="An event this API key's webhook could not take after every try.")
+class WebhookDeadLetter:
+    event: DealershipEvent
+    attempts: int
+    last_status: int = strawberry.field(
+        description="The receiver's last HTTP status; 0 when it could not be reached."
+    )
+    failed_at: datetime.datetime
+
+
+async def dead_letters(info: Info, first: int) -> list[WebhookDeadLetter]:
+    if not 0 < first <= MAX_EVENTS_PAGE:
+        raise BadUserInput(f"first must be between 1 and {MAX_EVENTS_PAGE}", argument="first")
+    found = await _log(info).dead_letters(info.context.client.name, first)
+    return [
+        WebhookDeadLetter(
+            event=DealershipEvent.from_event(d.event),
+            attempts=d.attempts,
+            last_status=d.last_status,
+            failed_at=d.failed_at,
+        )
+        for d in found
+        if info.context.client.may_see(d.event.dealership_id)
+    ]
