@@ -37,7 +37,7 @@ from adapters.models import (
     VehicleStatus,
 )
 from adapters.supergood import fields as family
-from adapters.supergood.mapping import employee
+from adapters.supergood.mapping import employee, photo
 
 # The family's customer record (``customerType`` retail or business), as AutoSoft's.
 from adapters.supergood.mapping import map_customer as map_customer
@@ -98,8 +98,7 @@ def photos(raw: Any) -> tuple[Photo, ...]:
         key=lambda x: (x[0] is None, x[0] or 0, x[1]),
     )
     return tuple(
-        Photo(url=str(p["url"]), primary=rank == 0, position=position)
-        for rank, (position, _, p) in enumerate(numbered)
+        photo(str(p["url"]), rank == 0, position) for rank, (position, _, p) in enumerate(numbered)
     )
 
 

@@ -35,6 +35,7 @@ from adapters.supergood.mapping import (
     finance_products,
     labor_line,
     part_line,
+    photo,
     repair_order_totals,
 )
 
@@ -57,7 +58,7 @@ DOC_FEE = "doc"  # the documentary fee among ``figures.fees``, as the create exa
 def photos(raw: Any) -> tuple[Photo, ...]:
     """The vendor flags the primary photo itself; the list is in display order."""
     return tuple(
-        Photo(url=str(p["url"]), primary=to.boolean(p.get("primary")) is True, position=i + 1)
+        photo(str(p["url"]), to.boolean(p.get("primary")) is True, i + 1)
         for i, p in enumerate(map(to.obj, raw or ()))
     )
 

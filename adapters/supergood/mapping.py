@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from adapters import convert as to
@@ -42,12 +43,17 @@ def address(raw: Any) -> Address | None:
     return Address(**read(ADDRESS, a)) if a else None
 
 
+@lru_cache(maxsize=16_384)
+def photo(url: str, primary: bool, position: int | None) -> Photo:
+    """One photo, shared: a frozen model, and the same few thousand photos come back on
+    every page read, so each is validated once instead of on every read (a vehicle has
+    eight or so; they were half of mapping a page of vehicles)."""
+    return Photo(url=url, primary=primary, position=position)
+
+
 def photos(raw: Any) -> tuple[Photo, ...]:
     """``[{"url": ...}, ...]`` in display order; listing feeds lead with the first."""
-    return tuple(
-        Photo(url=str(to.obj(p)["url"]), primary=i == 0, position=i + 1)
-        for i, p in enumerate(raw or ())
-    )
+    return tuple(photo(str(to.obj(p)["url"]), i == 0, i + 1) for i, p in enumerate(raw or ()))
 
 
 def repair_order_totals(raw: Any) -> RepairOrderTotals:

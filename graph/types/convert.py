@@ -3,13 +3,18 @@
 Graph types mirror the canonical models' field names on purpose, so one small routine
 serves every type and list-item leaves stay plain attributes (no per-field resolver, which
 the executor pays for on every row).
+
+Lists of value objects (photos, book values, fees, lines) are built when first read, which
+the executor does only when the query selects them: most list queries do not, and a
+vehicle's photos were a third of building a page.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 from strawberry.types.private import is_private
@@ -54,12 +59,65 @@ def _sources(cls: type) -> tuple[tuple[str, str, bool], ...]:
     )
 
 
+class LazyValues(Sequence[Any]):
+    """Value objects' graph types, built from their models on first read."""
+
+    __slots__ = ("_built", "_models")
+
+    def __init__(self, models: tuple[BaseModel, ...]) -> None:
+        self._models = models
+        self._built: list[Any] | None = None
+
+    def _values(self) -> list[Any]:
+        if self._built is None:
+            self._built = [_convert(m) for m in self._models]
+        return self._built
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._values()[index]
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyValues):
+            other = other._values()
+        return self._values() == other
+
+    __hash__ = None  # type: ignore[assignment]  # like the list it stands for
+
+    def __repr__(self) -> str:
+        return repr(self._values())
+
+
 def _convert(value: Any) -> Any:
-    if isinstance(value, tuple):
+    # Exact type lookups: isinstance against pydantic's model metaclass is slow, and this
+    # runs for every field of every row.
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return value
+    if kind is tuple:
+        if value and type(value[0]) in _VALUE_TYPES:
+            return LazyValues(value)
         return [_convert(v) for v in value]
-    if isinstance(value, BaseModel):
-        return build(_VALUE_TYPES[type(value)], value)
+    graph_type = _VALUE_TYPES.get(kind)
+    if graph_type is not None:
+        return build(graph_type, value)
+    if issubclass(kind, BaseModel):
+        raise KeyError(kind)  # a value object without a graph type: a programming error
+    _PLAIN_TYPES.add(kind)
     return value
+
+
+_PLAIN_TYPES: set[type] = set()
+"""Types seen to need no conversion (str, int, Decimal, dates, enums...)."""
 
 
 def build(cls: type[T], model: BaseModel, **extra: Any) -> T:
