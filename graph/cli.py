@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import logging
 import os
 import secrets
@@ -15,7 +16,14 @@ from pathlib import Path
 from aiohttp import web
 
 from adapters.vendors import VENDORS
-from graph.config import OAUTH_DMS, AppConfig, ConfigError, ServerConfig, load_config
+from graph.config import (
+    OAUTH_DMS,
+    AppConfig,
+    ConfigError,
+    EventsConfig,
+    ServerConfig,
+    load_config,
+)
 from graph.gc_tuning import tune_for_serving
 from graph.oauth import OAuthLinks
 from graph.schema import schema_sdl
@@ -23,6 +31,9 @@ from graph.schema import schema_sdl
 log = logging.getLogger("dealergraph")
 
 SANDBOX_PORTS = {v.name: v.port for v in VENDORS}
+SANDBOX_ACTIVITY_SECONDS = 20.0
+SANDBOX_EVENTS = EventsConfig(poll=True, poll_interval_seconds=30)
+"""Sandbox mode polls its session-login sandboxes (a few requests a minute, all local)."""
 CODE_LOGIN_VENDORS = tuple(v.name for v in VENDORS if v.code_login)
 """The sandboxes with logins whose MFA is an SMS or e-mail code."""
 
@@ -163,7 +174,13 @@ async def _serve(args: argparse.Namespace) -> None:
         from sandbox import SandboxOptions, start_sandbox
 
         options = SandboxOptions(
-            seed=args.seed, scale=args.scale, documented_only=args.sandbox_documented_only
+            seed=args.seed,
+            scale=args.scale,
+            documented_only=args.sandbox_documented_only,
+            # Dated from today so polled changes carry today's times, with a work order
+            # moving on now and then: live events to watch in GraphiQL.
+            today=datetime.date.today(),
+            activity_seconds=SANDBOX_ACTIVITY_SECONDS,
         )
         sandbox = await start_sandbox(options)
         demo_key = os.environ.get(DEMO_KEY_ENV) or secrets.token_urlsafe(24)
@@ -175,6 +192,7 @@ async def _serve(args: argparse.Namespace) -> None:
             ServerConfig(data_dir=data_dir),
             code_logins=dict(args.sandbox_mfa),
         )
+        config = config.model_copy(update={"events": SANDBOX_EVENTS})
 
     runtime = await Runtime.start(config, environ)
     host = args.host or config.server.host
@@ -187,6 +205,10 @@ async def _serve(args: argparse.Namespace) -> None:
     try:
         await web.TCPSite(runner, host, port).start()
         url = f"http://{host}:{port}/graphql"
+        if sandbox is not None:
+            from graph.sandbox_mode import wire_sandbox_webhooks
+
+            wire_sandbox_webhooks(sandbox, runtime, f"http://{host}:{port}")
         print(f"dealergraph: serving {len(runtime.dealerships)} dealerships at {url}", flush=True)
         if demo_key is not None:
             print("dealergraph: no --config given, so serving the embedded vendor sandboxes")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from adapters.models import Dms
 from graph.config import (
@@ -23,6 +23,9 @@ from graph.config import (
     ServerConfig,
 )
 from sandbox import RunningSandbox
+
+if TYPE_CHECKING:
+    from graph.runtime import Runtime
 
 DEMO_CLIENT = "sandbox-demo"
 DEMO_KEY_ENV = "DEALERGRAPH_DEMO_KEY"
@@ -112,3 +115,16 @@ def sandbox_config(
             credentials = handle.code_login_credentials(method)
         vendors.append(LocalVendor(name, handle.base_url, credentials, handle.stores))
     return local_config(vendors, demo_key, server)
+
+
+def wire_sandbox_webhooks(sandbox: RunningSandbox, runtime: Runtime, base_url: str) -> None:
+    """Point the AutoSync sandbox's webhooks at this server's receiver for its connection,
+    as a shop owner does in AutoSync's Settings -> Webhooks."""
+    handle = sandbox.vendors.get("autosync")
+    if handle is None or handle.state.webhooks is None:
+        return
+    for entry in runtime.dealerships.values():
+        if entry.dms.value == "autosync":
+            target = f"{base_url}/webhooks/autosync/{entry.connection_id}"
+            if target not in handle.state.webhooks.targets:
+                handle.state.webhooks.targets.append(target)

@@ -28,6 +28,9 @@ class SandboxOptions:
     # The clock session tokens, TOTP steps and MFA challenges are checked against (Unix
     # seconds); None is the real one. Tests pass a fake clock to move time instead of sleeping.
     clock: Callable[[], float] | None = field(default=None, compare=False, repr=False)
+    # Seconds between simulated pieces of shop activity in AutoSync (a work order moving on,
+    # announced by webhook); 0 is none. ``dealergraph serve`` in sandbox mode sets it.
+    activity_seconds: float = 0.0
     # What injected latencies (``Faults.latency_seconds``, ``write_latency_seconds``) wait
     # on; None is ``asyncio.sleep``. Tests pass a fake one to hold or skip the wait.
     sleep: Callable[[float], Awaitable[None]] | None = field(
@@ -39,6 +42,8 @@ class SandboxOptions:
             raise ValueError("scale must be positive")
         if self.latency_ms < 0:
             raise ValueError("latency_ms cannot be negative")
+        if self.activity_seconds < 0:
+            raise ValueError("activity_seconds cannot be negative")
         if self.token_ttl_seconds < 1 or self.rate_limit_per_minute < 1:
             raise ValueError("token_ttl_seconds and rate_limit_per_minute must be at least 1")
 

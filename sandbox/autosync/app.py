@@ -3,6 +3,9 @@ and the documented writes (``sandbox.autosync.writes``)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +17,7 @@ from sandbox.autosync import render
 from sandbox.autosync.oauth import AUTHORIZE_PATH, TOKEN_PATH, OAuthServer, oauth_client_for
 from sandbox.autosync.state import ApiKey, AutoSyncShop, AutoSyncState, ShopTables, build_state
 from sandbox.autosync.webhooks import WebhookSender, webhook_secret
-from sandbox.autosync.writes import WriteRoute, write_routes
+from sandbox.autosync.writes import AutoSyncWrites, WriteRoute
 from sandbox.common.documented import RouteKey, route_keys
 from sandbox.common.errors import ApiError, Handler, error_middleware, not_found
 from sandbox.common.filters import (
@@ -34,6 +37,7 @@ from sandbox.common.ratelimit import RateDecision
 from sandbox.common.request_log import RequestLog, request_log_middleware
 from sandbox.common.table import Table
 from sandbox.common.vendor import VendorApp
+from sandbox.common.writes import SandboxClock
 from sandbox.options import SandboxOptions
 
 BASE = "/v1"
@@ -412,6 +416,31 @@ def _add_oauth_routes(app: web.Application, server: OAuthServer) -> None:
     app.router.add_post(BASE + TOKEN_PATH, token)
 
 
+def _keep_busy(app: web.Application, step: Callable[[], object], every: float) -> None:
+    """Simulated shop activity every ``every`` seconds while the server runs."""
+
+    async def busy() -> None:
+        while True:
+            await asyncio.sleep(every)
+            step()
+
+    async def start(app: web.Application) -> None:
+        app[_ACTIVITY] = asyncio.create_task(busy())
+
+    async def stop(app: web.Application) -> None:
+        task = app.get(_ACTIVITY)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+
+
+_ACTIVITY = web.AppKey("autosync_activity", asyncio.Task[None])
+
+
 def create_autosync(
     options: SandboxOptions,
     *,
@@ -425,10 +454,16 @@ def create_autosync(
     client = oauth_client_for(options.seed, default.shop_ids)
     state.oauth = OAuthServer({client.client_id: client}, clock=options.clock or time.time)
     state.webhooks = WebhookSender(webhook_secret(options.seed), clock=options.clock or time.time)
-    writes = write_routes(state, BASE, options.today, lambda request: _shop(request, state))
+    writer = AutoSyncWrites(state, SandboxClock(options.today), lambda r: _shop(r, state))
+    rng = random.Random(f"{options.seed}:autosync-activity")
+    shops = [state.shops[s] for s in default.shop_ids]
+    state.simulate_activity = lambda: writer.advance_work_order(rng.choice(shops), rng)
+    app = build_app(state, log, writer.routes(BASE))
+    if options.activity_seconds > 0:
+        _keep_busy(app, state.simulate_activity, options.activity_seconds)
     return VendorApp(
         name="autosync",
-        app=build_app(state, log, writes),
+        app=app,
         base_path=BASE,
         credentials={"api_key": default.key, "webhook_secret": state.webhooks.secret},
         stores=[(str(s), state.shops[s].name) for s in default.shop_ids],

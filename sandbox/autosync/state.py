@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -105,6 +105,8 @@ class AutoSyncState:
     """The OAuth 2.0 server for platform clients (``sandbox.autosync.oauth``)."""
     webhooks: WebhookSender | None = None
     """Sends the shop's change events to registered URLs (``sandbox.autosync.webhooks``)."""
+    simulate_activity: Callable[[], Any] | None = None
+    """One piece of shop activity: a work order moves on (announced by webhook)."""
 
     def key_for(self, key: str) -> ApiKey | None:
         return self.keys.get(key)

@@ -9,10 +9,10 @@ Writes land in the shop's tables, so later reads, filters and totals show them a
 
 from __future__ import annotations
 
-import json
+import random
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from aiohttp import web
 from sandbox.autosync.render import WORK_ORDER_STATUSES
 from sandbox.autosync.state import AutoSyncShop, AutoSyncState, ShopTables
 from sandbox.common.errors import ApiError, not_found
-from sandbox.common.jsonenc import dumps, json_response
+from sandbox.common.jsonenc import json_response
 from sandbox.common.money import money, total
 from sandbox.common.table import Table
 from sandbox.common.writes import Body, BodyReader, SandboxClock, read_json_object, refused
@@ -41,6 +41,7 @@ WORK_ORDER_MOVES = {
     "invoiced": (),
 }
 JOBS_CLOSED = ("completed", "invoiced")
+_ADVANCING = {"draft": "in_progress", "in_progress": "completed", "waiting_parts": "completed"}
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _STATE = re.compile(r"^[A-Za-z]{2}$")
 _PLATE = re.compile(r"^[A-Za-z0-9 -]{1,10}$")
@@ -87,7 +88,7 @@ class AutoSyncWrites:
 
     def _emit(self, event: str, shop: AutoSyncShop, data: Row) -> None:
         if self.state.webhooks is not None:
-            self.state.webhooks.emit(event, shop.id, json.loads(dumps(data)))
+            self.state.webhooks.emit(event, shop.id, data)  # encoded at once, exactly
 
     async def _read(self, request: web.Request) -> tuple[AutoSyncShop, Body]:
         shop = self.shop_of(request)  # scope errors come before body ones
@@ -454,6 +455,25 @@ class AutoSyncWrites:
             self._emit("inventory.low_stock", shop, row)
         return answer
 
+    # --- simulated shop activity -----------------------------------------------------------
+
+    def advance_work_order(self, shop: AutoSyncShop, rng: random.Random) -> Row | None:
+        """What a technician does in the shop: one open work order moves a step on (draft
+        to in progress, then to completed), stamped and announced like an API write."""
+        open_orders = [wo for wo in shop.tables.work_orders if wo["status"] in _ADVANCING]
+        if not open_orders:
+            return None
+        wo = rng.choice(open_orders)
+        status = _ADVANCING[wo["status"]]
+        now = self.clock.now()
+        changes: Row = {"status": status}
+        if status == "completed":
+            changes["completed_at"] = now
+        wo.update(changes, updated_at=now)
+        event = "workorder.completed" if status == "completed" else "workorder.updated"
+        self._emit(event, shop, _work_order_event(wo))
+        return wo
+
     def routes(self, base: str) -> list[WriteRoute]:
         shop = f"{base}/shops/{{shop_id}}"
         return [
@@ -476,8 +496,3 @@ def _work_order_event(wo: Row) -> Row:
 
 def _display_name(customer: Row) -> str:
     return customer.get("company_name") or f"{customer['first_name']} {customer['last_name']}"
-
-
-def write_routes(state: AutoSyncState, base: str, today: date, shop_of: ShopOf) -> list[WriteRoute]:
-    """The write endpoints under ``base``; ``shop_of`` resolves (and guards) the shop."""
-    return AutoSyncWrites(state, SandboxClock(today), shop_of).routes(base)

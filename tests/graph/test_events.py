@@ -294,3 +294,19 @@ async def test_polled_changes_become_events_once_across_restarts(api: Api, tmp_p
     assert await restarted.poll_all() == 0  # the marks survived: nothing again
     assert [e.cursor for e in await reopened.after(0, 10)] == [e.cursor for e in recorded]
     await reopened.close()
+
+
+async def test_simulated_shop_activity_arrives_as_events(api: Api) -> None:
+    subscriber = await Subscriber.open(api)
+    try:
+        moved = api.sandbox.vendors["autosync"].state.simulate_activity()
+        event = await subscriber.next()
+    finally:
+        await subscriber.close()
+    assert moved is not None
+    expected = (
+        "REPAIR_ORDER_COMPLETED" if moved["status"] == "completed" else "REPAIR_ORDER_UPDATED"
+    )
+    assert event["type"] == expected
+    native = connection_dealer(api)
+    assert event["recordId"] == encode_global_id("RepairOrder", native, str(moved["id"]))
