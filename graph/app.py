@@ -65,7 +65,12 @@ class DealerGraphView(GraphQLView):
 
     @property
     def graphql_ide_html(self) -> str:
-        html = super().graphql_ide_html
+        # Subscriptions carry the page's headers (the API key) in connection_init: a
+        # browser cannot set headers on a WebSocket (graphiql 3's wsConnectionParams).
+        html = super().graphql_ide_html.replace(
+            "subscriptionUrl,\n      });",
+            "subscriptionUrl,\n        wsConnectionParams: defaultHeaders,\n      });",
+        )
         if self.demo_key is None:
             return html
         # Sandbox only: pre-fill the demo key so GraphiQL works on first open.

@@ -25,7 +25,10 @@ async def test_request_with_unknown_key_is_refused(api: Api) -> None:
 async def test_graphiql_page_loads_without_key(api: Api) -> None:
     response = await api.http.get(api.url, headers={"Accept": "text/html"})
     assert response.status == 200
-    assert "graphiql" in (await response.text()).lower()
+    page = await response.text()
+    assert "graphiql" in page.lower()
+    # Subscriptions send the page's headers (the key) in connection_init.
+    assert "wsConnectionParams: defaultHeaders" in page
 
 
 async def test_healthz(api: Api) -> None:
