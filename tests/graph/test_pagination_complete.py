@@ -219,6 +219,7 @@ async def test_a_store_failing_mid_walk_is_asked_again_and_no_row_is_lost(stores
             result = await _cross_page(stores, "vehicles", chosen, SMALL, after)
         finally:
             handle.faults.fail_all = False
+            handle.faults.stores = None
         page = result["data"]["vehicles"]
         if down:
             failed_pages += 1
