@@ -10,6 +10,9 @@ sandbox logins under new ids (every vendor but AutoSync, whose budget of 100 req
 minute per API key would pace the runs); one API key sees the first 6 dealerships, another
 all 33.
 
+Last, what the serving GC settings cost in memory: a fresh API with them and one with
+Python's defaults (``serve --default-gc``) get the same work; each prints its peak memory.
+
 In-process figures run on the same 1,000 vehicles, read once through the adapter:
 ``json.dumps`` of the response, building the graph objects, and graphql-core execution on
 the prebuilt objects with the schema's own execution context.
@@ -190,7 +193,7 @@ class ApiProcess:
         return 0.0
 
 
-async def start_api(config: AppConfig, environ: dict[str, str]) -> ApiProcess:
+async def start_api(config: AppConfig, environ: dict[str, str], *options: str) -> ApiProcess:
     path = Path(tempfile.mkdtemp(prefix="dealergraph-bench-")) / "config.toml"
     path.write_text(to_toml(config))
     port = _free_port()
@@ -203,6 +206,7 @@ async def start_api(config: AppConfig, environ: dict[str, str]) -> ApiProcess:
         str(path),
         "--port",
         str(port),
+        *options,
         env={**os.environ, **environ},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
@@ -330,6 +334,35 @@ async def prebuilt(config: AppConfig, environ: dict[str, str], rows: int) -> Pre
     return Prebuilt(list(page.items), entry.id, schema, document, context_class)
 
 
+async def gc_cost(
+    config: AppConfig, environ: dict[str, str], dealership: dict[str, str], rounds: int
+) -> list[str]:
+    """The same work on a fresh API with the serving GC settings and with Python's
+    defaults: peak and final memory, and API CPU per 1,000-row page and 33-store dashboard."""
+    lines = []
+    for label, options in (("tuned GC", ()), ("default GC (--default-gc)", ("--default-gc",))):
+        api = await start_api(config, environ, *options)
+        try:
+            async with aiohttp.ClientSession() as http:
+                client = Client(http, api)
+                await client.post(DASHBOARD, {})
+                pages, boards = [], []
+                for _ in range(rounds):
+                    pages.append(await client.cpu_of(PAGE, {**dealership, "first": 1000}))
+                    boards.append(await client.cpu_of(DASHBOARD, {}))
+                await client.throughput(SMALL_LIST, dealership, 50, 2.0)
+            lines.append(
+                f"{label:<28} RSS at start {api.started_rss_mib:.0f} MiB, peak"
+                f" {api.memory_mib('VmHWM'):.0f} MiB, at the end {api.memory_mib():.0f} MiB;"
+                f" API CPU 1,000 x 20 page {statistics.median(pages) * 1e3:.1f} ms,"
+                f" dashboard of 33 {statistics.median(boards) * 1e3:.0f} ms (medians of {rounds})"
+            )
+        finally:
+            api.process.terminate()
+            await api.process.wait()
+    return lines
+
+
 def _timed(fn: Callable[[], Any], repeat: int) -> float:
     best = []
     for _ in range(repeat):
@@ -410,9 +443,15 @@ async def run(rounds: int, scale: float, seconds: float) -> None:
         print(f"{'':<58}{'median':>10} {'unit':<8}[spread]")
         for r in rows.values():
             print(r.line())
-    finally:
         api.process.terminate()
         await api.process.wait()
+        print("GC settings, each on a fresh API given the same work:")
+        for line in await gc_cost(config, environ, dealership, rounds):
+            print(f"  {line}")
+    finally:
+        if api.process.returncode is None:
+            api.process.terminate()
+            await api.process.wait()
         ours.send("stop")
         child.join(timeout=10)
 

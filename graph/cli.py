@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         " NOT_SUPPORTED_BY_DMS (off by default: both cost CPU on every request)",
     )
     serve.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep Python's default garbage-collector settings instead of freezing start-up's"
+        " objects and collecting at request-sized thresholds (to measure what they cost)",
+    )
+    serve.add_argument(
         "--sandbox-documented-only",
         action="store_true",
         help="the embedded sandboxes serve only what the vendor pages document: every"
@@ -201,7 +207,8 @@ async def _serve(args: argparse.Namespace) -> None:
     # aiohttp's default access logger formats a line per request even when nothing shows it.
     runner = web.AppRunner(app, **({} if args.verbose else {"access_log": None}))
     await runner.setup()
-    tune_for_serving()
+    if not args.default_gc:
+        tune_for_serving()
     try:
         await web.TCPSite(runner, host, port).start()
         url = f"http://{host}:{port}/graphql"

@@ -31,12 +31,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLString,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -44,7 +50,7 @@ from graphql import (
 )
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 
 _TYPENAME = "__typename"
 
@@ -77,7 +83,7 @@ def _leaf_completer(return_type: GraphQLOutputType) -> Completer | None:
                 raise _NotPlain
             return coerced
 
-        return complete_leaf
+        return _with_shortcut(inner, complete_leaf)  # type: ignore[arg-type]
     if isinstance(inner, GraphQLList):
         complete_item = _leaf_completer(inner.of_type)
         if complete_item is None:
@@ -96,6 +102,31 @@ def _leaf_completer(return_type: GraphQLOutputType) -> Completer | None:
 
         return complete_list
     return None
+
+
+_INT_RANGE = range(-(2**31), 2**31)
+_KEPT_AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+"""Built-in scalars whose output is the value itself when it has exactly this type."""
+
+
+def _with_shortcut(leaf: GraphQLScalarType | GraphQLEnumType, general: Completer) -> Completer:
+    """``general``, with the answer for the commonest values found without a call: a str
+    for String and ID, a bool for Boolean, a 32-bit int for Int, a member of a Strawberry
+    enum. Anything else takes ``general`` (graphql-core's own coercion)."""
+    kept = _KEPT_AS_IS.get(leaf)
+    if kept is not None:
+        return lambda value: value if type(value) is kept else general(value)
+    if leaf is GraphQLInt:
+        return lambda value: value if type(value) is int and value in _INT_RANGE else general(value)
+    if isinstance(leaf, CustomGraphQLEnumType):
+        # Strawberry answers the first name whose value equals the member's value.
+        names: dict[int, str] = {}
+        for member in leaf.wrapped_cls:
+            names[id(member)] = next(
+                name for name, value in leaf.values.items() if value.value == member.value
+            )
+        return lambda value: names.get(id(value)) or general(value)
+    return general
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,12 +123,14 @@ _PLAIN_TYPES: set[type] = set()
 def build(cls: type[T], model: BaseModel, **extra: Any) -> T:
     values = model.__dict__
     kwargs = dict(extra)
+    plain = _PLAIN_TYPES
     for name, source, public in _sources(cls):
         if name in kwargs:
             continue
         value = values[source] if source in values else getattr(model, source, _MISSING)
         if value is not _MISSING:
-            kwargs[name] = _convert(value) if public else value
+            # Most values are plain: skip the call for them (this runs per field per row).
+            kwargs[name] = _convert(value) if public and type(value) not in plain else value
     return cls(**kwargs)
 
 
