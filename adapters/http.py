@@ -264,7 +264,7 @@ class HttpClient:
         (shared by connections on it); a private one by default. ``clock`` and ``sleep``
         time the circuits' cool-downs and the retries' backoff (and a private gate's
         windows and pauses); None takes the given gate's, else the real ones (tests pass
-        fake ones to move time instead of sleeping).
+        fake ones to move time instead of sleeping: both, where a budget waits on them).
         """
         self.vendor = vendor
         self.policy = policy or HttpPolicy()

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 import aiohttp
@@ -25,6 +26,7 @@ from adapters.errors import (
 )
 from adapters.http import HttpClient, HttpPolicy, rate_limit_wait
 from adapters.response_cache import NO_CACHE
+from tests.virtual_clock import InstantClock
 
 ServeApp = Callable[[web.Application], Awaitable[str]]
 FAST = HttpPolicy(
@@ -56,8 +58,19 @@ async def client_for(
     app: web.Application,
     policy: HttpPolicy = FAST,
     auth: AuthStrategy | None = None,
+    clock: InstantClock | None = None,
 ) -> HttpClient:
-    return HttpClient(session, await serve(app), vendor="acme", policy=policy, auth=auth)
+    """``clock``: what the client's backoff and rate-limit waits sleep on (they return at
+    once, and ``clock.slept`` lists them)."""
+    return HttpClient(
+        session,
+        await serve(app),
+        vendor="acme",
+        policy=policy,
+        auth=auth,
+        clock=clock,
+        sleep=clock.sleep if clock is not None else None,
+    )
 
 
 async def test_json_floats_are_exact_decimals(
@@ -132,22 +145,29 @@ async def test_write_is_never_retried(session: aiohttp.ClientSession, serve: Ser
     assert "hunter22" not in str(err.value)
 
 
-async def test_read_timeout_is_unavailable_after_retries(
+async def test_read_timeout_is_retried_with_backoff_then_unavailable(
     session: aiohttp.ClientSession, serve: ServeApp
 ) -> None:
     seen = Counter()
+    answer = asyncio.Event()  # never set while the client waits: every attempt times out
 
     async def handler(request: web.Request) -> web.Response:
         seen.calls += 1
-        await asyncio.sleep(2)
+        await answer.wait()
         return web.json_response({})
 
-    http = await client_for(session, serve, app_with(handler))
-    started = time.monotonic()
-    with pytest.raises(UpstreamUnavailable, match="timed out"):
-        await http.get("/thing")
+    clock = InstantClock()
+    policy = replace(FAST, read_timeout=0.05)
+    http = await client_for(session, serve, app_with(handler), policy=policy, clock=clock)
+    try:
+        with pytest.raises(UpstreamUnavailable, match="timed out"):
+            await http.get("/thing")
+    finally:
+        answer.set()
     assert seen.calls == FAST.max_retries + 1
-    assert time.monotonic() - started < 2
+    # One backoff before each retry, each within the policy's bounds.
+    assert len(clock.slept) == FAST.max_retries
+    assert all(FAST.backoff_base / 2 <= s <= FAST.backoff_max for s in clock.slept)
 
 
 async def test_connection_refused_is_unavailable(session: aiohttp.ClientSession) -> None:
@@ -200,11 +220,12 @@ async def test_429_short_retry_after_is_waited_out(
             return web.json_response({}, status=429, headers={"Retry-After": "0.3"})
         return web.json_response({"ok": 1})
 
-    http = await client_for(session, serve, app_with(handler))
-    started = time.monotonic()
+    clock = InstantClock()
+    http = await client_for(session, serve, app_with(handler), clock=clock)
     assert await http.get("/thing") == {"ok": 1}
-    assert time.monotonic() - started >= 0.3
     assert seen.calls == 2
+    # The pause asked for, plus at most 50 ms of jitter, before the one resend.
+    assert len(clock.slept) == 1 and 0.3 <= clock.slept[0] <= 0.35
 
 
 async def test_429_reset_header_is_waited_out(
@@ -215,13 +236,15 @@ async def test_429_reset_header_is_waited_out(
     async def handler(request: web.Request) -> web.Response:
         seen.calls += 1
         if seen.calls == 1:
-            reset = f"{time.time() + 0.3:.3f}"
+            reset = f"{time.time() + 0.8:.3f}"  # Unix seconds: the window reopens then
             return web.json_response({}, status=429, headers={"X-RateLimit-Reset": reset})
         return web.json_response({"ok": 1})
 
-    http = await client_for(session, serve, app_with(handler))
+    clock = InstantClock()
+    http = await client_for(session, serve, app_with(handler), clock=clock)
     assert await http.get("/thing") == {"ok": 1}
     assert seen.calls == 2
+    assert len(clock.slept) == 1 and 0 < clock.slept[0] <= 0.85  # until the reset, no longer
 
 
 async def test_429_long_wait_fails_fast(session: aiohttp.ClientSession, serve: ServeApp) -> None:
@@ -233,12 +256,12 @@ async def test_429_long_wait_fails_fast(session: aiohttp.ClientSession, serve: S
             {"error": {"code": "rate_limited"}}, status=429, headers={"Retry-After": "60"}
         )
 
-    http = await client_for(session, serve, app_with(handler))
-    started = time.monotonic()
+    clock = InstantClock()
+    http = await client_for(session, serve, app_with(handler), clock=clock)
     with pytest.raises(UpstreamRateLimited) as err:
         await http.get("/thing")
     assert err.value.retry_after == 60
-    assert seen.calls == 1 and time.monotonic() - started < 1
+    assert seen.calls == 1 and clock.slept == []  # failed at once, nothing waited
 
 
 def test_rate_limit_wait_parsing() -> None:

@@ -4,7 +4,6 @@ small local servers and the vendor sandboxes."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from adapters.shared import SharedCredentials
 from sandbox import RunningSandbox
 from sandbox.common.ratelimit import FixedWindowLimiter
 from tests.adapters.adapter_sandbox_kit import connect, logins
+from tests.virtual_clock import InstantClock
 
 ServeApp = Callable[[web.Application], Awaitable[str]]
 StartSandbox = Callable[..., Awaitable[RunningSandbox]]
@@ -37,22 +37,6 @@ FAST = HttpPolicy(
     read_timeout=0.5,
     max_rate_limit_wait=1.0,
 )
-
-
-class FakeClock:
-    """Time that moves only when someone sleeps on it: a minute passes in no time."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-        self.slept = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        self.slept += seconds
-        await asyncio.sleep(0)
 
 
 def statuses_seen() -> tuple[aiohttp.TraceConfig, list[int]]:
@@ -74,7 +58,7 @@ async def test_autosync_budget_keeps_150_requests_under_100_a_minute(
 ) -> None:
     sb = await sandbox(vendors=("autosync",), rate_limit_per_minute=100)
     handle = sb.vendors["autosync"]
-    clock = FakeClock()
+    clock = InstantClock()
     # The sandbox counts its per-key window on the same clock the client waits on.
     handle.state.limiter.clock = clock
     trace, seen = statuses_seen()
@@ -92,7 +76,7 @@ async def test_autosync_budget_keeps_150_requests_under_100_a_minute(
     assert all(b is not None for b in bodies)
     assert len(seen) == 150 and set(seen) == {200}
     assert handle.requests.count(path_contains="/shops") == 150
-    assert clock.slept >= 60.0  # the last 50 waited for the window to pass
+    assert sum(clock.slept) >= 60.0  # the last 50 waited for the window to pass
 
 
 async def test_policy_budget_delays_instead_of_meeting_429(
@@ -113,28 +97,36 @@ async def test_policy_budget_delays_instead_of_meeting_429(
     app = web.Application()
     app.router.add_get("/thing", handler)
     base = await serve(app)
+    clock = InstantClock()
+    server_limit.clock = clock  # the server's windows pass on the clock the client waits on
     trace, seen = statuses_seen()
     async with aiohttp.ClientSession(trace_configs=[trace]) as traced:
         policy = HttpPolicy(rate_budget=RateBudget(10, 0.5), read_timeout=2.0, cache_ttls=NO_CACHE)
-        http = HttpClient(traced, base, vendor="acme", policy=policy)
-        started = time.monotonic()
+        http = HttpClient(
+            traced, base, vendor="acme", policy=policy, clock=clock, sleep=clock.sleep
+        )
         results = await asyncio.gather(*(http.get("/thing") for _ in range(30)))
-        elapsed = time.monotonic() - started
 
     assert results == [{"ok": True}] * 30
     assert seen == [200] * 30
-    assert elapsed >= 1.0  # three windows' worth of requests
+    assert sum(clock.slept) >= 1.0  # three windows' worth of requests: two windows waited
 
     # Without a budget the same demand does meet the server's limit.
     server_limit.reset()
-    unlimited = HttpClient(
-        session,
-        base,
-        vendor="acme",
-        policy=HttpPolicy(rate_budget=None, max_rate_limit_wait=2, cache_ttls=NO_CACHE),
-    )
-    await asyncio.gather(*(unlimited.get("/thing") for _ in range(11)), return_exceptions=True)
-    assert unlimited.health().state is ConnectionState.DEGRADED  # a 429 was waited out
+    trace, seen = statuses_seen()
+    async with aiohttp.ClientSession(trace_configs=[trace]) as traced:
+        unlimited = HttpClient(
+            traced,
+            base,
+            vendor="acme",
+            policy=HttpPolicy(rate_budget=None, max_rate_limit_wait=2, cache_ttls=NO_CACHE),
+            clock=clock,
+            sleep=clock.sleep,
+        )
+        answers = await asyncio.gather(*(unlimited.get("/thing") for _ in range(11)))
+    assert answers == [{"ok": True}] * 11
+    assert seen.count(429) == 1 and seen.count(200) == 11  # the one 429 was waited out
+    assert unlimited.health().state is ConnectionState.DEGRADED
 
 
 async def _two_autosync_connections_read(
@@ -168,7 +160,7 @@ async def _two_autosync_connections_read(
 async def test_connections_on_one_autosync_key_share_its_budget(sandbox: StartSandbox) -> None:
     sb = await sandbox(vendors=("autosync",), rate_limit_per_minute=100)
     handle = sb.vendors["autosync"]
-    clock = FakeClock()
+    clock = InstantClock()
     handle.state.limiter.clock = clock
     shared = SharedCredentials(clock=clock, sleep=clock.sleep)
 
@@ -177,7 +169,7 @@ async def test_connections_on_one_autosync_key_share_its_budget(sandbox: StartSa
     failures = [r for r in results if isinstance(r, BaseException)]
     assert failures == []
     assert 429 not in seen and len(seen) >= 150
-    assert clock.slept >= 60.0  # the key's one budget made the demand wait a window
+    assert sum(clock.slept) >= 60.0  # the key's one budget made the demand wait a window
 
 
 async def test_connections_with_their_own_budgets_overrun_the_key(
@@ -187,7 +179,7 @@ async def test_connections_with_their_own_budgets_overrun_the_key(
     minute leave on one key, and the vendor refuses the excess."""
     sb = await sandbox(vendors=("autosync",), rate_limit_per_minute=100)
     handle = sb.vendors["autosync"]
-    handle.state.limiter.clock = FakeClock()  # the vendor's window never passes
+    handle.state.limiter.clock = InstantClock()  # the vendor's window never passes
 
     results, seen = await _two_autosync_connections_read(handle, None, 150)
 
@@ -256,15 +248,30 @@ CIRCUIT = HttpPolicy(
     backoff_max=0.02,
     max_retries=1,
     circuit_failure_threshold=3,
-    circuit_cooldown=0.3,
+    circuit_cooldown=30.0,
 )
+"""Circuit tests run their clients on a ``Ticks`` clock: the cool-down passes when the test
+moves it, and backoff between retries (real, 10-20 ms) does not move it."""
+
+
+class Ticks:
+    """A monotonic clock the test sets by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 async def test_circuit_opens_fails_fast_probes_and_closes(
     session: aiohttp.ClientSession, serve: ServeApp
 ) -> None:
     vendor = Switchable()
-    http = HttpClient(session, await serve(vendor.app()), vendor="acme", policy=CIRCUIT)
+    clock = Ticks()
+    http = HttpClient(
+        session, await serve(vendor.app()), vendor="acme", policy=CIRCUIT, clock=clock
+    )
 
     for _ in range(3):
         with pytest.raises(UpstreamUnavailable):
@@ -276,7 +283,12 @@ async def test_circuit_opens_fails_fast_probes_and_closes(
             await http.get("/thing")
     assert vendor.calls == 6  # open: nothing reached the server
 
-    await asyncio.sleep(0.35)
+    clock.now += CIRCUIT.circuit_cooldown - 0.01
+    with pytest.raises(
+        UpstreamUnavailable, match="circuit open after repeated failures; next probe in 0 s"
+    ):
+        await http.get("/thing")  # not quite cooled down
+    clock.now += 0.01
     with pytest.raises(UpstreamUnavailable, match="answered 503"):
         await http.get("/thing")  # the probe goes out, fails, and re-opens the circuit
     assert vendor.calls == 8
@@ -286,7 +298,7 @@ async def test_circuit_opens_fails_fast_probes_and_closes(
 
     vendor.up = True
     vendor.delay = 0.1
-    await asyncio.sleep(0.35)
+    clock.now += CIRCUIT.circuit_cooldown
     # Half-open: one probe is let through, the others still fail fast.
     results = await asyncio.gather(*(http.get("/thing") for _ in range(3)), return_exceptions=True)
     assert sum(r == {"ok": True} for r in results) == 1
@@ -347,12 +359,14 @@ async def test_health_moves_through_its_states(
     vendor = Switchable()
     vendor.up = True
     key = "sk_live_supersecretkey123"
+    clock = Ticks()
     http = HttpClient(
         session,
         await serve(vendor.app()),
         vendor="acme",
         policy=CIRCUIT,
         auth=BearerKeyAuth(SecretStr(key)),
+        clock=clock,
     )
     assert http.health().state is ConnectionState.UNKNOWN
 
@@ -377,7 +391,7 @@ async def test_health_moves_through_its_states(
     assert opened.consecutive_failures == 3
 
     vendor.up = True
-    await asyncio.sleep(0.35)
+    clock.now += CIRCUIT.circuit_cooldown
     await http.get("/thing")
     closed = http.health()
     assert closed.state is ConnectionState.OK
@@ -400,7 +414,8 @@ async def list_some(adapter: DmsAdapter, store_id: str | None) -> None:
 async def test_every_adapter_reports_health(
     dms: Dms, session: aiohttp.ClientSession, sandbox: StartSandbox
 ) -> None:
-    sb = await sandbox(vendors=(dms.value,))
+    clock = InstantClock()  # the sandbox's tokens, the adapter's session and circuits
+    sb = await sandbox(vendors=(dms.value,), clock=clock)
     handle = sb.vendors[dms.value]
     policy = HttpPolicy(
         cache_ttls=NO_CACHE,
@@ -408,9 +423,9 @@ async def test_every_adapter_reports_health(
         backoff_max=0.02,
         max_retries=0,
         circuit_failure_threshold=2,
-        circuit_cooldown=0.3,
+        circuit_cooldown=30.0,
     )
-    adapter = connect(dms, session, handle, policy)
+    adapter = connect(dms, session, handle, policy, shared=clock.shared())
     store_id = handle.stores[0][0]
     assert adapter.health().state is ConnectionState.UNKNOWN
 
@@ -430,7 +445,7 @@ async def test_every_adapter_reports_health(
     assert len(handle.requests.entries) == seen
 
     handle.faults.fail_all = False
-    await asyncio.sleep(0.35)
+    clock.now += policy.circuit_cooldown
     await list_some(adapter, store_id)
     health = adapter.health()
     assert health.state is ConnectionState.OK
