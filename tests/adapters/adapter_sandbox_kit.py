@@ -126,6 +126,7 @@ async def check_filters(
 
     A filter on several statuses is read one vendor query per status, so its rows come
     status by status: then each status's rows keep the list's order."""
+    assert cases and everything, "nothing to check the filters against"
     for flt, expected in cases:
         got = await read_everything(lister, store_id, flt)
         want = [row for row in everything if expected(row)]
@@ -283,6 +284,7 @@ async def check_windows(
     offset counts from the end. Answers the list's length."""
     everything = await read_everything(lister, store_id, flt)
     total = len(everything)
+    assert cases and total, "no window to check, or an empty list"
     assert len({row.id for row in everything}) == total
     for offset, limit, calls in cases:
         start = offset if offset >= 0 else total + offset

@@ -112,6 +112,7 @@ async def test_windows_across_page_boundaries(adapter: DmsAdapter, automate: Any
 
 async def test_live_vehicles_fill_their_canonical_fields(adapter: DmsAdapter) -> None:
     rows = await read_everything(adapter.list_vehicles, None, VehicleFilter())
+    assert len(rows) == 300
     for v in rows:
         assert v.status is not VehicleStatus.UNKNOWN and v.status_raw
         assert v.condition is not VehicleCondition.UNKNOWN
@@ -361,6 +362,7 @@ async def test_service_vehicles_resolve_by_vin(adapter: DmsAdapter, automate: An
     ros = await read_everything(adapter.list_repair_orders, None, RepairOrderFilter())
     vehicles = {ro.vehicle.id: ro.vehicle for ro in ros if ro.vehicle is not None}
     vins = list(vehicles)[:30]
+    assert len(vins) == 30
     automate.requests.reset()
     found = await adapter.get_service_vehicles(None, [*vins, "1GCUYDED0NZ000000"])
     assert [v.vin if v else None for v in found] == [*vins, None]

@@ -371,6 +371,7 @@ async def test_batch_of_50_ids_is_cheap(
 async def test_repair_orders_by_id_read_details(adapter: DmsAdapter, autosoft: Any) -> None:
     ros = await read_everything(adapter.list_repair_orders, None, RepairOrderFilter())
     ids = [r.id for r in spread(ros, 5)]
+    assert len(ids) == 5
     autosoft.requests.reset()
     got = await adapter.get_repair_orders(None, [*ids, "ro_ffffff"])
     assert [g.id if g else None for g in got] == [*ids, None]
@@ -416,6 +417,7 @@ async def test_service_vehicles_resolve_by_vin_from_repair_orders(
     page = await adapter.list_repair_orders(None, RepairOrderFilter(), Window(0, 30))
     vehicles = {ro.vehicle.id: ro.vehicle for ro in page.items if ro.vehicle is not None}
     vins = list(vehicles)[:20]
+    assert len(vins) == 20
     autosoft.requests.reset()
     found = await adapter.get_service_vehicles(None, [*vins, "1GCUYDED0NZ000000"])
     assert [v.vin if v else None for v in found] == [*vins, None]

@@ -39,6 +39,9 @@ from adapters.models import (
     RepairOrderStatus,
 )
 from adapters.registry import build_adapter
+from sandbox import SandboxOptions
+from sandbox.autosync import create_autosync
+from sandbox.server import serve_vendor
 from tests.adapters.adapter_sandbox_kit import (
     check_filters,
     connector,
@@ -77,25 +80,35 @@ async def test_stores_are_the_shops_the_key_reaches(adapter: DmsAdapter, autosyn
     assert autosync.requests.count(method="GET", path_contains="/shops") == 1  # cached
 
 
-async def test_without_store_id_the_only_shop_is_used(
+async def test_a_key_with_one_shop_reads_it_without_a_store_id(
     adapter: DmsAdapter, autosync: Any, shop: str
 ) -> None:
-    if len(autosync.stores) == 1:
-        implicit = await adapter.list_customers(None, CustomerFilter(), Window(0, 5))
-        explicit = await adapter.list_customers(shop, CustomerFilter(), Window(0, 5))
-        assert implicit == explicit
-    else:
+    assert len(autosync.stores) == 1
+    implicit = await adapter.list_customers(None, CustomerFilter(), Window(0, 5))
+    explicit = await adapter.list_customers(shop, CustomerFilter(), Window(0, 5))
+    assert len(implicit.items) == 5 and implicit == explicit
+
+
+async def test_a_key_with_two_shops_reads_each_apart_and_needs_a_store_id(
+    session: aiohttp.ClientSession,
+) -> None:
+    handle = await serve_vendor(create_autosync(SandboxOptions(), key_shops=((1, 2),)))
+    try:
+        adapter = connect(session, handle)
+        assert [str(i) for i, _ in handle.stores] == ["1", "2"]
+        pages = [
+            await adapter.list_customers(str(store_id), CustomerFilter(), Window(0, 5))
+            for store_id, _ in handle.stores
+        ]
+        assert [len(p.items) for p in pages] == [5, 5]
+        assert all(p.total and p.total >= 5 for p in pages)
+        # Ids count per shop; the people behind them are each shop's own.
+        first, second = ({(c.id, c.full_name, c.email) for c in p.items} for p in pages)
+        assert not first & second
         with pytest.raises(AdapterError, match="store id is required"):
             await adapter.list_customers(None, CustomerFilter(), Window(0, 1))
-
-
-async def test_read_across_shops(adapter: DmsAdapter, autosync: Any) -> None:
-    seen: set[str] = set()
-    for store_id, _ in autosync.stores:
-        page = await adapter.list_customers(str(store_id), CustomerFilter(), Window(0, 5))
-        assert len(page.items) == 5 and page.total and page.total >= 5
-        seen.update(c.id for c in page.items)
-    assert len(seen) == 5 * len(autosync.stores)  # shops do not share customers
+    finally:
+        await handle.stop()
 
 
 async def test_windows_across_page_boundaries(
@@ -299,6 +312,7 @@ async def test_work_orders_by_id_carry_line_items(
 ) -> None:
     wos = await read_everything(adapter.list_repair_orders, shop, RepairOrderFilter())
     ids = [w.id for w in spread(wos, 6)]
+    assert len(ids) == 6
     autosync.requests.reset()
     got = await adapter.get_repair_orders(shop, [*ids, "99999999"])
     assert [g.id if g else None for g in got] == [*ids, None]

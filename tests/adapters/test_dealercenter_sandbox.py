@@ -124,6 +124,7 @@ async def test_windows_across_page_boundaries(adapter: DmsAdapter, dealercenter:
 
 async def test_live_vehicles_fill_their_canonical_fields(adapter: DmsAdapter) -> None:
     page = await adapter.list_vehicles(None, VehicleFilter(), Window(0, 100))
+    assert len(page.items) == 100
     for v in page.items:
         assert v.vin and v.stock_number and v.year and v.make and v.model and v.trim
         assert v.exterior_color and v.interior_color and v.mileage is not None

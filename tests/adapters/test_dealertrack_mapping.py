@@ -255,7 +255,9 @@ def _perturbed(raw: Any, path: tuple[Any, ...]) -> Any:
 def test_every_page_field_with_a_canonical_home_lands_somewhere(name: str, read: Any) -> None:
     body = fixture(name)
     before = read(body)
-    for path in _leaves(body):
+    leaves = list(_leaves(body))
+    assert leaves, name
+    for path in leaves:
         unmapped = tuple(p for p in path if not isinstance(p, int))[-2:]
         if unmapped in NO_CANONICAL_HOME or unmapped[-1:] in NO_CANONICAL_HOME:
             assert read(_perturbed(body, path)) == before, path  # truly not kept

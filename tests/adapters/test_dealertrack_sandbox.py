@@ -120,7 +120,7 @@ async def test_one_login_reads_both_rooftops(
     )
     assert logins(dealertrack) == 1
     scoped = [e for e in dealertrack.requests.entries if "/sessions" not in e.path]
-    assert all(e.status == 200 for e in scoped)
+    assert scoped and all(e.status == 200 for e in scoped)
     assert all(e.query.get("rooftopId") in rooftops for e in scoped if "/rooftops" not in e.path)
     home, other = (p.items for p in pages)
     assert not {v.id for v in home} & {v.id for v in other}

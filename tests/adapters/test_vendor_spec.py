@@ -28,6 +28,7 @@ def test_the_spec_matches_the_sandbox_routes(vendor: Vendor) -> None:
     extrapolated = {_shape(p) for method, p in app.extrapolated if method == "GET"}
     spec = vendor.adapter.spec
     prefix = spec.scope.name if spec.scope.kind is ScopeKind.PATH else ""
+    assert spec.resources
     for capability, r in spec.resources.items():
         listed = _shape(app.base_path + prefix + r.path)
         for path, documented in (
@@ -39,6 +40,7 @@ def test_the_spec_matches_the_sandbox_routes(vendor: Vendor) -> None:
 
 
 def test_capabilities_are_the_declared_resources() -> None:
+    assert len(VENDORS) == 5
     for vendor in VENDORS:
         assert vendor.adapter.capabilities == frozenset(vendor.adapter.spec.resources)
         assert Capability.EMPLOYEES in vendor.adapter.capabilities
