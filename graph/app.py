@@ -19,6 +19,7 @@ from adapters.health import ConnectionState
 from adapters.upstream_scope import UpstreamScope
 from graph.context import Context
 from graph.derived import today_is
+from graph.error_contract import decode_request_json, give_codes, http_error_middleware
 from graph.integration_routes import add_integration_routes
 from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
@@ -59,6 +60,9 @@ class DealerGraphView(GraphQLView):
         super().__init__(schema=schema, graphql_ide="graphiql")
         self.runtime = runtime
         self.demo_key = demo_key
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data, super().decode_json)
 
     def encode_json(self, data: object) -> bytes:
         return encode_response(data)
@@ -127,6 +131,7 @@ class DealerGraphView(GraphQLView):
     async def process_result(  # type: ignore[override]
         self, request: web.Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        give_codes(result.errors)
         response = await super().process_result(request, result)
         context: Context | None = request.get(_CONTEXT)
         if context is not None and context.partial_errors:
@@ -166,7 +171,7 @@ def create_app(
     runtime: Runtime, *, demo_key: str | None = None, log_answers: bool = True
 ) -> web.Application:
     """``log_answers``: one INFO line per error that is an answer (NOT_SUPPORTED...)."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[http_error_middleware])
     app[RUNTIME] = runtime
     view = DealerGraphView(runtime, demo_key=demo_key, log_answers=log_answers)
     app.router.add_route("GET", "/graphql", view)

@@ -11,11 +11,13 @@ import logging
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
-from strawberry.types import ExecutionContext
+from strawberry.federation.schema import FederationAny
+from strawberry.types import ExecutionContext, Info
 
 from graph.config import ServerConfig
 from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
-from graph.errors import GraphError
+from graph.error_contract import OperationNameRequired, is_variable_error
+from graph.errors import BadUserInput, GraphError
 from graph.fast_execution import FastLeafExecutor
 from graph.mutations import Mutation
 from graph.queries import Query
@@ -31,7 +33,7 @@ DOCUMENT_CACHE_SIZE = 256
 def _is_internal(error: GraphQLError) -> bool:
     """Errors our own code raised on purpose carry a code; anything else is a fault."""
     original = error.original_error
-    if original is None or isinstance(original, GraphError):
+    if original is None or isinstance(original, GraphError) or is_variable_error(error):
         return False
     log.error("internal error at %s", error.path, exc_info=original)
     return True
@@ -48,6 +50,20 @@ class MaskInternalErrors(MaskErrors):
 
 
 class DealerGraphSchema(strawberry.federation.Schema):
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        # Strawberry reads __typename and the key without checking they are there.
+        types = self.schema_converter.type_map
+        for representation in representations:
+            ok = isinstance(representation, dict) and "id" in representation
+            if not ok or representation.get("__typename") not in types:
+                raise BadUserInput(
+                    "each representation needs the __typename of an entity and its id",
+                    argument="representations",
+                )
+        return super().entities_resolver(info, representations)
+
     cost_buckets: CostBuckets
     """Each API client's cost budget; one set per schema, and the app builds one schema."""
     log_answers: bool = True
@@ -93,6 +109,7 @@ def build_schema(
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: MaskInternalErrors(should_mask_error=_is_internal),
+            OperationNameRequired,
         ],
     )
     schema.cost_buckets = cost_buckets
