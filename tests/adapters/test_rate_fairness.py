@@ -78,8 +78,29 @@ def test_a_budget_keeps_a_tenth_from_any_one_client() -> None:
     assert RateBudget(10, reserve=0).share == 10
     assert RateBudget(10, reserve=3).share == 7
     for reserve in (-1, 10):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="reserve must be at least 0 and below"):
             RateBudget(10, reserve=reserve)
+    RateBudget(10, reserve=9)  # the most that may be kept back
+
+
+def test_a_budget_needs_a_request_in_a_positive_window() -> None:
+    for requests, per_seconds in ((0, 60.0), (1, 0.0), (1, -1.0)):
+        with pytest.raises(ValueError, match="at least one request in a positive window"):
+            RateBudget(requests, per_seconds)
+    assert RateBudget(1, 0.001).requests == 1
+
+
+async def test_a_release_without_a_slot_of_that_client_is_refused() -> None:
+    limiter = limiter_on(ManualClock(), RateBudget(10, 60.0))
+    with pytest.raises(RuntimeError, match="release without a slot held by client 'a'"):
+        limiter.release("a")
+    await promptly(limiter.acquire("a"))
+    with pytest.raises(RuntimeError, match="client 'b'"):
+        limiter.release("b")  # a slot is in flight, but not b's
+    limiter.release("a")
+    assert (limiter.in_flight, limiter.held("a")) == (0, 1)  # answered, still in the window
+    with pytest.raises(RuntimeError, match="client 'a'"):
+        limiter.release("a")  # its one slot was already released
 
 
 async def test_waiters_are_served_round_robin_across_clients() -> None:

@@ -78,6 +78,16 @@ def test_circuit_opens_at_the_threshold_then_lets_one_probe_out_after_the_cooldo
     assert circuit.admit() is Admission.PASS
 
 
+def test_a_circuit_needs_a_threshold_of_one_and_a_cooldown_not_below_zero() -> None:
+    for threshold, cooldown in ((0, 30.0), (1, -0.1), (0, -1.0)):
+        with pytest.raises(ValueError, match="threshold of at least 1 and a cool-down >= 0"):
+            CircuitBreaker(threshold, cooldown)
+    circuit = CircuitBreaker(1, 0.0, clock=Ticks())
+    circuit.failed(circuit.admit())
+    assert circuit.state is CircuitState.HALF_OPEN  # no cool-down: the next call probes
+    assert (circuit.threshold, circuit.cooldown) == (1, 0.0)
+
+
 def test_a_success_resets_the_count_so_failures_must_be_consecutive() -> None:
     circuit = CircuitBreaker(3, COOLDOWN, clock=Ticks())
     for _ in range(5):
