@@ -33,6 +33,14 @@ class AuthStrategy(ABC):
         """Every secret this strategy holds, so error text can be scrubbed of them."""
         return ()
 
+    def credentials_refused(self) -> bool:
+        """The DMS refused the credentials and sign-ins are being held back."""
+        return False
+
+    def retry_sign_in(self) -> None:
+        """An operator asks: forget refused sign-ins, so the next request signs in now."""
+        return None
+
     async def close(self) -> None:
         """Stop anything the strategy runs in the background."""
         return None

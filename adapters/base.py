@@ -222,6 +222,11 @@ class DmsAdapter:
         MfaCodeRejected (try again), MfaCodeExpired (ask for a new code) or MfaNotPending."""
         raise MfaNotPending.no_operator(self.dms.value)
 
+    async def retry_sign_in(self) -> None:
+        """An operator asks to try again now: refused sign-ins are forgotten, circuits
+        closed, and the login signs in (raising what the DMS answers)."""
+        return None
+
     def forget_cached(self, store_id: str | None) -> None:
         """Drop the store's read answers kept across requests (a change event says they
         may be stale)."""

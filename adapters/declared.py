@@ -102,6 +102,9 @@ class DeclaredAdapter(DmsAdapter):
         )
         return cls(cls.open_api(connection), reference_ttl=policy.reference_ttl)
 
+    async def retry_sign_in(self) -> None:
+        await self._api.http.retry_sign_in()
+
     def forget_cached(self, store_id: str | None) -> None:
         self._api.http.cache.invalidate(store_id)
 

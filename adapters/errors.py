@@ -57,6 +57,11 @@ class UpstreamAuthFailed(AdapterError):
         """The vendor's error object as it came (an MFA challenge rides in it)."""
 
 
+class SignInHeld(UpstreamAuthFailed):
+    """A sign-in not even tried: the DMS refused these credentials recently
+    (``adapters.sign_in_guard``)."""
+
+
 class UpstreamNeedsMfa(AdapterError):
     """The DMS asked for a verification code it sent by SMS or e-mail, which only a person
     can read. Calls fail fast with this until an operator submits the code."""

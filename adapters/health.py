@@ -15,6 +15,9 @@ class ConnectionState(StrEnum):
     """Recent calls failed or were retried, but the circuit is closed."""
     NEEDS_MFA = "needs_mfa"
     """The DMS asks for a code the API cannot produce itself (SMS, e-mail)."""
+    AUTH_FAILED = "auth_failed"
+    """The DMS refused the credentials: sign-ins are held back (a minute, then longer, at
+    most three an hour) unless an operator asks with retryDmsConnection."""
     CIRCUIT_OPEN = "circuit_open"
     """Calls fail fast with UPSTREAM_UNAVAILABLE until a probe succeeds."""
 

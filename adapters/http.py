@@ -42,6 +42,7 @@ from adapters.errors import (
     AdapterError,
     BudgetExhausted,
     MfaNotPending,
+    SignInHeld,
     UpstreamAuthFailed,
     UpstreamOutcomeUnknown,
     UpstreamProtocolError,
@@ -63,7 +64,8 @@ log = logging.getLogger(__name__)
 _RETRYABLE_METHODS = frozenset({"GET", "HEAD"})
 # Failures that say the vendor is down or unreachable; they count towards opening the circuit.
 # A 4xx, 429 or malformed answer proves the vendor is up.
-_DOWN = (UpstreamUnavailable, UpstreamOutcomeUnknown)
+# A 401 the session could not be renewed for counts too: repeated ones open the circuit.
+_DOWN = (UpstreamUnavailable, UpstreamOutcomeUnknown, UpstreamAuthFailed)
 # Failures of the request itself (bad id, refused input), not of the connection.
 _NOT_CONNECTION_FAULTS = (UpstreamRejected,)
 # Failures that happen before any byte of the request left: nothing can have been recorded.
@@ -116,6 +118,9 @@ class HttpPolicy:
     cache_ttls: Mapping[str, float] = field(default_factory=lambda: DEFAULT_TTLS)
     """Seconds a read answer of each resource kind is reused across requests
     (``adapters.response_cache``; 0 disables a kind)."""
+    failed_sign_ins_per_hour: int = 3
+    """Sign-ins the DMS refused that are tried again within an hour, at most
+    (``adapters.sign_in_guard``): a wrong password must not lock the vendor account."""
 
     def __post_init__(self) -> None:
         if self.max_concurrency < 1:
@@ -124,6 +129,8 @@ class HttpPolicy:
             raise ValueError("circuit threshold must be at least 1, cool-down not negative")
         if self.max_retries < 0 or self.rate_limit_retries < 0:
             raise ValueError("retry counts cannot be negative")
+        if self.failed_sign_ins_per_hour < 1:
+            raise ValueError("failed_sign_ins_per_hour must be at least 1")
 
     def timeout(self) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(
@@ -320,7 +327,8 @@ class HttpClient:
     def health(self, store_id: str | None = None) -> ConnectionHealth:
         """How this connection is doing for ``store_id``, from the calls made through it."""
         mfa = self._auth.pending_mfa() if self._auth is not None else None
-        health = self._tracks.health(store_id, mfa)
+        refused = self._auth.credentials_refused() if self._auth is not None else False
+        health = self._tracks.health(store_id, mfa, refused)
         unserved = tuple(self.endpoints.unserved())
         return replace(health, unserved_endpoints=unserved) if unserved else health
 
@@ -395,9 +403,20 @@ class HttpClient:
         track.succeeded(retried=retried)
         return body
 
+    async def retry_sign_in(self) -> None:
+        """An operator asks: forget refused sign-ins, close the circuits, sign in now."""
+        if self._auth is None:
+            return
+        self._auth.retry_sign_in()
+        self._tracks.reset_circuits()
+        await self._auth.headers(self)
+        self._tracks.signed_in()
+
     @staticmethod
     def _record_failure(track: CallTrack, exc: AdapterError, admission: Admission) -> None:
-        if isinstance(exc, _DOWN):
+        if isinstance(exc, SignInHeld):
+            track.circuit.abandoned(admission)  # nothing was sent
+        elif isinstance(exc, _DOWN):
             track.circuit.failed(admission)
         else:
             track.circuit.succeeded(admission)  # the vendor answered: it is up

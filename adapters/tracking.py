@@ -21,6 +21,7 @@ _SEVERITY = [
     ConnectionState.OK,
     ConnectionState.DEGRADED,
     ConnectionState.CIRCUIT_OPEN,
+    ConnectionState.AUTH_FAILED,
     ConnectionState.NEEDS_MFA,
 ]
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -58,9 +59,11 @@ class CallTrack:
         self.last_error_code = code
         self.last_error_at = datetime.now(UTC)
 
-    def health(self, mfa: MfaChallenge | None) -> ConnectionHealth:
+    def health(self, mfa: MfaChallenge | None, refused: bool = False) -> ConnectionHealth:
         if mfa is not None:
             state = ConnectionState.NEEDS_MFA
+        elif refused:
+            state = ConnectionState.AUTH_FAILED
         elif self.circuit.state is not CircuitState.CLOSED:
             state = ConnectionState.CIRCUIT_OPEN
         elif self.calls == 0:
@@ -101,16 +104,18 @@ class CallTracks:
             track = self._tracks[scope] = CallTrack(self.new_circuit())
         return track
 
-    def health(self, store_id: str | None, mfa: MfaChallenge | None) -> ConnectionHealth:
+    def health(
+        self, store_id: str | None, mfa: MfaChallenge | None, refused: bool = False
+    ) -> ConnectionHealth:
         """One store's view, or with ``store_id`` None (or no store scopes) the whole
         connection's: the worst state any of its stores is in, the latest error."""
         if store_id is not None and self.scope_of is not None:
             track = self._tracks.get(store_id)
-            views = [track.health(mfa)] if track is not None else []
+            views = [track.health(mfa, refused)] if track is not None else []
         else:
-            views = [t.health(mfa) for t in self._tracks.values()]
+            views = [t.health(mfa, refused) for t in self._tracks.values()]
         if not views:
-            return CallTrack(self.new_circuit()).health(mfa)  # no calls yet
+            return CallTrack(self.new_circuit()).health(mfa, refused)  # no calls yet
         worst = max(views, key=lambda v: _SEVERITY.index(v.state))
         errors = [v for v in views if v.last_error_at is not None]
         latest_error = max(errors, key=lambda v: v.last_error_at or _EPOCH, default=worst)
@@ -122,6 +127,14 @@ class CallTracks:
             last_success_at=max(successes, default=None),
             consecutive_failures=max(v.consecutive_failures for v in views),
         )
+
+    def reset_circuits(self) -> None:
+        """An operator asks to try again: every store's circuit closes."""
+        for scope, track in self._tracks.items():
+            self._tracks[scope] = CallTrack(self.new_circuit())
+            self._tracks[scope].last_error_code = track.last_error_code
+            self._tracks[scope].last_error_at = track.last_error_at
+            self._tracks[scope].last_success_at = track.last_success_at
 
     def signed_in(self) -> None:
         """An operator's code signed the login in: every store's calls may work again."""

@@ -150,7 +150,11 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-_UNSERVABLE = {ConnectionState.CIRCUIT_OPEN, ConnectionState.NEEDS_MFA}
+_UNSERVABLE = {
+    ConnectionState.CIRCUIT_OPEN,
+    ConnectionState.NEEDS_MFA,
+    ConnectionState.AUTH_FAILED,
+}
 
 
 async def readyz(request: web.Request) -> web.Response:

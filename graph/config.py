@@ -64,6 +64,10 @@ class ServerConfig(_Strict):
     """Each API client's cost bucket: the most cost it may spend in a burst."""
     client_cost_restore_rate: float = Field(50.0, gt=0)
     """Cost points per second each client's bucket refills."""
+    failed_sign_ins_per_hour: int = Field(3, ge=1)
+    """Sign-ins a DMS refused (a wrong password) tried again within an hour, at most, per
+    login: 1 minute after the first refusal, then 4; an operator may ask sooner with
+    retryDmsConnection."""
     token_key_env: str = "DEALERGRAPH_TOKEN_KEY"
     """The environment variable holding the key OAuth tokens are encrypted with at rest (at
     least 32 characters); needed only when a connection uses OAuth."""

@@ -120,6 +120,7 @@ class Runtime:
             read_timeout=s.upstream_read_timeout,
             max_concurrency=s.upstream_concurrency,
             cache_ttls=config.cache.ttls(),
+            failed_sign_ins_per_hour=s.failed_sign_ins_per_hour,
         )
         http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=200, limit_per_host=50),

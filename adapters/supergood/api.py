@@ -71,7 +71,11 @@ def supergood_api(
             base_url,
             digest,
             lambda: SupergoodSessionAuth(
-                creds, clock=shared.wall, timer=shared.clock, sleep=shared.sleep
+                creds,
+                clock=shared.wall,
+                timer=shared.clock,
+                sleep=shared.sleep,
+                failed_sign_ins_per_hour=policy.failed_sign_ins_per_hour,
             ),
         ),
         error_reader=read_supergood_error,

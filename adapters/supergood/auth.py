@@ -32,6 +32,7 @@ from adapters.errors import (
     MfaCodeExpired,
     MfaCodeRejected,
     MfaNotPending,
+    SignInHeld,
     UpstreamAuthFailed,
     UpstreamNeedsMfa,
     UpstreamProtocolError,
@@ -40,6 +41,7 @@ from adapters.errors import (
 )
 from adapters.health import MfaChallenge, MfaMethod
 from adapters.shared import credential_digest
+from adapters.sign_in_guard import SignInGuard
 from adapters.upstream_scope import outside_any_scope
 
 if TYPE_CHECKING:
@@ -159,10 +161,12 @@ class SupergoodSessionAuth(AuthStrategy):
         clock: Callable[[], float] = time.time,
         timer: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        failed_sign_ins_per_hour: int = 3,
     ) -> None:
         """``clock`` (Unix seconds) picks TOTP steps; ``timer`` times the token's refresh
         and expiry; ``sleep`` waits (for a TOTP step, for the background refresh). Tests
-        pass fake ones to move time instead of sleeping."""
+        pass fake ones to move time instead of sleeping. ``failed_sign_ins_per_hour``:
+        refused sign-ins tried at most (``adapters.sign_in_guard``)."""
         self._creds = credentials
         self._clock = clock
         self._timer = timer
@@ -174,6 +178,7 @@ class SupergoodSessionAuth(AuthStrategy):
         self._last_step: int | None = None
         self._pending: PendingCode | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._guard = SignInGuard(per_hour=failed_sign_ins_per_hour, clock=timer)
 
     def __repr__(self) -> str:
         state = "active" if self._session else "none"
@@ -203,8 +208,14 @@ class SupergoodSessionAuth(AuthStrategy):
             self._session = None
             if self._pending is not None:
                 raise self._needs_mfa(http.vendor, self._pending.challenge)
-            await self._login(http)
+            await self._guarded_login(http)
             return True
+
+    def credentials_refused(self) -> bool:
+        return self._guard.refused
+
+    def retry_sign_in(self) -> None:
+        self._guard.cleared()
 
     def sensitive_values(self) -> Iterable[str]:
         c = self._creds
@@ -300,7 +311,7 @@ class SupergoodSessionAuth(AuthStrategy):
             if self._pending is not None:
                 # A person has the code: asking again would text them again.
                 raise self._needs_mfa(http.vendor, self._pending.challenge)
-            await self._login(http)
+            await self._guarded_login(http)
             assert self._session is not None
             return self._session
 
@@ -318,6 +329,27 @@ class SupergoodSessionAuth(AuthStrategy):
             headers={"Authorization": self._creds.basic()},
             authenticate=False,
         )
+
+    async def _guarded_login(self, http: HttpClient) -> None:
+        """A login, unless the DMS refused these credentials too recently: then fail at
+        once, sending nothing (a wrong password must not lock the vendor account)."""
+        wait = self._guard.wait()
+        if wait is not None:
+            raise SignInHeld(
+                f"{http.vendor}: the DMS refused this login's credentials"
+                f" ({self._guard.last_code or 'unauthorized'}); the next sign-in is tried in"
+                f" {wait:.0f} s, or at once after retryDmsConnection",
+                vendor_code=self._guard.last_code,
+            )
+        try:
+            await self._login(http)
+        except SignInHeld:
+            raise
+        except UpstreamAuthFailed as exc:
+            self._guard.refusal(exc.vendor_code)
+            log.warning("%s: sign-in refused (%s)", http.vendor, exc.vendor_code)
+            raise
+        self._guard.cleared()
 
     async def _login(self, http: HttpClient) -> None:
         if self._creds.totp_secret is None:

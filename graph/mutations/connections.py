@@ -1,4 +1,5 @@
-"""The operator's part in a DMS sign-in: the SMS or e-mail code some logins need.
+"""The operator's part in a DMS sign-in: the SMS or e-mail code some logins need, and a
+retry after the DMS refused the credentials.
 
 A connection whose login's MFA is a code sent to a person reports NEEDS_MFA on every
 dealership it serves (``connectionStatus.mfa`` says where the code went) and answers
@@ -36,6 +37,11 @@ class SubmitDmsMfaCodeInput:
 
 @strawberry.input
 class RequestDmsMfaCodeInput:
+    dealership_id: strawberry.ID
+
+
+@strawberry.input
+class RetryDmsConnectionInput:
     dealership_id: strawberry.ID
 
 
@@ -110,6 +116,17 @@ class ConnectionMutations:
             code_field=True,
             invalid=invalid,
         )
+
+    @strawberry.mutation(
+        description="Sign in to the dealership's DMS now, after it refused the credentials"
+        " (connectionStatus.state AUTH_FAILED; sign-ins are otherwise held back, at most"
+        " three an hour): for after the password was corrected at the DMS. Closes the"
+        " connection's circuits. Needs the connections scope."
+    )
+    async def retry_dms_connection(
+        self, info: Info, input: RetryDmsConnectionInput
+    ) -> DmsSignInPayload:
+        return await _sign_in_step(info, input.dealership_id, lambda a: a.retry_sign_in())
 
     @strawberry.mutation(
         description="Have the DMS send a new sign-in code (the last one expired or never"
