@@ -20,6 +20,7 @@ from typing import TypeVar, cast
 from adapters.auth import AuthStrategy
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
 from adapters.response_cache import ResponseCache
+from adapters.totp_steps import MemoryTotpSteps, TotpSteps
 
 A = TypeVar("A", bound=AuthStrategy)
 
@@ -33,7 +34,7 @@ class SharedCredentials:
     """One per process (the runtime's); a connection built without one shares nothing.
     ``clock`` and ``sleep`` drive the budgets' windows, the vendors' pauses and the sessions'
     refresh timing; ``wall`` (Unix seconds) picks the sessions' TOTP steps (tests pass fake
-    clocks)."""
+    clocks); ``totp_steps`` records the steps used (in memory by default)."""
 
     def __init__(
         self,
@@ -41,10 +42,13 @@ class SharedCredentials:
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         wall: Clock = time.time,
+        totp_steps: TotpSteps | None = None,
     ) -> None:
         self._clock = clock
         self._sleep = sleep
         self._wall = wall
+        self.totp_steps: TotpSteps = totp_steps or MemoryTotpSteps()
+        """The TOTP steps each login used (a file in the data directory for the runtime)."""
         self._gates: dict[tuple[str, str], RateGate] = {}
         self._auths: dict[tuple[str, str, str], AuthStrategy] = {}
         self._caches: dict[tuple[str, str, str], ResponseCache] = {}

@@ -19,6 +19,7 @@ from adapters.models import Dms
 from adapters.oauth import OAuthGrant
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
+from adapters.totp_steps import FileTotpSteps
 from graph.config import ALL_DEALERSHIPS, AppConfig, ConfigError, ServerConfig, hash_api_key
 from graph.derived import Today, utc_today
 from graph.events.autosync_webhooks import WebhookEndpoint
@@ -100,7 +101,9 @@ class Runtime:
                 raise ConfigError(
                     f"client {c.name!r}: environment variable {c.webhook_secret_env} is not set"
                 )
-        shared = shared or SharedCredentials()
+        # TOTP steps in the data directory: a restart inside one step must not replay a code.
+        steps = FileTotpSteps(Path(config.server.data_dir) / "totp-steps.json")
+        shared = shared or SharedCredentials(totp_steps=steps)
         oauth = OAuthLinks.from_config(config, environ, clock=shared.wall)
         vault: EncryptedTokenFile | None = None
         if oauth is not None:

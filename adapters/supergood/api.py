@@ -76,6 +76,7 @@ def supergood_api(
                 timer=shared.clock,
                 sleep=shared.sleep,
                 failed_sign_ins_per_hour=policy.failed_sign_ins_per_hour,
+                totp_steps=shared.totp_steps,
             ),
         ),
         error_reader=read_supergood_error,

@@ -42,6 +42,7 @@ from adapters.errors import (
 from adapters.health import MfaChallenge, MfaMethod
 from adapters.shared import credential_digest
 from adapters.sign_in_guard import SignInGuard
+from adapters.totp_steps import MemoryTotpSteps, TotpSteps
 from adapters.upstream_scope import outside_any_scope
 
 if TYPE_CHECKING:
@@ -162,11 +163,13 @@ class SupergoodSessionAuth(AuthStrategy):
         timer: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         failed_sign_ins_per_hour: int = 3,
+        totp_steps: TotpSteps | None = None,
     ) -> None:
         """``clock`` (Unix seconds) picks TOTP steps; ``timer`` times the token's refresh
         and expiry; ``sleep`` waits (for a TOTP step, for the background refresh). Tests
         pass fake ones to move time instead of sleeping. ``failed_sign_ins_per_hour``:
-        refused sign-ins tried at most (``adapters.sign_in_guard``)."""
+        refused sign-ins tried at most (``adapters.sign_in_guard``). ``totp_steps``: where
+        the steps this login used are claimed (durable ones survive restarts)."""
         self._creds = credentials
         self._clock = clock
         self._timer = timer
@@ -175,7 +178,7 @@ class SupergoodSessionAuth(AuthStrategy):
         self._session: Session | None = None
         self._refresh_at = 0.0  # on the timer
         self._expires_at = 0.0  # on the timer
-        self._last_step: int | None = None
+        self._steps = totp_steps or MemoryTotpSteps()
         self._pending: PendingCode | None = None
         self._keeper: asyncio.Task[None] | None = None
         self._guard = SignInGuard(per_hour=failed_sign_ins_per_hour, clock=timer)
@@ -471,10 +474,9 @@ class SupergoodSessionAuth(AuthStrategy):
         """
         now = self._clock()
         current = int(now // TOTP_STEP)
-        step = current if self._last_step is None else max(current, self._last_step + 1)
+        step = self._steps.claim(self._creds.digest(), current)
         if step > current + 1:
             await self._sleep((step - 1) * TOTP_STEP - now)
-        self._last_step = step
         assert self._creds.totp_secret is not None
         try:
             return pyotp.TOTP(self._creds.totp_secret.get_secret_value()).at(step * TOTP_STEP)
