@@ -19,6 +19,7 @@ from typing import Any
 
 from adapters.errors import AdapterError, UpstreamOutcomeUnknown
 from graph.idempotency import ClaimResult, IdempotencyRecord, IdempotencyStore, RecordState
+from graph.process_identity import ProcessIdentity, this_process
 
 Outcome = dict[str, Any]
 
@@ -57,8 +58,11 @@ class ExactlyOnce:
         wait_timeout: float = 90.0,
         poll_seconds: float = 0.05,
         resend_attempts: int = 2,
+        identity: ProcessIdentity | None = None,
     ) -> None:
+        """``identity``: how this process signs its claims (default: its own)."""
         self.store = store
+        self.identity = identity or this_process()
         self.lease_seconds = lease_seconds
         self.wait_timeout = wait_timeout
         self.poll_seconds = poll_seconds
@@ -81,7 +85,7 @@ class ExactlyOnce:
         deadline = time.monotonic() + self.wait_timeout
         while True:
             result, record = await self.store.claim(
-                client, key, fingerprint, operation, self.lease_seconds
+                client, key, fingerprint, operation, self.lease_seconds, str(self.identity)
             )
             if result is ClaimResult.CLAIMED:
                 return await self._perform(client, key, idempotent_upstream, perform), False
@@ -93,7 +97,8 @@ class ExactlyOnce:
             if record.state is RecordState.UNKNOWN:
                 raise _unknown_from(record)
             # Pending: another request with this key is in flight.
-            if record.lease_until is not None and record.lease_until < time.time():
+            expired = record.lease_until is not None and record.lease_until < time.time()
+            if expired or self.identity.owner_is_gone(record.owner):
                 # Its owner died mid-write; nobody knows whether the vendor got it.
                 if not idempotent_upstream:
                     message = "an earlier attempt with this key stopped mid-write"
@@ -101,7 +106,9 @@ class ExactlyOnce:
                         client, key, _unknown_outcome(message, client, key, False)
                     )
                     continue
-                if await self.store.take_over(client, key, record.lease_until, self.lease_seconds):
+                owner = str(self.identity)
+                lease = record.lease_until
+                if await self.store.take_over(client, key, lease, self.lease_seconds, owner):
                     return await self._perform(client, key, idempotent_upstream, perform), False
                 continue
             if time.monotonic() > deadline:

@@ -38,6 +38,8 @@ class IdempotencyRecord:
     outcome: dict[str, Any] | None
     lease_until: float | None
     created_at: float
+    owner: str | None = None
+    """The process holding a pending claim (``graph.process_identity``)."""
 
 
 class ClaimResult(StrEnum):
@@ -49,11 +51,22 @@ class ClaimResult(StrEnum):
 
 class IdempotencyStore(Protocol):
     async def claim(
-        self, client: str, key: str, fingerprint: str, operation: str, lease_seconds: float
+        self,
+        client: str,
+        key: str,
+        fingerprint: str,
+        operation: str,
+        lease_seconds: float,
+        owner: str = "",
     ) -> tuple[ClaimResult, IdempotencyRecord]: ...
 
     async def take_over(
-        self, client: str, key: str, expected_lease: float | None, lease_seconds: float
+        self,
+        client: str,
+        key: str,
+        expected_lease: float | None,
+        lease_seconds: float,
+        owner: str = "",
     ) -> bool: ...
 
     async def finish(self, client: str, key: str, outcome: dict[str, Any]) -> None: ...
@@ -83,11 +96,11 @@ CREATE TABLE IF NOT EXISTS idempotency (
     PRIMARY KEY (client, key)
 )
 """
-_COLUMNS = "client, key, fingerprint, operation, state, outcome, lease_until, created_at"
+_COLUMNS = "client, key, fingerprint, operation, state, outcome, lease_until, created_at, owner"
 
 
 def _record(row: tuple[Any, ...]) -> IdempotencyRecord:
-    client, key, fingerprint, operation, state, outcome, lease_until, created_at = row
+    client, key, fingerprint, operation, state, outcome, lease_until, created_at, owner = row
     return IdempotencyRecord(
         client=client,
         key=key,
@@ -97,6 +110,7 @@ def _record(row: tuple[Any, ...]) -> IdempotencyRecord:
         outcome=json.loads(outcome) if outcome else None,
         lease_until=lease_until,
         created_at=created_at,
+        owner=owner,
     )
 
 
@@ -112,6 +126,9 @@ class SqliteIdempotencyStore:
         self._db.execute("PRAGMA synchronous=FULL")  # an acknowledged record is on disk
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(idempotency)")}
+        if "owner" not in columns:  # a file written before owners were recorded
+            self._db.execute("ALTER TABLE idempotency ADD COLUMN owner TEXT")
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         def locked() -> Any:
@@ -121,7 +138,13 @@ class SqliteIdempotencyStore:
         return await asyncio.to_thread(locked)
 
     def _claim(
-        self, client: str, key: str, fingerprint: str, operation: str, lease_seconds: float
+        self,
+        client: str,
+        key: str,
+        fingerprint: str,
+        operation: str,
+        lease_seconds: float,
+        owner: str,
     ) -> tuple[ClaimResult, IdempotencyRecord]:
         now = time.time()
         db = self._db
@@ -135,7 +158,8 @@ class SqliteIdempotencyStore:
                 return ClaimResult.EXISTS, _record(row)
             db.execute(
                 "INSERT INTO idempotency (client, key, fingerprint, operation, state, outcome,"
-                " lease_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                " lease_until, created_at, updated_at, owner)"
+                " VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                 (
                     client,
                     key,
@@ -145,6 +169,7 @@ class SqliteIdempotencyStore:
                     now + lease_seconds,
                     now,
                     now,
+                    owner,
                 ),
             )
             db.execute("COMMIT")
@@ -160,33 +185,53 @@ class SqliteIdempotencyStore:
             None,
             now + lease_seconds,
             now,
+            owner,
         )
         return ClaimResult.CLAIMED, record
 
     async def claim(
-        self, client: str, key: str, fingerprint: str, operation: str, lease_seconds: float
+        self,
+        client: str,
+        key: str,
+        fingerprint: str,
+        operation: str,
+        lease_seconds: float,
+        owner: str = "",
     ) -> tuple[ClaimResult, IdempotencyRecord]:
         result: tuple[ClaimResult, IdempotencyRecord] = await self._run(
-            self._claim, client, key, fingerprint, operation, lease_seconds
+            self._claim, client, key, fingerprint, operation, lease_seconds, owner
         )
         return result
 
     def _take_over(
-        self, client: str, key: str, expected_lease: float | None, lease_seconds: float
+        self,
+        client: str,
+        key: str,
+        expected_lease: float | None,
+        lease_seconds: float,
+        owner: str,
     ) -> bool:
         now = time.time()
         cursor = self._db.execute(
-            "UPDATE idempotency SET lease_until = ?, updated_at = ? WHERE client = ? AND key = ?"
-            " AND state = ? AND lease_until IS ?",
-            (now + lease_seconds, now, client, key, RecordState.PENDING, expected_lease),
+            "UPDATE idempotency SET lease_until = ?, updated_at = ?, owner = ?"
+            " WHERE client = ? AND key = ? AND state = ? AND lease_until IS ?",
+            (now + lease_seconds, now, owner, client, key, RecordState.PENDING, expected_lease),
         )
         return cursor.rowcount == 1
 
     async def take_over(
-        self, client: str, key: str, expected_lease: float | None, lease_seconds: float
+        self,
+        client: str,
+        key: str,
+        expected_lease: float | None,
+        lease_seconds: float,
+        owner: str = "",
     ) -> bool:
-        """Re-claim a pending record whose lease ran out (its owner died mid-write)."""
-        taken: bool = await self._run(self._take_over, client, key, expected_lease, lease_seconds)
+        """Re-claim a pending record whose owner died mid-write (its lease ran out, or its
+        process is gone), if nobody else re-claimed it first."""
+        taken: bool = await self._run(
+            self._take_over, client, key, expected_lease, lease_seconds, owner
+        )
         return taken
 
     def _set_state(
