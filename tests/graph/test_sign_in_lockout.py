@@ -28,6 +28,8 @@ KEY = "lockout-test-key"
 WRONG = "not-the-password-1"
 READ = """query($d: ID!) { dealership(id: $d) {
   connectionStatus { state lastErrorCode } vehicles(first: 2) { nodes { vin } } } }"""
+WORK_ORDERS = """query($d: ID!) { dealership(id: $d) {
+  connectionStatus { state } repairOrders(first: 2) { nodes { roNumber } } } }"""
 RETRY = """mutation($d: ID!) { retryDmsConnection(input: {dealershipId: $d}) {
   userErrors { code } dealership { connectionStatus { state } } } }"""
 
@@ -128,3 +130,44 @@ async def test_an_operator_retry_signs_in_once_the_password_is_right(locked: Loc
     after = await locked.query()
     assert "errors" not in after, after
     assert len(after["data"]["dealership"]["vehicles"]["nodes"]) == 2
+
+
+async def test_a_revoked_api_key_opens_the_circuit() -> None:
+    """A vendor that keeps answering 401 (AutoSync's key revoked) stops being asked once
+    the store's circuit opens: the fields fail fast, nothing more is sent."""
+    sandbox = await start_sandbox(
+        SandboxOptions(seed=3, rate_limit_per_minute=100_000), vendors=("autosync",)
+    )
+    data_dir = tempfile.mkdtemp(prefix="dealergraph-revoked-")
+    config, environ = sandbox_config(sandbox, KEY, ServerConfig(data_dir=data_dir))
+    runtime = await Runtime.start(config, environ)
+    server = TestServer(create_app(runtime), host="127.0.0.1")
+    await server.start_server()
+    (entry,) = runtime.dealerships.values()
+    handle = sandbox.vendors["autosync"]
+    handle.state.keys.clear()  # the shop owner revoked the key
+    http = aiohttp.ClientSession()
+    stack = Locked(
+        http,
+        str(server.make_url("/graphql")),
+        sandbox,
+        VirtualClock(),
+        encode_global_id("Dealership", entry.id, entry.id),
+    )
+    try:
+        answers = []
+        for _ in range(8):
+            runtime.clear_caches()
+            answers.append(await stack.query(WORK_ORDERS))
+        assert all(a.get("errors") for a in answers)
+        sent = handle.requests.count()
+        runtime.clear_caches()
+        last = await stack.query(WORK_ORDERS)
+        assert handle.requests.count() == sent  # the circuit answers now, not the vendor
+        assert last["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+        assert last["data"]["dealership"]["connectionStatus"]["state"] == "CIRCUIT_OPEN"
+    finally:
+        await http.close()
+        await server.close()
+        await runtime.close()
+        await sandbox.stop()
