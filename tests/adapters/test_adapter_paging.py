@@ -103,7 +103,7 @@ async def test_scan_filters_locally_and_stops_early() -> None:
     assert len(data.page_calls) == 10
 
 
-async def test_read_all() -> None:
+async def test_read_all_returns_every_row_in_order_with_or_without_a_total() -> None:
     for report_total in (True, False):
         data = PagedList(250, report_total=report_total)
         assert await read_all(data.fetch, max_size=100) == data.rows

@@ -73,7 +73,9 @@ async def adapter(automate: VendorHandle) -> AsyncIterator[DmsAdapter]:
         yield connect(session, automate)
 
 
-async def test_login_then_read(sandbox: Any, session: aiohttp.ClientSession) -> None:
+async def test_concurrent_first_reads_share_one_login_and_page_the_lists(
+    sandbox: Any, session: aiohttp.ClientSession
+) -> None:
     automate = (await sandbox(vendors=("automate",), scale=0.1)).vendors["automate"]
     adapter = connect(session, automate)
     page, customers = await asyncio.gather(

@@ -75,7 +75,9 @@ def adapter(session: aiohttp.ClientSession, autosoft: Any) -> DmsAdapter:
     return connect(session, autosoft)
 
 
-async def test_login_then_read(adapter: DmsAdapter, autosoft: Any) -> None:
+async def test_a_first_read_logs_in_once_and_pages_vehicles(
+    adapter: DmsAdapter, autosoft: Any
+) -> None:
     page = await adapter.list_vehicles(None, VehicleFilter(), Window(0, 10))
     assert len(page.items) == 10 and page.total is not None and page.total > 10
     assert page.has_next

@@ -225,7 +225,9 @@ async def test_appointment_by_vin_and_rules(adapter: DmsAdapter) -> None:
         assert err.value.field == field, over
 
 
-async def test_part_stock(adapter: DmsAdapter) -> None:
+async def test_part_stock_sets_quantity_and_cost_and_refuses_unknown_parts_and_negatives(
+    adapter: DmsAdapter,
+) -> None:
     part = (await adapter.list_parts(SHOP, PartFilter(), Window(0, 1))).items[0]
     outcome = await adapter.set_part_stock(
         SHOP, PartStockChange(part_id=part.id, quantity=7, cost=Decimal("10.10")), "r"

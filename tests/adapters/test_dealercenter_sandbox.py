@@ -77,7 +77,9 @@ async def adapter(dealercenter: VendorHandle) -> AsyncIterator[DmsAdapter]:
         yield connect(session, dealercenter)
 
 
-async def test_login_then_read(sandbox: Any, session: aiohttp.ClientSession) -> None:
+async def test_concurrent_first_reads_share_one_login_and_page_the_lists(
+    sandbox: Any, session: aiohttp.ClientSession
+) -> None:
     handle = (await sandbox(vendors=("dealercenter",), scale=0.1)).vendors["dealercenter"]
     adapter = connect(session, handle)
     page, leads, accounts = await asyncio.gather(
