@@ -224,7 +224,12 @@ async def cross_dealership_list(
     totals = [answered[e.id].total if e.id in answered else None for e in entries]
     total = sum(t for t in totals if t is not None) if all(t is not None for t in totals) else None
     return lazy_connection(
-        nodes, cursors, has_next=has_next, has_previous=after is not None, total=total
+        nodes,
+        cursors,
+        has_next=has_next,
+        has_previous=after is not None,
+        total=total,
+        resume=after,
     )
 
 

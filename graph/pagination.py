@@ -81,10 +81,19 @@ class LazyEdges(Sequence[Edge[N]]):
 
 
 def lazy_connection(
-    nodes: list[N], cursors: Cursors, *, has_next: bool, has_previous: bool, total: int | None
+    nodes: list[N],
+    cursors: Cursors,
+    *,
+    has_next: bool,
+    has_previous: bool,
+    total: int | None,
+    resume: str | None = None,
 ) -> Connection[N]:
     """A connection whose edges are built only if read; the page's first and last cursors
-    (``pageInfo``) are computed now, as two cursors cost next to nothing."""
+    (``pageInfo``) are computed now, as two cursors cost next to nothing. An empty page
+    that still has a next one (every store asked failed this time) ends at ``resume``, the
+    ``after`` it was asked with, so a client that follows ``endCursor`` asks again from
+    there instead of from the start."""
     return Connection(
         edges=cast(list[Edge[N]], LazyEdges(nodes, cursors)),
         nodes=nodes,
@@ -92,7 +101,7 @@ def lazy_connection(
             has_next_page=has_next,
             has_previous_page=has_previous,
             start_cursor=cursors.at(0) if nodes else None,
-            end_cursor=cursors.at(len(nodes) - 1) if nodes else None,
+            end_cursor=cursors.at(len(nodes) - 1) if nodes else (resume if has_next else None),
         ),
         total_count=total,
     )
