@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import time
+from functools import cached_property
 from typing import Any
 
 from aiohttp import web
@@ -17,9 +17,12 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from adapters.health import ConnectionState
 from adapters.upstream_scope import UpstreamScope
+from graph.compression import compression_middleware
 from graph.context import Context
+from graph.cors import cors_middleware
 from graph.derived import today_is
 from graph.error_contract import decode_request_json, give_codes, http_error_middleware
+from graph.graphiql import ASSET_DIR, ASSET_ROUTE, offline_page
 from graph.integration_routes import add_integration_routes
 from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
@@ -67,19 +70,9 @@ class DealerGraphView(GraphQLView):
     def encode_json(self, data: object) -> bytes:
         return encode_response(data)
 
-    @property
+    @cached_property
     def graphql_ide_html(self) -> str:
-        # Subscriptions carry the page's headers (the API key) in connection_init: a
-        # browser cannot set headers on a WebSocket (graphiql 3's wsConnectionParams).
-        html = super().graphql_ide_html.replace(
-            "subscriptionUrl,\n      });",
-            "subscriptionUrl,\n        wsConnectionParams: defaultHeaders,\n      });",
-        )
-        if self.demo_key is None:
-            return html
-        # Sandbox only: pre-fill the demo key so GraphiQL works on first open.
-        header = json.dumps({"Authorization": f"Bearer {self.demo_key}"})
-        return html.replace("const defaultHeaders = {};", f"const defaultHeaders = {header};")
+        return offline_page(super().graphql_ide_html, self.demo_key)
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if self.is_websocket_request(request):
@@ -175,11 +168,18 @@ def create_app(
     runtime: Runtime, *, demo_key: str | None = None, log_answers: bool = True
 ) -> web.Application:
     """``log_answers``: one INFO line per error that is an answer (NOT_SUPPORTED...)."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[http_error_middleware])
+    # CORS outermost, so refusals (401, 413...) are readable cross-origin too.
+    middlewares = [
+        cors_middleware(runtime.server.cors_origins),
+        compression_middleware,
+        http_error_middleware,
+    ]
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=middlewares)
     app[RUNTIME] = runtime
     view = DealerGraphView(runtime, demo_key=demo_key, log_answers=log_answers)
     app.router.add_route("GET", "/graphql", view)
     app.router.add_route("POST", "/graphql", view)
+    app.router.add_static(ASSET_ROUTE, ASSET_DIR)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_integration_routes(app, runtime)

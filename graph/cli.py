@@ -24,6 +24,7 @@ from graph.config import (
     ServerConfig,
     load_config,
 )
+from graph.cors import SANDBOX_CORS_ORIGINS
 from graph.gc_tuning import tune_for_serving
 from graph.oauth import OAuthLinks
 from graph.schema import schema_sdl
@@ -195,7 +196,7 @@ async def _serve(args: argparse.Namespace) -> None:
         config, environ = sandbox_config(
             sandbox,
             demo_key,
-            ServerConfig(data_dir=data_dir),
+            ServerConfig(data_dir=data_dir, cors_origins=list(SANDBOX_CORS_ORIGINS)),
             code_logins=dict(args.sandbox_mfa),
         )
         config = config.model_copy(update={"events": SANDBOX_EVENTS})

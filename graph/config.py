@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -71,11 +72,32 @@ class ServerConfig(_Strict):
     token_key_env: str = "DEALERGRAPH_TOKEN_KEY"
     """The environment variable holding the key OAuth tokens are encrypted with at rest (at
     least 32 characters); needed only when a connection uses OAuth."""
+    cors_origins: list[str] = Field(default_factory=list)
+    """Origins whose pages may call ``/graphql`` from a browser: exact, or with ``*`` for one
+    host label or a port (``http://localhost:*``); ``"*"`` for any. Empty: none."""
+    persisted_queries: Literal["off", "apq", "allowlist"] = "apq"
+    """``apq``: Apollo's automatic persisted queries; ``allowlist``: only the documents in
+    ``persisted_query_manifest`` run; ``off``: every request carries its document."""
+    persisted_query_manifest: str | None = None
+    """An Apollo persisted-query manifest (JSON), relative to the working directory unless
+    absolute; required by ``allowlist``."""
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin like 'https://app.example.com' (no path)"
+                )
+        return value
 
     @model_validator(mode="after")
     def _page_sizes(self) -> ServerConfig:
         if self.default_page_size > self.max_page_size:
             raise ValueError("default_page_size must not exceed max_page_size")
+        if self.persisted_queries == "allowlist" and not self.persisted_query_manifest:
+            raise ValueError("persisted_queries = 'allowlist' needs persisted_query_manifest")
         return self
 
 

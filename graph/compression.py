@@ -1,0 +1,52 @@
+"""gzip for responses worth compressing: GraphQL answers are repetitive JSON (100 vehicles
+shrink to a small fraction), but below about 1 KiB the header and CPU cost more than they
+save. Brotli is not offered: no library it would need is a dependency."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import hdrs, web
+from aiohttp.web_response import ContentCoding
+
+MIN_BYTES = 1024
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether ``Accept-Encoding`` admits gzip (explicitly or by ``*``), honouring q=0."""
+    verdict: bool | None = None
+    for item in accept_encoding.lower().split(","):
+        coding, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if coding.strip() == "gzip":
+            return q > 0
+        if coding.strip() == "*":
+            verdict = q > 0
+    return bool(verdict)
+
+
+@web.middleware
+async def compression_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    if (
+        type(response) is web.Response  # not a stream, a file or a WebSocket
+        and not response.prepared
+        and hdrs.CONTENT_ENCODING not in response.headers
+        and isinstance(response.body, bytes | bytearray)
+        and len(response.body) >= MIN_BYTES
+    ):
+        response.headers.add(hdrs.VARY, hdrs.ACCEPT_ENCODING)
+        if accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING, "")):
+            # aiohttp would pick deflate first when both are accepted; gzip is the one
+            # every client and proxy handles the same way.
+            response.enable_compression(ContentCoding.gzip)
+    return response

@@ -1,0 +1,66 @@
+"""gzip for answers of 1 KiB and more when the client accepts it; small answers and
+clients that do not ask for it get the body as it is."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from graph.compression import MIN_BYTES, accepts_gzip
+from tests.graph.conftest import FULL_KEY, Api
+
+VEHICLES = """{ vehicles(first: 100) { totalCount nodes {
+  id vin year make model trim status condition askingPrice mileage } } }"""
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip, deflate, br", True),
+        ("deflate, gzip;q=0.5", True),
+        ("GZIP", True),
+        ("gzip;q=0", False),
+        ("deflate", False),
+        ("*", True),
+        ("*;q=0", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding(header: str, expected: bool) -> None:
+    assert accepts_gzip(header) is expected
+
+
+async def _post(api: Api, query: str, accept_encoding: str) -> tuple[int, str | None, bytes]:
+    """Status, Content-Encoding and the body as sent (not decompressed)."""
+    headers = {"Authorization": f"Bearer {FULL_KEY}", "Accept-Encoding": accept_encoding}
+    async with api.http.post(
+        api.url, json={"query": query}, headers=headers, auto_decompress=False
+    ) as response:
+        return response.status, response.headers.get("Content-Encoding"), await response.read()
+
+
+async def test_large_answer_is_gzipped(api: Api) -> None:
+    status, encoding, raw = await _post(api, VEHICLES, "identity")
+    assert status == 200 and encoding is None
+    assert len(raw) > MIN_BYTES
+    status, encoding, packed = await _post(api, VEHICLES, "gzip, deflate")
+    assert status == 200 and encoding == "gzip"  # gzip even where deflate is also accepted
+    # The extensions (the client's remaining cost budget) differ between the two answers.
+    assert json.loads(gzip.decompress(packed))["data"] == json.loads(raw)["data"]
+    assert len(packed) < len(raw) / 3
+
+
+async def test_small_answer_is_not_compressed(api: Api) -> None:
+    status, encoding, body = await _post(api, "{ __typename }", "gzip")
+    assert status == 200 and encoding is None
+    assert len(body) < MIN_BYTES
+
+
+async def test_graphiql_page_is_gzipped(api: Api) -> None:
+    headers = {"Accept": "text/html", "Accept-Encoding": "gzip"}
+    async with api.http.get(api.url, headers=headers, auto_decompress=False) as response:
+        assert response.headers.get("Content-Encoding") == "gzip"
+        assert b"<html" in gzip.decompress(await response.read())
