@@ -15,7 +15,7 @@ from graph.errors import BadUserInput
 N = TypeVar("N")
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool

@@ -45,13 +45,17 @@ class Query:
         result: Dealership | None = await resolve_node(info, id, expected="Dealership")
         return result
 
-    @strawberry.field(description="The object with this global id, or null if none is visible.")
+    @strawberry.federation.field(
+        shareable=True,
+        description="The object with this global id, or null if none is visible.",
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         result: Node | None = await resolve_node(info, id)
         return result
 
-    @strawberry.field(
-        description="The objects with these ids, in order; null where none is visible."
+    @strawberry.federation.field(
+        shareable=True,
+        description="The objects with these ids, in order; null where none is visible.",
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         cap = info.context.runtime.server.max_page_size

@@ -7,12 +7,15 @@ subgraph; on its own it is an ordinary GraphQL API.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
+from strawberry.printer import print_schema
 from strawberry.types import ExecutionContext, Info
+from strawberry.types.fields.resolver import StrawberryResolver
 
 from graph.config import ServerConfig
 from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
@@ -21,6 +24,7 @@ from graph.errors import BadUserInput, GraphError
 from graph.fast_execution import FastLeafExecutor
 from graph.mutations import Mutation
 from graph.queries import Query
+from graph.sdl import self_contained
 from graph.subscriptions import Subscription
 from graph.throttle import CostBuckets
 from graph.types.values import SCALAR_OVERRIDES
@@ -50,6 +54,22 @@ class MaskInternalErrors(MaskErrors):
 
 
 class DealerGraphSchema(strawberry.federation.Schema):
+    _sdl: str | None = None
+
+    def as_str(self) -> str:
+        """The SDL with the federation directives' definitions (graph.sdl), so it loads in
+        any GraphQL tool; ``_service { sdl }`` answers the same text."""
+        if self._sdl is None:
+            self._sdl = self_contained(print_schema(self))
+        return self._sdl
+
+    def _get_federation_query_type(self, *args: Any, **kwargs: Any) -> type:
+        query: type = super()._get_federation_query_type(*args, **kwargs)
+        service = next(f for f in query.__strawberry_definition__.fields if f.name == "_service")
+        sdl = service.type.__strawberry_definition__.fields[0]  # type: ignore[union-attr]
+        sdl.base_resolver = StrawberryResolver(lambda: self.as_str())
+        return query
+
     def entities_resolver(
         self, info: Info, representations: list[FederationAny]
     ) -> list[FederationAny]:

@@ -30,17 +30,35 @@ def decimal_text(value: Decimal) -> str:
     return format(value, "f")  # plain digits, never exponent notation
 
 
+DECIMAL_SPEC = "docs/codegen.md#decimal"
+"""Where the Decimal format is written down: a path in this repository (the project has no
+public address yet), relative to its root."""
+RFC3339 = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
+"""``full-date`` (Date) and ``date-time`` (DateTime, always with its offset: the adapters
+make every timestamp aware)."""
+
 DECIMAL_SCALAR: ScalarDefinition = dataclasses.replace(
-    DEFAULT_SCALAR_REGISTRY[Decimal], serialize=decimal_text
+    DEFAULT_SCALAR_REGISTRY[Decimal], serialize=decimal_text, specified_by_url=DECIMAL_SPEC
 )
 """Strawberry's own ``Decimal`` scalar (same name, description and input parsing, so the
 schema reads the same) with ``decimal_text`` as its output."""
-SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {Decimal: DECIMAL_SCALAR}
-"""For the schema's ``scalar_overrides``."""
+DATETIME_SCALAR: ScalarDefinition = dataclasses.replace(
+    DEFAULT_SCALAR_REGISTRY[datetime.datetime], specified_by_url=RFC3339
+)
+DATE_SCALAR: ScalarDefinition = dataclasses.replace(
+    DEFAULT_SCALAR_REGISTRY[datetime.date], specified_by_url=RFC3339
+)
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
+    Decimal: DECIMAL_SCALAR,
+    datetime.datetime: DATETIME_SCALAR,
+    datetime.date: DATE_SCALAR,
+}
+"""For the schema's ``scalar_overrides``: every custom scalar says where its format is
+specified (``@specifiedBy``), so codegen and other tools can point to it."""
 
 
 @value_type(m.Address)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Address:
     line1: str | None
     line2: str | None
@@ -51,7 +69,7 @@ class Address:
 
 
 @value_type(m.Photo)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Photo:
     url: str
     primary: bool
@@ -59,14 +77,16 @@ class Photo:
 
 
 @value_type(m.BookValue)
-@strawberry.type(description="A guide-book valuation such as KBB, NADA or Black Book.")
+@strawberry.federation.type(
+    shareable=True, description="A guide-book valuation such as KBB, NADA or Black Book."
+)
 class BookValue:
     source: str
     amount: Decimal
 
 
 @value_type(m.Fee)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Fee:
     code: str
     description: str | None
@@ -74,7 +94,7 @@ class Fee:
 
 
 @value_type(m.Consent)
-@strawberry.type(description="Contact consent captured with a lead.")
+@strawberry.federation.type(shareable=True, description="Contact consent captured with a lead.")
 class Consent:
     tcpa: bool | None = strawberry.field(description="Consent to calls under the TCPA.")
     email: bool | None
@@ -84,7 +104,9 @@ class Consent:
 
 
 @value_type(m.VehicleRef)
-@strawberry.type(description="A vehicle as a vendor referred to it: by id, VIN or stock number.")
+@strawberry.federation.type(
+    shareable=True, description="A vehicle as a vendor referred to it: by id, VIN or stock number."
+)
 class VehicleReference:
     vehicle_id: str | None = strawberry.field(description="The vendor's own vehicle id.")
     vin: str | None
@@ -92,7 +114,7 @@ class VehicleReference:
 
 
 @value_type(m.TradeIn)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class TradeIn:
     vin: str | None
     year: int | None
@@ -106,7 +128,9 @@ class TradeIn:
 
 
 @value_type(m.FinanceProduct)
-@strawberry.type(description="An F&I product sold on a deal (service contract, GAP...).")
+@strawberry.federation.type(
+    shareable=True, description="An F&I product sold on a deal (service contract, GAP...)."
+)
 class FinanceProduct:
     code: str
     name: str | None
@@ -114,7 +138,7 @@ class FinanceProduct:
 
 
 @value_type(m.DealPricing)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class DealPricing:
     selling_price: Decimal | None
     discounts: Decimal | None
@@ -128,7 +152,7 @@ class DealPricing:
 
 
 @value_type(m.DealFinancing)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class DealFinancing:
     term_months: int | None
     apr: Decimal | None = strawberry.field(description="Annual percentage rate: 3.49 is 3.49%.")
@@ -145,7 +169,7 @@ class DealFinancing:
 
 
 @value_type(m.LaborLine)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class LaborLine:
     op_code: str | None
     description: str | None
@@ -158,7 +182,7 @@ class LaborLine:
 
 
 @value_type(m.PartLine)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class PartLine:
     part_number: str | None
     description: str | None
@@ -170,7 +194,7 @@ class PartLine:
 
 
 @value_type(m.RepairOrderTotals)
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class RepairOrderTotals:
     labor: Decimal | None
     parts: Decimal | None
@@ -181,7 +205,9 @@ class RepairOrderTotals:
 
 
 @value_type(m.PaymentAllocation)
-@strawberry.type(description="How a payment was split; the parts add up to the amount.")
+@strawberry.federation.type(
+    shareable=True, description="How a payment was split; the parts add up to the amount."
+)
 class PaymentAllocation:
     principal: Decimal
     interest: Decimal
@@ -190,7 +216,7 @@ class PaymentAllocation:
 
 
 @value_type(m.Installment)
-@strawberry.type(description="One row of an account's payment schedule.")
+@strawberry.federation.type(shareable=True, description="One row of an account's payment schedule.")
 class Installment:
     due_date: datetime.date
     amount: Decimal
