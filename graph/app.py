@@ -11,7 +11,7 @@ from cross_web import AiohttpHTTPRequestAdapter
 from graphql import GraphQLError
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -24,6 +24,7 @@ from graph.derived import today_is
 from graph.error_contract import decode_request_json, give_codes, http_error_middleware
 from graph.graphiql import ASSET_DIR, ASSET_ROUTE, offline_page
 from graph.integration_routes import add_integration_routes
+from graph.persisted_queries import PersistedQueries
 from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
 from graph.schema import build_schema
@@ -63,6 +64,7 @@ class DealerGraphView(GraphQLView):
         super().__init__(schema=schema, graphql_ide="graphiql")
         self.runtime = runtime
         self.demo_key = demo_key
+        self.persisted = PersistedQueries.from_config(runtime.server)
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data, super().decode_json)
@@ -98,6 +100,42 @@ class DealerGraphView(GraphQLView):
         request[_SCOPE] = scope
         with scope.opened(), today_is(self.runtime.today):
             return await super().__call__(request)
+
+    async def execute_operation(  # type: ignore[override]
+        self,
+        request: web.Request,
+        request_adapter: Any,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: object,
+        sub_response: web.Response,
+    ) -> Any:
+        # A single operation is resolved here too, for the streaming transports that do not
+        # pass through execute_single (resolving is idempotent).
+        if isinstance(request_data, GraphQLRequestData):
+            resolved = self.persisted.resolve(request_data)
+            if isinstance(resolved, ExecutionResult):
+                return resolved
+            request_data = resolved
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: web.Request,
+        request_adapter: Any,
+        sub_response: web.Response,
+        context: Context,
+        root_value: object,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        resolved = self.persisted.resolve(request_data)  # each operation of a batch
+        if isinstance(resolved, ExecutionResult):
+            return resolved
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, resolved
+        )
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
         client: ApiClient = request[_CLIENT]
