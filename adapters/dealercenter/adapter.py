@@ -27,7 +27,6 @@ from adapters.errors import AdapterError
 from adapters.models import (
     Dms,
     InventoryVehicle,
-    VehicleCondition,
     VehicleStatus,
 )
 from adapters.optional import optional
@@ -52,9 +51,11 @@ def _vehicle_query(flt: VehicleFilter) -> Query[InventoryVehicle]:
     q: Query[InventoryVehicle] = Query()
     q.enum("status", flt.status, m.VEHICLE_STATUS, lambda v: v.status, VehicleStatus.UNKNOWN)
     q.param("updatedFrom", flt.updated_since)
-    # DealerCenter does not say new or used: every vehicle's condition is unknown.
-    if flt.condition is not None and VehicleCondition.UNKNOWN not in flt.condition:
-        q.never()
+    # DealerCenter does not say new or used: the condition is derived from the mileage
+    # (adapters.dealercenter.mapping), so the filter is checked on the rows.
+    if flt.condition is not None:
+        wanted = flt.condition
+        q.check(lambda v: v.condition in wanted)
     # /inventory/vehicles filters by none of these.
     check_vehicle_fields(q, flt, ("vin", "stock_number", "make", "model", "year"))
     return q

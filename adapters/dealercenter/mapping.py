@@ -33,6 +33,7 @@ from adapters.models import (
     PaymentMethod,
     Photo,
     TradeIn,
+    VehicleCondition,
     VehicleRef,
     VehicleStatus,
 )
@@ -121,8 +122,21 @@ LEAD: FieldMap = {
 }
 
 
+USED_FROM_MILES = 1_000
+"""DealerCenter does not say new or used. A vehicle driven this far has had an owner (a new
+one carries delivery miles only): USED. Below it, or without a mileage, it stays UNKNOWN;
+``conditionRaw`` stays null, as the vendor sent nothing."""
+
+
+def derived_condition(mileage: int | None) -> VehicleCondition:
+    if mileage is not None and mileage >= USED_FROM_MILES:
+        return VehicleCondition.USED
+    return VehicleCondition.UNKNOWN
+
+
 def map_vehicle(raw: Raw) -> InventoryVehicle:
-    return InventoryVehicle(**read(VEHICLE, raw))
+    fields = read(VEHICLE, raw)
+    return InventoryVehicle(**fields, condition=derived_condition(fields.get("mileage")))
 
 
 def map_lead(raw: Raw) -> Lead:

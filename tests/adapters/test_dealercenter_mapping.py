@@ -83,7 +83,8 @@ def test_vehicle_list_item() -> None:
     assert (v.mileage, v.mileage_unit) == (38210, "mi")
     assert (v.exterior_color, v.interior_color) == ("Blue", "Black")
     assert (v.status, v.status_raw) == (VehicleStatus.IN_STOCK, "in_stock")
-    assert (v.condition, v.condition_raw) == (VehicleCondition.UNKNOWN, None)  # not said
+    # Not said by the vendor: 38,210 miles make it USED; nothing raw to keep.
+    assert (v.condition, v.condition_raw) == (VehicleCondition.USED, None)
     assert v.lot_id == "lot_1a2b3c" and v.lot_name is None  # named from the lot list
     exact(v.asking_price, "21995.00")
     exact(v.cost, "16850.00")
