@@ -65,6 +65,9 @@ class ServerConfig(_Strict):
     """Each API client's cost bucket: the most cost it may spend in a burst."""
     client_cost_restore_rate: float = Field(50.0, gt=0)
     """Cost points per second each client's bucket refills."""
+    max_sorted_rows: int = Field(1000, ge=1)
+    """Vehicles per store read whole to sort a list or check price, year or mileage ranges
+    (no DMS does either); a store with more matching refuses such a list."""
     failed_sign_ins_per_hour: int = Field(3, ge=1)
     """Sign-ins a DMS refused (a wrong password) tried again within an hour, at most, per
     login: 1 minute after the first refusal, then 4; an operator may ask sooner with

@@ -126,6 +126,8 @@ class CostSettings:
     default_page_size: int = 25
     max_page_size: int = 100
     visible_dealerships: int = 1
+    sorted_scan_pages: int = 10
+    """Pages per store a sorted or range-checked vehicle list reads (graph.sorted_listing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +240,8 @@ class QueryPlan:
             first = self._first(field, nodes[0])
             chosen = self._argument(field, nodes[0], "dealershipIds")
             stores = len(set(chosen)) if isinstance(chosen, list) else visible
-            return stores * _pages(first) + self._children(named, nodes, _Scope(first, stores))
+            pages = self._scan_pages(field, nodes[0]) or _pages(first)
+            return stores * pages + self._children(named, nodes, _Scope(first, stores))
         return self._children(named, nodes, _Scope(1, 1))
 
     def _field(self, owner: Owner, nodes: list[FieldNode], scope: _Scope) -> int:
@@ -252,7 +255,8 @@ class QueryPlan:
         if named.name.endswith("Connection"):
             first = self._first(field, nodes[0])
             inner = _Scope(scope.objects * first, scope.dealerships)
-            return scope.objects * _pages(first) + self._children(named, nodes, inner)
+            pages = self._scan_pages(field, nodes[0]) or _pages(first)
+            return scope.objects * pages + self._children(named, nodes, inner)
         own = 0
         read = (owner.name, nodes[0].name.value) in _VENDOR_READ_FIELDS
         if read or self._is_relation(owner, named):
@@ -357,6 +361,18 @@ class QueryPlan:
             return get_argument_values(field, node, self._variables).get(name)
         except GraphQLError:
             return None  # execution reports it; plan with the default
+
+    def _scan_pages(self, field: GraphQLField, node: FieldNode) -> int:
+        """The pages a list read whole costs (sorted, or checked against ranges), else 0."""
+        if "orderBy" not in field.args:
+            return 0
+        flt = self._argument(field, node, "filter")
+        ranges = isinstance(flt, dict) and any(
+            k.lower().startswith(("min", "max")) and v is not None for k, v in flt.items()
+        )
+        if self._argument(field, node, "orderBy") is None and not ranges:
+            return 0
+        return self.settings.sorted_scan_pages
 
     def _first(self, field: GraphQLField, node: FieldNode) -> int:
         s = self.settings

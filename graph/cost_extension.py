@@ -63,6 +63,7 @@ class QueryCostLimiter(SchemaExtension):
             default_page_size=self.server.default_page_size,
             max_page_size=self.server.max_page_size,
             visible_dealerships=visible,
+            sorted_scan_pages=-(-self.server.max_sorted_rows // 100),
         )
         plan = QueryPlan(ec.schema._schema, document, ec.operation_name, ec.variables, settings)
         max_depth = self.server.max_query_depth

@@ -46,7 +46,7 @@ def _primable(model: Any) -> bool:
     return not (isinstance(model, RepairOrderModel) and not model.lines_included)
 
 
-async def _fetch(
+async def fetch_page(
     ctx: Context,
     kind: Kind[Any, Any],
     entry: DealershipEntry,
@@ -77,7 +77,7 @@ async def dealership_list(
     ctx = info.context
     server = ctx.runtime.server
     window = window_for(first, after, server.default_page_size, server.max_page_size)
-    page = await _fetch(ctx, kind, entry, flt, window)
+    page = await fetch_page(ctx, kind, entry, flt, window)
     return connection_from_page(page, window, lambda m: to_node(graph_type, m, entry.id))
 
 
@@ -187,10 +187,10 @@ async def cross_dealership_list(
     active = [e for e in entries if offsets[e.id] != _EXHAUSTED]
 
     async def fetch(entry: DealershipEntry, rows: int) -> Page[Any]:
-        return await _fetch(ctx, kind, entry, flt, Window(offsets[entry.id], rows))
+        return await fetch_page(ctx, kind, entry, flt, Window(offsets[entry.id], rows))
 
     async def count(entry: DealershipEntry, rows: int) -> Page[Any]:
-        return await _fetch(ctx, kind, entry, flt, Window(0, 0))
+        return await fetch_page(ctx, kind, entry, flt, Window(0, 0))
 
     with_totals = "total_count" in selected_names(info)
     # A store already read to its end still counts towards the total: it is asked its count.

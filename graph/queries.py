@@ -13,6 +13,7 @@ from graph.kinds import REPAIR_ORDERS, VEHICLES
 from graph.listing import cross_dealership_list
 from graph.nodes import resolve_node
 from graph.pagination import Connection
+from graph.sorted_listing import VehicleOrder, sorted_vehicles
 from graph.types import filters as f
 from graph.types.dealership import Dealership
 from graph.types.events import (
@@ -26,6 +27,12 @@ from graph.types.node import Node
 from graph.types.sales import InventoryVehicle
 from graph.types.service import RepairOrder
 
+_SORTED_NOTE = (
+    " With orderBy or a price, year or mileage range, the rows of every dealership are"
+    " merged into one order (ties keep the dealerships' order) and totalCount is the same on"
+    " every page; no DMS sorts or checks ranges, so each store's matching vehicles are read"
+    " whole (at most max_sorted_rows per store) and the list costs more vendor requests."
+)
 _CROSS_NOTE = (
     " Rows come dealership by dealership, in the order of `dealerships`. Without "
     "dealershipIds every dealership whose DMS has this list is used; a dealership named in "
@@ -64,7 +71,9 @@ class Query:
         results: list[Any] = await asyncio.gather(*(resolve_node(info, i) for i in ids))
         return results
 
-    @strawberry.field(description="Vehicles for sale across dealerships." + _CROSS_NOTE)
+    @strawberry.field(
+        description="Vehicles for sale across dealerships." + _CROSS_NOTE + _SORTED_NOTE
+    )
     async def vehicles(
         self,
         info: Info,
@@ -72,7 +81,13 @@ class Query:
         filter: f.InventoryVehicleFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: VehicleOrder | None = None,
     ) -> Connection[InventoryVehicle]:
+        ranges = filter.ranges() if filter is not None else None
+        if order_by is not None or ranges is not None:
+            return await sorted_vehicles(
+                info, dealership_ids, filter, ranges, order_by, first, after
+            )
         return await cross_dealership_list(
             info, VEHICLES, InventoryVehicle, dealership_ids, filter, first, after
         )

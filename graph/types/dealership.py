@@ -29,6 +29,7 @@ from graph.listing import dealership_list
 from graph.nodes import resolve_node
 from graph.pagination import Connection
 from graph.runtime import DealershipEntry
+from graph.sorted_listing import VehicleOrder, sorted_vehicles
 from graph.types import filters as f
 from graph.types.customer import Customer
 from graph.types.enums import Capability, ConnectionState, Dms, MfaMethod, WriteOperation
@@ -173,14 +174,22 @@ class Dealership(Node):
                 return DmsStore.from_model(store)
         return None
 
-    @strawberry.field(description="Vehicles held for sale." + _LIST_NOTE)
+    @strawberry.field(
+        description="Vehicles held for sale. With orderBy or a price, year or mileage range"
+        " the store's matching vehicles are read whole and sorted or checked here (no DMS"
+        " does either)." + _LIST_NOTE
+    )
     async def vehicles(
         self,
         info: Info,
         filter: f.InventoryVehicleFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: VehicleOrder | None = None,
     ) -> Connection[InventoryVehicle] | None:
+        ranges = filter.ranges() if filter is not None else None
+        if order_by is not None or ranges is not None:
+            return await sorted_vehicles(info, [self.id], filter, ranges, order_by, first, after)
         return await dealership_list(
             info, self.entry, VEHICLES, InventoryVehicle, filter, first, after
         )

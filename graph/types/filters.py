@@ -6,6 +6,7 @@ Ids in filters are global ids; they must belong to the dealership being listed.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import TypeVar
 
 import strawberry
@@ -14,6 +15,7 @@ from adapters import base
 from graph.context import Context
 from graph.errors import BadUserInput
 from graph.runtime import DealershipEntry
+from graph.sorted_listing import VehicleRanges
 from graph.types.enums import (
     AccountStatus,
     AppointmentStatus,
@@ -82,6 +84,40 @@ class InventoryVehicleFilter:
     model: str | None = strawberry.field(default=None, description="Exact, case-insensitive.")
     year: int | None = None
     updated_since: datetime.datetime | None = None
+    min_price: Decimal | None = strawberry.field(
+        default=None, description="Asking price at least this (checked by dealergraph)."
+    )
+    max_price: Decimal | None = strawberry.field(
+        default=None, description="Asking price at most this (checked by dealergraph)."
+    )
+    min_year: int | None = None
+    max_year: int | None = None
+    min_mileage: int | None = None
+    max_mileage: int | None = None
+
+    def ranges(self) -> VehicleRanges | None:
+        """The ranges asked for, checked; None without any. No DMS filters by them, so a
+        list with ranges is read whole (``graph.sorted_listing``)."""
+        ranges = VehicleRanges(
+            min_price=self.min_price,
+            max_price=self.max_price,
+            min_year=self.min_year,
+            max_year=self.max_year,
+            min_mileage=self.min_mileage,
+            max_mileage=self.max_mileage,
+        )
+        pairs = (
+            ("Price", ranges.min_price, ranges.max_price),
+            ("Year", ranges.min_year, ranges.max_year),
+            ("Mileage", ranges.min_mileage, ranges.max_mileage),
+        )
+        for name, low, high in pairs:
+            if low is not None and high is not None and low > high:
+                raise _refuse(f"min{name}", f"must not exceed max{name}")
+            for bound in (low, high):
+                if bound is not None and bound < 0:
+                    raise _refuse(f"min{name}", "ranges cannot be negative")
+        return ranges if ranges.given() else None
 
     def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.VehicleFilter:
         return base.VehicleFilter(
