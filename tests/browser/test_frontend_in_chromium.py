@@ -1,6 +1,6 @@
 """A real headless Chromium (the system's ``chromium``, driven by Playwright) with every
 request to anything but this machine refused: GraphiQL loads from the server's package, the
-demo key is in its Headers tab and the README's quick-start query runs from it; a page on
+demo key is in its Headers tab and the quick-start query runs from it; a page on
 another origin calls the API with ``fetch`` (CORS) and a page on an origin not admitted
 cannot read the answer.
 
@@ -27,7 +27,7 @@ from graph.cors import SANDBOX_CORS_ORIGINS
 from sandbox import SandboxOptions
 from tests.graph.conftest import FULL_KEY, start_api
 
-QUICK_START = "{ dealerships { name dms } }"  # README, "Quick start"
+QUICK_START = "{ dealerships { name dms } }"  # the quick start `dealergraph serve` prints
 LOOPBACK = {"127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"}
 _EXECUTABLES = ("chromium", "chromium-browser", "google-chrome")
 
