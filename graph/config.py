@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -137,11 +138,36 @@ class EventsConfig(_Strict):
     retention_hours: float = Field(168.0, gt=0)
 
 
+class AddressConfig(_Strict):
+    line1: str
+    line2: str | None = None
+    city: str
+    region: str
+    """State or province (``PA``)."""
+    postal_code: str
+    country: str = "US"
+
+
 class DealershipConfig(_Strict):
     id: Slug
     name: str
     store_id: str | None = None
     """The vendor's own store scope (AutoSync shop id, Dealertrack rooftop id)."""
+    time_zone: str | None = None
+    """The store's IANA time zone (``America/New_York``); no vendor page gives one."""
+    address: AddressConfig | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    "time_zone must be an IANA zone such as America/New_York"
+                ) from None
+        return value
 
 
 class OAuthConfig(_Strict):

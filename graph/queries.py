@@ -9,12 +9,13 @@ import strawberry
 
 from graph.context import Info
 from graph.errors import BadUserInput
-from graph.kinds import REPAIR_ORDERS, VEHICLES
+from graph.kinds import APPOINTMENTS, CUSTOMERS, DEALS, REPAIR_ORDERS, VEHICLES
 from graph.listing import cross_dealership_list
 from graph.nodes import resolve_node
 from graph.pagination import Connection
 from graph.sorted_listing import VehicleOrder, sorted_vehicles
 from graph.types import filters as f
+from graph.types.customer import Customer
 from graph.types.dealership import Dealership
 from graph.types.events import (
     EventPage,
@@ -24,8 +25,8 @@ from graph.types.events import (
     events_page,
 )
 from graph.types.node import Node
-from graph.types.sales import InventoryVehicle
-from graph.types.service import RepairOrder
+from graph.types.sales import Deal, InventoryVehicle
+from graph.types.service import RepairOrder, ServiceAppointment
 
 _SORTED_NOTE = (
     " With orderBy or a price, year or mileage range, the rows of every dealership are"
@@ -126,3 +127,46 @@ class Query:
     )
     async def webhook_dead_letters(self, info: Info, first: int = 50) -> list[WebhookDeadLetter]:
         return await dead_letters(info, first)
+
+    @strawberry.field(
+        description="Customers across dealerships (search by part of a name, e-mail or phone)."
+        + _CROSS_NOTE
+    )
+    async def customers(
+        self,
+        info: Info,
+        dealership_ids: list[strawberry.ID] | None = None,
+        filter: f.CustomerFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Customer]:
+        return await cross_dealership_list(
+            info, CUSTOMERS, Customer, dealership_ids, filter, first, after
+        )
+
+    @strawberry.field(description="Deals across dealerships." + _CROSS_NOTE)
+    async def deals(
+        self,
+        info: Info,
+        dealership_ids: list[strawberry.ID] | None = None,
+        filter: f.DealFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Deal]:
+        return await cross_dealership_list(info, DEALS, Deal, dealership_ids, filter, first, after)
+
+    @strawberry.field(
+        description="Service appointments across dealerships (startsAfter/startsBefore: give"
+        " them in the store's timeZone for its day)." + _CROSS_NOTE
+    )
+    async def appointments(
+        self,
+        info: Info,
+        dealership_ids: list[strawberry.ID] | None = None,
+        filter: f.AppointmentFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ServiceAppointment]:
+        return await cross_dealership_list(
+            info, APPOINTMENTS, ServiceAppointment, dealership_ids, filter, first, after
+        )

@@ -20,7 +20,14 @@ from adapters.oauth import OAuthGrant
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
 from adapters.totp_steps import FileTotpSteps
-from graph.config import ALL_DEALERSHIPS, AppConfig, ConfigError, ServerConfig, hash_api_key
+from graph.config import (
+    ALL_DEALERSHIPS,
+    AddressConfig,
+    AppConfig,
+    ConfigError,
+    ServerConfig,
+    hash_api_key,
+)
 from graph.derived import Today, utc_today
 from graph.events.autosync_webhooks import WebhookEndpoint
 from graph.events.hub import EventHub
@@ -43,6 +50,8 @@ class DealershipEntry:
     connection_id: str
     store_id: str | None
     adapter: DmsAdapter
+    time_zone: str | None = None
+    address: AddressConfig | None = None
 
     @property
     def capabilities(self) -> frozenset[Capability]:
@@ -152,6 +161,8 @@ class Runtime:
                         connection_id=conn.id,
                         store_id=d.store_id,
                         adapter=adapter,
+                        time_zone=d.time_zone,
+                        address=d.address,
                     )
         except BaseException:
             for adapter in adapters.values():

@@ -31,6 +31,9 @@ DEMO_CLIENT = "sandbox-demo"
 DEMO_KEY_ENV = "DEALERGRAPH_DEMO_KEY"
 
 
+SANDBOX_TIME_ZONE = "America/New_York"
+"""The sandbox stores' time zone (the vendor pages give none; a real one is configured)."""
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "store"
 
@@ -67,6 +70,7 @@ def local_config(
                 id=f"{name}-{_slug(store_name)}" if store_id is None else f"{name}-{store_id}",
                 name=store_name,
                 store_id=store_id,
+                time_zone=SANDBOX_TIME_ZONE,
             )
             for store_id, store_name in vendor.stores
         ]

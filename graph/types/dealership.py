@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from adapters.errors import AdapterError
+from adapters.models import Address as AddressModel
 from adapters.models import Store
 from graph.context import Info
 from graph.errors import upstream_error
@@ -31,6 +32,7 @@ from graph.pagination import Connection
 from graph.runtime import DealershipEntry
 from graph.sorted_listing import VehicleOrder, sorted_vehicles
 from graph.types import filters as f
+from graph.types.convert import build
 from graph.types.customer import Customer
 from graph.types.enums import Capability, ConnectionState, Dms, MfaMethod, WriteOperation
 from graph.types.node import Node
@@ -38,6 +40,7 @@ from graph.types.receivables import Account, Payment
 from graph.types.registry import node_type
 from graph.types.sales import Deal, InventoryVehicle, Lead
 from graph.types.service import Employee, Part, RepairOrder, ServiceAppointment, ServiceVehicle
+from graph.types.values import Address
 
 
 @strawberry.type(
@@ -121,6 +124,11 @@ class Dealership(Node):
     supported_writes: list[WriteOperation] = strawberry.field(
         description="The writes this dealership's DMS accepts, so a frontend can hide the rest."
     )
+    time_zone: str | None = strawberry.field(
+        description="The store's IANA time zone (America/New_York), as configured: no DMS page"
+        " gives one. Read appointment times and 'today' in it."
+    )
+    address: Address | None = strawberry.field(description="The store's address, as configured.")
     entry: strawberry.Private[DealershipEntry]
 
     @classmethod
@@ -132,6 +140,10 @@ class Dealership(Node):
             store_id=entry.store_id,
             capabilities=sorted(entry.capabilities, key=lambda c: c.value),
             supported_writes=sorted(entry.adapter.writes, key=lambda w: w.value),
+            time_zone=entry.time_zone,
+            address=build(Address, AddressModel(**entry.address.model_dump()))
+            if entry.address is not None
+            else None,
             entry=entry,
         )
 
