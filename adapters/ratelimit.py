@@ -292,7 +292,23 @@ class SlidingWindowLimiter:
         self._dispatch()
 
 
-class RateGate:
+class Timed:
+    """Something whose waits run on an injected ``clock`` and ``sleep`` (tests pass fake
+    ones); what it hands out is timed on the same."""
+
+    _clock: Clock
+    _sleep: Sleep
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    @property
+    def sleep(self) -> Sleep:
+        return self._sleep
+
+
+class RateGate(Timed):
     """What every request on one vendor credential passes through: the client-side budget
     (when the vendor publishes one) and any pause the vendor asked for with a 429 or an
     exhausted window. Vendors count per credential, so connections that share a credential
@@ -312,15 +328,6 @@ class RateGate:
         self._clock = clock
         self._sleep = sleep
         self._paused_until = 0.0  # on ``clock``
-
-    @property
-    def clock(self) -> Clock:
-        """What the gate's pauses are timed on (clients on the gate time theirs on it too)."""
-        return self._clock
-
-    @property
-    def sleep(self) -> Sleep:
-        return self._sleep
 
     async def enter(self, scope: UpstreamScope | None = None) -> None:
         """Wait out any pause, then take a slot of the budget. Pair with ``leave(scope)``.

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar, cast
 
 from adapters.auth import AuthStrategy
-from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
+from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter, Timed
 from adapters.response_cache import ResponseCache
 from adapters.totp_steps import MemoryTotpSteps, TotpSteps
 
@@ -30,7 +30,7 @@ def credential_digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-class SharedCredentials:
+class SharedCredentials(Timed):
     """One per process (the runtime's); a connection built without one shares nothing.
     ``clock`` and ``sleep`` drive the budgets' windows, the vendors' pauses and the sessions'
     refresh timing; ``wall`` (Unix seconds) picks the sessions' TOTP steps (tests pass fake
@@ -65,14 +65,6 @@ class SharedCredentials:
             gate = RateGate(limiter, clock=self._clock, sleep=self._sleep)
             self._gates[key] = gate
         return gate
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock
-
-    @property
-    def sleep(self) -> Sleep:
-        return self._sleep
 
     @property
     def wall(self) -> Clock:

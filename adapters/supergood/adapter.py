@@ -37,12 +37,4 @@ class SupergoodAdapter(DeclaredAdapter):
 
     @classmethod
     def open_api(cls, connection: Connection) -> RestApi:
-        return supergood_api(
-            vendor=cls.dms.value,
-            session=connection.session,
-            base_url=connection.base_url,
-            secrets=connection.secrets,
-            policy=connection.policy,
-            shared=connection.shared,
-            scope_of=cls.scope_of,
-        )
+        return supergood_api(connection, vendor=cls.dms.value, scope_of=cls.scope_of)

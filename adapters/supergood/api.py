@@ -8,12 +8,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-import aiohttp
-
-from adapters.http import HttpClient, HttpPolicy, VendorError, read_error_object
+from adapters.declared import Connection
+from adapters.http import HttpClient, VendorError, read_error_object
 from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
-from adapters.shared import SharedCredentials
 from adapters.supergood.auth import SupergoodCredentials, SupergoodSessionAuth
 from adapters.tracking import ScopeOf
 
@@ -45,24 +43,17 @@ def read_supergood_error(body: Any) -> VendorError:
 
 
 def supergood_api(
-    *,
-    vendor: str,
-    session: aiohttp.ClientSession,
-    base_url: str,
-    secrets: Mapping[str, str],
-    policy: HttpPolicy,
-    shared: SharedCredentials | None = None,
-    scope_of: ScopeOf | None = None,
+    connection: Connection, *, vendor: str, scope_of: ScopeOf | None = None
 ) -> RestApi:
     """An authenticated API for one Supergood-family connection. Connections on the same
     login share its session and request gate through ``shared``; ``api.http.auth`` is the
     session (its user's rooftops, its MFA state). ``scope_of``: the store a request
     concerns, where one login serves several."""
-    shared = shared or SharedCredentials()
-    creds = SupergoodCredentials.from_secrets(secrets, dms=vendor)
+    shared, policy, base_url = connection.shared, connection.policy, connection.base_url
+    creds = SupergoodCredentials.from_secrets(connection.secrets, dms=vendor)
     digest = creds.digest()
     http = HttpClient(
-        session,
+        connection.session,
         base_url,
         vendor=vendor,
         policy=policy,
