@@ -23,11 +23,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote, quote_plus
-
-if TYPE_CHECKING:
-    from adapters.http import VendorError
 
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 4
@@ -87,7 +84,19 @@ def scrub_value(value: Any, secrets: Iterable[str]) -> Any:
     return value
 
 
-def scrub_error(err: VendorError, secrets: Iterable[str]) -> VendorError:
+class ErrorFields(Protocol):
+    """A vendor error as read (``adapters.http.VendorError``), a dataclass."""
+
+    code: str | None
+    message: str | None
+    field: str | None
+    detail: Mapping[str, Any] | None
+
+
+E = TypeVar("E", bound=ErrorFields)
+
+
+def scrub_error(err: E, secrets: Iterable[str]) -> E:
     held = frozenset(s for s in secrets if s)
     if not held:
         return err
@@ -95,7 +104,7 @@ def scrub_error(err: VendorError, secrets: Iterable[str]) -> VendorError:
     def text(value: str | None) -> str | None:
         return None if value is None else scrub(value, held)
 
-    return replace(
+    return replace(  # type: ignore[type-var]
         err,
         code=text(err.code),
         message=text(err.message),

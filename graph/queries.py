@@ -87,7 +87,7 @@ class Query:
         ranges = filter.ranges() if filter is not None else None
         if order_by is not None or ranges is not None:
             return await sorted_vehicles(
-                info, dealership_ids, filter, ranges, order_by, first, after
+                info, InventoryVehicle, dealership_ids, filter, ranges, order_by, first, after
             )
         return await cross_dealership_list(
             info, VEHICLES, InventoryVehicle, dealership_ids, filter, first, after

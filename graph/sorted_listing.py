@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -35,6 +35,7 @@ from graph.runtime import DealershipEntry
 from graph.types.convert import to_node
 
 SCAN_PAGE = 100
+T = TypeVar("T")
 
 
 @strawberry.enum(description="What a vehicle list is sorted by.")
@@ -152,15 +153,14 @@ async def _everything(
 
 async def sorted_vehicles(
     info: Info,
+    graph_type: type[T],
     dealership_ids: Sequence[str] | None,
     flt: FilterInput | None,
     ranges: VehicleRanges | None,
     order: VehicleOrder | None,
     first: int | None,
     after: str | None,
-) -> Connection[Any]:
-    from graph.types.sales import InventoryVehicle  # the type module imports this one
-
+) -> Connection[T]:
     ctx = info.context
     server = ctx.runtime.server
     limit = server.default_page_size if first is None else first
@@ -193,7 +193,7 @@ async def sorted_vehicles(
         known.sort(key=lambda r: key(r[1]), reverse=order.direction is OrderDirection.DESC)
         rows = known + unknown
     window = rows[start : start + limit]
-    nodes = [to_node(InventoryVehicle, v, entry.id) for entry, v in window]
+    nodes = [to_node(graph_type, v, entry.id) for entry, v in window]
     return lazy_connection(
         nodes,
         _PositionCursors(start, len(nodes)),

@@ -19,20 +19,31 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from adapters import base
-from adapters.base import Window
+from adapters.base import Capability, DmsAdapter, Window
 from adapters.errors import AdapterError
 from adapters.upstream_scope import UpstreamScope
 from graph.events.log import SqliteEventLog
 from graph.events.model import Event, EventType, NewEvent
 from graph.kinds import CUSTOMERS, DEALS, LEADS, PAYMENTS, REPAIR_ORDERS, VEHICLES, Kind
 
-if TYPE_CHECKING:
-    from graph.runtime import DealershipEntry
-
 log = logging.getLogger(__name__)
+
+
+class PolledStore(Protocol):
+    """What polling needs of a dealership (``graph.runtime.DealershipEntry``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def store_id(self) -> str | None: ...
+    @property
+    def adapter(self) -> DmsAdapter: ...
+    @property
+    def capabilities(self) -> frozenset[Capability]: ...
+
 
 PAGE_SIZE = 100
 POLLER_CLIENT = "(event polling)"
@@ -107,7 +118,7 @@ def _aware(value: Any) -> datetime | None:
 class Poller:
     def __init__(
         self,
-        dealerships: Sequence[DealershipEntry],
+        dealerships: Sequence[PolledStore],
         events: SqliteEventLog,
         *,
         interval: float,
@@ -126,7 +137,7 @@ class Poller:
         self._clock = clock
         self._sleep = sleep
 
-    def feeds(self) -> list[tuple[DealershipEntry, PolledKind]]:
+    def feeds(self) -> list[tuple[PolledStore, PolledKind]]:
         return [
             (entry, polled)
             for entry in self.dealerships
@@ -151,7 +162,7 @@ class Poller:
                     log.warning("polling %s %s: %s", entry.id, polled.kind.name, exc.code)
         return recorded
 
-    async def poll(self, entry: DealershipEntry, polled: PolledKind) -> int:
+    async def poll(self, entry: PolledStore, polled: PolledKind) -> int:
         """Record the feed's changes since its mark; returns how many events were new."""
         feed = f"poll:{entry.id}:{polled.kind.name}"
         stored = await self.events.watermark(feed)
@@ -183,9 +194,7 @@ class Poller:
             await self.events.set_watermark(feed, newest.isoformat())
         return recorded
 
-    async def _changed(
-        self, entry: DealershipEntry, polled: PolledKind, since: datetime
-    ) -> list[Any]:
+    async def _changed(self, entry: PolledStore, polled: PolledKind, since: datetime) -> list[Any]:
         rows: list[Any] = []
         flt = polled.since(since)
         while True:

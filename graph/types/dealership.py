@@ -201,7 +201,9 @@ class Dealership(Node):
     ) -> Connection[InventoryVehicle] | None:
         ranges = filter.ranges() if filter is not None else None
         if order_by is not None or ranges is not None:
-            return await sorted_vehicles(info, [self.id], filter, ranges, order_by, first, after)
+            return await sorted_vehicles(
+                info, InventoryVehicle, [self.id], filter, ranges, order_by, first, after
+            )
         return await dealership_list(
             info, self.entry, VEHICLES, InventoryVehicle, filter, first, after
         )

@@ -14,8 +14,9 @@ from datetime import datetime
 from aiohttp import web
 
 from sandbox.autosync import render
+from sandbox.autosync.keys import ApiKey
 from sandbox.autosync.oauth import AUTHORIZE_PATH, TOKEN_PATH, OAuthServer, oauth_client_for
-from sandbox.autosync.state import ApiKey, AutoSyncShop, AutoSyncState, ShopTables, build_state
+from sandbox.autosync.state import AutoSyncShop, AutoSyncState, ShopTables, build_state
 from sandbox.autosync.webhooks import WebhookSender, webhook_secret
 from sandbox.autosync.writes import AutoSyncWrites, WriteRoute
 from sandbox.common.documented import RouteKey, route_keys

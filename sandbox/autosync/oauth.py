@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
-from sandbox.autosync.state import ApiKey
+from sandbox.autosync.keys import ApiKey
 from sandbox.common.errors import ApiError
 
 AUTHORIZE_PATH = "/oauth/authorize"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from sandbox.autosync.keys import ApiKey
 from sandbox.autosync.render import AutoSyncRenderer, shop
 from sandbox.common.credentials import hex_text
 from sandbox.common.dates import Timeline
@@ -87,12 +88,6 @@ class AutoSyncShop:
             employees=_table([render.employee(e) for e in world.employees]),
             payments_by_work_order=by_work_order,
         )
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    key: str
-    shop_ids: tuple[int, ...]
 
 
 @dataclass
