@@ -32,6 +32,9 @@ class Vendor:
     """The sandbox's fixed port under ``dealergraph sandbox``."""
     code_login: bool = False
     """Its sandbox has logins whose MFA is an SMS or e-mail code (``--sandbox-mfa``)."""
+    polled: bool = False
+    """Its changes are found by polling its lists' ``updatedFrom`` filters (it sends no
+    webhooks we can receive): ``graph.events.polling``."""
 
     @property
     def dms(self) -> Dms:
@@ -47,12 +50,15 @@ class Vendor:
         return self.adapter.connect
 
 
+# The Supergood family's sandboxes have code logins; their pages offer updatedFrom filters.
+_SUPERGOOD: dict[str, Any] = {"code_login": True, "polled": True}
+
 # In the order of the field-coverage table's columns.
 VENDORS: tuple[Vendor, ...] = (
-    Vendor(AutoSoftAdapter, "sandbox.autosoft:create_autosoft", 8701, code_login=True),
-    Vendor(AutoMateAdapter, "sandbox.automate:create_automate", 8702, code_login=True),
-    Vendor(DealertrackAdapter, "sandbox.dealertrack:create_dealertrack", 8703, code_login=True),
-    Vendor(DealerCenterAdapter, "sandbox.dealercenter:create_dealercenter", 8704, code_login=True),
+    Vendor(AutoSoftAdapter, "sandbox.autosoft:create_autosoft", 8701, **_SUPERGOOD),
+    Vendor(AutoMateAdapter, "sandbox.automate:create_automate", 8702, **_SUPERGOOD),
+    Vendor(DealertrackAdapter, "sandbox.dealertrack:create_dealertrack", 8703, **_SUPERGOOD),
+    Vendor(DealerCenterAdapter, "sandbox.dealercenter:create_dealercenter", 8704, **_SUPERGOOD),
     Vendor(AutoSyncAdapter, "sandbox.autosync:create_autosync", 8705),
 )
 

@@ -20,6 +20,7 @@ from adapters.oauth import OAuthGrant
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
 from adapters.totp_steps import FileTotpSteps
+from adapters.vendors import VENDORS
 from graph.config import (
     ALL_DEALERSHIPS,
     AddressConfig,
@@ -228,7 +229,7 @@ class Runtime:
         return found
 
 
-POLLED_DMS = frozenset({Dms.AUTOSOFT, Dms.AUTOMATE, Dms.DEALERTRACK, Dms.DEALERCENTER})
+POLLED_DMS = frozenset(v.dms for v in VENDORS if v.polled)
 """The DMSs whose pages offer ``updatedFrom`` filters and no webhooks we can receive."""
 
 
