@@ -70,6 +70,7 @@ _DOWN = (UpstreamUnavailable, UpstreamOutcomeUnknown, UpstreamAuthFailed)
 _NOT_CONNECTION_FAULTS = (UpstreamRejected,)
 # Failures that happen before any byte of the request left: nothing can have been recorded.
 _NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
+REQUEST_ID_HEADER = "X-Request-ID"
 
 
 class _DroppedAfterSending(aiohttp.ClientConnectionError):
@@ -530,6 +531,8 @@ class HttpClient:
         scope = current_scope()
         if scope is not None:
             scope.sent()
+            if scope.request_id:  # one id joins our log lines and the vendor's
+                headers = {**headers, REQUEST_ID_HEADER: scope.request_id}
         data = None
         if json_body is not None:
             data = dumps(json_body).encode()

@@ -38,6 +38,8 @@ class UpstreamScope:
     """Vendor answers already read for this scope (``adapters.response_cache``)."""
     fresh: bool = False
     """Read past the answers kept across requests (a change feed must see the DMS now)."""
+    request_id: str = ""
+    """The GraphQL request's id (``X-Request-ID``), sent on to the vendors and logged."""
 
     def remaining(self) -> float | None:
         """Seconds left before the deadline (never negative), or None without one."""

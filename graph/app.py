@@ -25,6 +25,7 @@ from graph.error_contract import decode_request_json, give_codes, http_error_mid
 from graph.graphiql import ASSET_DIR, ASSET_ROUTE, offline_page
 from graph.integration_routes import add_integration_routes
 from graph.persisted_queries import PersistedQueries
+from graph.request_ids import REQUEST_ID, request_id_middleware
 from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
 from graph.schema import build_schema
@@ -96,7 +97,8 @@ class DealerGraphView(GraphQLView):
             return _unauthenticated("the API key is not valid")
         request[_CLIENT] = client
         deadline = time.monotonic() + self.runtime.server.request_deadline_seconds
-        scope = UpstreamScope(client=client.name, deadline=deadline)
+        rid = request.get(REQUEST_ID, "")
+        scope = UpstreamScope(client=client.name, deadline=deadline, request_id=rid)
         request[_SCOPE] = scope
         with scope.opened(), today_is(self.runtime.today):
             return await super().__call__(request)
@@ -209,6 +211,7 @@ def create_app(
     # CORS outermost, so refusals (401, 413...) are readable cross-origin too.
     middlewares = [
         cors_middleware(runtime.server.cors_origins),
+        request_id_middleware,
         compression_middleware,
         http_error_middleware,
     ]

@@ -16,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from adapters.vendors import VENDORS
+from graph import logs
 from graph.config import (
     OAUTH_DMS,
     AppConfig,
@@ -124,7 +125,7 @@ def _code_login(text: str) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure("text")
     try:
         if args.command == "export-schema":
             sdl = schema_sdl()
@@ -201,6 +202,7 @@ async def _serve(args: argparse.Namespace) -> None:
         )
         config = config.model_copy(update={"events": SANDBOX_EVENTS})
 
+    logs.configure(config.server.log_format)
     runtime = await Runtime.start(config, environ)
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port

@@ -66,6 +66,8 @@ class ServerConfig(_Strict):
     """Each API client's cost bucket: the most cost it may spend in a burst."""
     client_cost_restore_rate: float = Field(50.0, gt=0)
     """Cost points per second each client's bucket refills."""
+    log_format: Literal["text", "json"] = "text"
+    """Log lines as text or one JSON object each; both carry the request id."""
     max_sorted_rows: int = Field(1000, ge=1)
     """Vehicles per store read whole to sort a list or check price, year or mileage ranges
     (no DMS does either); a store with more matching refuses such a list."""

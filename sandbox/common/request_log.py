@@ -21,6 +21,8 @@ class RequestRecord:
     """``time.monotonic()`` when the request arrived and when it was answered, so tests can
     see which upstream calls overlapped."""
     finished: float = field(default=0.0, compare=False)
+    request_id: str | None = field(default=None, compare=False)
+    """The caller's ``X-Request-ID``, as a vendor's own log would keep it."""
 
 
 class RequestLog:
@@ -68,6 +70,7 @@ def request_log_middleware(
                     status,
                     started=started,
                     finished=time.monotonic(),
+                    request_id=request.headers.get("X-Request-ID"),
                 )
             )
 
