@@ -222,6 +222,11 @@ class DmsAdapter:
         MfaCodeRejected (try again), MfaCodeExpired (ask for a new code) or MfaNotPending."""
         raise MfaNotPending.no_operator(self.dms.value)
 
+    async def probe(self) -> None:
+        """Reach the DMS and sign in, as the first request would (``dealergraph check``,
+        start-up): raises the ``AdapterError`` the first request would meet."""
+        await self.list_stores()
+
     async def retry_sign_in(self) -> None:
         """An operator asks to try again now: refused sign-ins are forgotten, circuits
         closed, and the login signs in (raising what the DMS answers)."""

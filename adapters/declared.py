@@ -102,6 +102,12 @@ class DeclaredAdapter(DmsAdapter):
         )
         return cls(cls.open_api(connection), reference_ttl=policy.reference_ttl)
 
+    async def probe(self) -> None:
+        http = self._api.http
+        if http.auth is not None:
+            await http.auth.headers(http)  # signs in, through the same gate and circuit
+        await self.list_stores()
+
     async def retry_sign_in(self) -> None:
         await self._api.http.retry_sign_in()
 

@@ -191,10 +191,14 @@ _UNSERVABLE = {
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Readiness: 503 only when no dealership can be served at all, since one store down
-    still leaves the others' data. Counts dealerships by their connection's state for them
-    (one login may serve several): no ids, nothing secret."""
+    """Readiness: 503 while the start-up round has not reached every connection yet
+    (``Runtime.start_probing``), then only when no dealership can be served at all, since
+    one store down still leaves the others' data. Counts dealerships by their connection's
+    state for them (one login may serve several): no ids, nothing secret."""
     runtime = request.app[RUNTIME]
+    if runtime.probing is not None and not runtime.probing.done():
+        # Not every connection has been reached yet: a wrong password must show first.
+        return web.json_response({"status": "starting"}, status=503)
     states = [d.adapter.health(d.store_id).state for d in runtime.dealerships.values()]
     counts = {state.value: states.count(state) for state in ConnectionState if state in states}
     ready = bool(states) and not all(state in _UNSERVABLE for state in states)

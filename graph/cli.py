@@ -1,4 +1,5 @@
-"""The ``dealergraph`` command: ``serve``, ``sandbox``, ``connect`` and ``export-schema``."""
+"""The ``dealergraph`` command: ``serve``, ``sandbox``, ``check``, ``connect`` and
+``export-schema``."""
 
 from __future__ import annotations
 
@@ -108,6 +109,18 @@ def _parser() -> argparse.ArgumentParser:
         help="TOML configuration (default: $DEALERGRAPH_CONFIG)",
     )
 
+    check = sub.add_parser(
+        "check",
+        help="validate the configuration, resolve its secrets, reach and sign in to every"
+        " connection; one line per dealership; exits 1 if any fails",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        default=os.environ.get("DEALERGRAPH_CONFIG"),
+        help="TOML configuration (default: $DEALERGRAPH_CONFIG)",
+    )
+
     export = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
     return parser
@@ -134,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 sys.stdout.write(sdl)
             return 0
+        if args.command == "check":
+            return asyncio.run(_check(args))
         if args.command == "connect":
             print(_authorize_address(args))
             return 0
@@ -147,6 +162,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+
+
+async def _check(args: argparse.Namespace) -> int:
+    """One line per dealership: ok, or the code and message of what the first request would
+    meet (vendor text is scrubbed of secrets). 0 when every connection answered, else 1."""
+    from graph.runtime import Runtime
+
+    if not args.config:
+        raise ConfigError("check needs --config (or $DEALERGRAPH_CONFIG)")
+    config = load_config(args.config)
+    runtime = await Runtime.start(config, dict(os.environ))
+    try:
+        results = await runtime.probe_all()
+    finally:
+        await runtime.close()
+    failed = 0
+    for result in sorted(results, key=lambda r: r.connection_id):
+        for entry in result.dealerships:
+            where = f"{entry.id} ({entry.dms.value}, connection {result.connection_id})"
+            if result.error is None:
+                print(f"ok    {where}")
+            else:
+                failed += 1
+                print(f"FAIL  {where}: {result.error.code}: {result.error.message}")
+    return 1 if failed else 0
 
 
 def _authorize_address(args: argparse.Namespace) -> str:
@@ -204,6 +244,7 @@ async def _serve(args: argparse.Namespace) -> None:
 
     logs.configure(config.server.log_format)
     runtime = await Runtime.start(config, environ)
+    runtime.start_probing()  # /readyz answers 503 until each connection was reached once
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
     app = create_app(runtime, demo_key=demo_key, log_answers=args.verbose)

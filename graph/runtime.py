@@ -5,7 +5,9 @@ Built once at start-up from the configuration; every request reads it and never 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,7 @@ import aiohttp
 from pydantic import SecretStr
 
 from adapters.base import Capability, DmsAdapter
+from adapters.errors import AdapterError
 from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.oauth import OAuthGrant
@@ -41,6 +44,8 @@ from graph.idempotency import SqliteIdempotencyStore
 from graph.ids import encode_global_id
 from graph.oauth import OAuthLinks
 from graph.token_vault import EncryptedTokenFile, TokenKeyError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,13 @@ NOBODY = ApiClient(name="(unauthenticated)", dealership_ids=frozenset(), scopes=
 """The client of a WebSocket that has not sent its key yet: it sees nothing."""
 
 
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    connection_id: str
+    dealerships: list[DealershipEntry]
+    error: AdapterError | None
+
+
 @dataclass
 class Runtime:
     server: ServerConfig
@@ -90,6 +102,8 @@ class Runtime:
     """The authorize links of the connections a person authorizes with OAuth, if any."""
     events: EventHub | None = None
     """Change events: the log, AutoSync's webhook receivers and the pollers."""
+    probing: asyncio.Task[list[ProbeResult]] | None = None
+    """The start-up round that reaches every connection once (``start_probing``)."""
     today: Today = utc_today
     """The date derived fields count from (``graph.derived``); tests set their own."""
 
@@ -202,6 +216,27 @@ class Runtime:
             events=events,
         )
 
+    def start_probing(self) -> None:
+        """Reach and sign in to every connection once, in the background, so a wrong
+        address or password shows at start and ``/readyz`` knows each was tried."""
+        self.probing = asyncio.create_task(self.probe_all())
+
+    async def probe_all(self) -> list[ProbeResult]:
+        """Each connection reached and signed in to, with the error it met (None: fine)."""
+        by_connection: dict[str, list[DealershipEntry]] = {}
+        for entry in self.dealerships.values():
+            by_connection.setdefault(entry.connection_id, []).append(entry)
+
+        async def probe(connection_id: str, entries: list[DealershipEntry]) -> ProbeResult:
+            try:
+                await entries[0].adapter.probe()
+            except AdapterError as exc:
+                log.warning("connection %s: %s (%s)", connection_id, exc.message, exc.code)
+                return ProbeResult(connection_id, entries, exc)
+            return ProbeResult(connection_id, entries, None)
+
+        return list(await asyncio.gather(*(probe(c, e) for c, e in by_connection.items())))
+
     async def complete_authorization(self, connection_id: str, code: str) -> None:
         """Trade an OAuth code for the connection's tokens (``graph.oauth``)."""
         await self.adapters[connection_id].complete_authorization(code)
@@ -211,6 +246,8 @@ class Runtime:
         self.shared.clear_caches()
 
     async def close(self) -> None:
+        if self.probing is not None and not self.probing.done():
+            self.probing.cancel()
         if self.events is not None:
             await self.events.close()
         await self.exactly_once.store.close()
