@@ -53,7 +53,14 @@ def photo(url: str, primary: bool, position: int | None) -> Photo:
 
 def photos(raw: Any) -> tuple[Photo, ...]:
     """``[{"url": ...}, ...]`` in display order; listing feeds lead with the first."""
-    return tuple(photo(str(to.obj(p)["url"]), i == 0, i + 1) for i, p in enumerate(raw or ()))
+    return tuple(
+        photo(str(_photo_object(p)["url"]), i == 0, i + 1) for i, p in enumerate(raw or ())
+    )
+
+
+def _photo_object(raw: Any) -> Raw:
+    # Decoded JSON objects are dicts: skip the Mapping check (an ABC, slow) for them.
+    return raw if type(raw) is dict else to.obj(raw)
 
 
 def repair_order_totals(raw: Any) -> RepairOrderTotals:
