@@ -156,6 +156,13 @@ async def test_graphiql_runs_the_quick_start_query_offline(setup: Setup) -> None
     assert '"errors"' not in text
     assert setup.offline.refused == []
     assert console_errors == []
+
+    # The Headers tab is what requests send: another key there is refused.
+    await headers.locator(".graphiql-editor:not(.hidden) .CodeMirror").click()
+    await page.keyboard.press("Control+A")
+    await page.keyboard.insert_text('{"Authorization": "Bearer not-a-key"}')
+    await page.locator(".graphiql-execute-button").click()
+    await result.get_by_text("UNAUTHENTICATED").wait_for(timeout=30_000)
     await context.close()
 
 
