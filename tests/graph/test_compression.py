@@ -9,6 +9,7 @@ import json
 import pytest
 
 from graph.compression import MIN_BYTES, accepts_gzip
+from graph.graphiql import ASSET_DIR
 from tests.graph.conftest import FULL_KEY, Api
 
 VEHICLES = """{ vehicles(first: 100) { totalCount nodes {
@@ -64,3 +65,17 @@ async def test_graphiql_page_is_gzipped(api: Api) -> None:
     async with api.http.get(api.url, headers=headers, auto_decompress=False) as response:
         assert response.headers.get("Content-Encoding") == "gzip"
         assert b"<html" in gzip.decompress(await response.read())
+
+
+async def test_graphiql_assets_are_gzipped(api: Api) -> None:
+    path = "graphiql/assets/graphiql@3.8.3/graphiql.min.js"
+    url = api.url.removesuffix("graphql") + path
+    async with api.http.get(url, headers={"Accept-Encoding": "gzip"}, auto_decompress=False) as r:
+        assert r.status == 200 and r.headers.get("Content-Encoding") == "gzip"
+        packed = await r.read()
+    original = (ASSET_DIR / path.removeprefix("graphiql/assets/")).read_bytes()
+    assert gzip.decompress(packed) == original
+    assert len(packed) < len(original) / 3
+    async with api.http.get(url, headers={"Accept-Encoding": "identity"}) as r:
+        assert r.headers.get("Content-Encoding") is None
+        assert await r.read() == original
