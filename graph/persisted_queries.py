@@ -126,10 +126,10 @@ class PersistedQueries:
             document = self._registered.get(digest)
             if document is None:
                 return _refusal(NOT_FOUND, "PersistedQueryNotFound")
-            return dataclasses.replace(request, query=document)
+            return _resolved(request, document)
         if len(request.query) <= CACHE_BYTES:
             self._registered[digest] = request.query
-        return request
+        return _resolved(request, request.query)
 
     def _allowed(
         self, request: GraphQLRequestData, document: str | None
@@ -139,7 +139,14 @@ class PersistedQueries:
             return _refusal(
                 NOT_ALLOWED, "only the operations in the persisted-query manifest may run here"
             )
-        return dataclasses.replace(request, query=body)
+        return _resolved(request, body)
+
+
+def _resolved(request: GraphQLRequestData, document: str) -> GraphQLRequestData:
+    """The request with its document and without ``persistedQuery``, so resolving it again
+    (a single operation passes two hooks) takes it as it is."""
+    extensions = {k: v for k, v in (request.extensions or {}).items() if k != "persistedQuery"}
+    return dataclasses.replace(request, query=document, extensions=extensions or None)
 
 
 def _hash_of(persisted: object) -> str | ExecutionResult:

@@ -139,6 +139,23 @@ async def test_allowlist_runs_manifest_operations(allowlist_api: Api) -> None:
     # By text, with different whitespace: the manifest's document runs.
     by_text = await _post(allowlist_api, {"query": " ".join(ALLOWED.split())})
     assert by_text["data"] == by_id["data"]
+    # Both, the hash being that of the text sent.
+    text = " ".join(ALLOWED.split())
+    both = await _post(allowlist_api, {"query": text, "extensions": _persisted(sha256_hex(text))})
+    assert both["data"] == by_id["data"]
+
+
+def test_resolving_twice_changes_nothing() -> None:
+    document = "query Twice { dealerships { name } }"
+    for persisted in (
+        PersistedQueries("apq"),
+        PersistedQueries("allowlist", {sha256_hex(document): document}),
+    ):
+        sent = " ".join(document.split()) + " "
+        request = GraphQLRequestData(sent, None, None, _persisted(sha256_hex(sent)))
+        once = persisted.resolve(request)
+        assert isinstance(once, GraphQLRequestData)
+        assert persisted.resolve(once) == once
 
 
 async def test_allowlist_refuses_other_documents(allowlist_api: Api) -> None:
@@ -169,7 +186,7 @@ def test_registry_is_bounded() -> None:
     for index in range(20):
         document = big + "#" * index
         request = GraphQLRequestData(document, None, None, _persisted(sha256_hex(document)))
-        assert persisted.resolve(request) is request
+        assert isinstance(persisted.resolve(request), GraphQLRequestData)
     assert persisted._registered.currsize <= 8 * 1024 * 1024
 
 
