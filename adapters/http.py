@@ -54,7 +54,7 @@ from adapters.health import ConnectionHealth, MfaChallenge
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
 from adapters.response_cache import DEFAULT_TTLS, ResponseCache
 from adapters.scrub import scrub_error
-from adapters.tracking import CallTrack, CallTracks, ScopeOf
+from adapters.tracking import CallTrack, CallTracks, RequestObserver, ScopeOf
 from adapters.upstream_scope import current_scope
 
 log = logging.getLogger(__name__)
@@ -263,6 +263,7 @@ class HttpClient:
         cache: ResponseCache | None = None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
+        observer: RequestObserver | None = None,
     ) -> None:
         """``budget``: the vendor's published request budget for this credential, unless
         the policy overrides it. ``gate``: the credential's gate to pass through instead of
@@ -287,6 +288,7 @@ class HttpClient:
         if sleep is None:
             sleep = gate.sleep if gate is not None else asyncio.sleep
         self._sleep = sleep
+        self._observer = observer
         if gate is None:
             chosen = self.policy.budget_for(budget)
             limiter = None
@@ -537,28 +539,35 @@ class HttpClient:
         if json_body is not None:
             data = dumps(json_body).encode()
             headers = {**headers, "Content-Type": "application/json"}
-        async with self._session.request(
-            method,
-            self._base + path,
-            params=call.params,
-            data=data,
-            headers=headers,
-            middlewares=(_never_resend,) if once else None,
-            timeout=self._timeout,
-            allow_redirects=False,
-            raise_for_status=False,
-        ) as resp:
-            raw = await resp.read()
-            log.debug(
-                "%s %s %s -> %d in %.1f ms",
-                self.vendor,
+        status: int | None = None
+        try:
+            async with self._session.request(
                 method,
-                path,
-                resp.status,
-                (time.monotonic() - started) * 1000,
-            )
-            self._note_rate_window(resp.headers)
-            return resp.status, resp.headers, raw
+                self._base + path,
+                params=call.params,
+                data=data,
+                headers=headers,
+                middlewares=(_never_resend,) if once else None,
+                timeout=self._timeout,
+                allow_redirects=False,
+                raise_for_status=False,
+            ) as resp:
+                raw = await resp.read()
+                status = resp.status
+        finally:
+            if self._observer is not None:
+                store = self._tracks.store_of(path, call.params, json_body)
+                self._observer(self.vendor, store, path, status, time.monotonic() - started)
+        log.debug(
+            "%s %s %s -> %d in %.1f ms",
+            self.vendor,
+            method,
+            path,
+            resp.status,
+            (time.monotonic() - started) * 1000,
+        )
+        self._note_rate_window(resp.headers)
+        return resp.status, resp.headers, raw
 
     def _note_rate_window(self, headers: Mapping[str, str]) -> None:
         if headers.get("X-RateLimit-Remaining") == "0":

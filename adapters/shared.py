@@ -21,6 +21,7 @@ from adapters.auth import AuthStrategy
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter, Timed
 from adapters.response_cache import ResponseCache
 from adapters.totp_steps import MemoryTotpSteps, TotpSteps
+from adapters.tracking import RequestObserver
 
 A = TypeVar("A", bound=AuthStrategy)
 
@@ -49,6 +50,8 @@ class SharedCredentials(Timed):
         self._wall = wall
         self.totp_steps: TotpSteps = totp_steps or MemoryTotpSteps()
         """The TOTP steps each login used (a file in the data directory for the runtime)."""
+        self.observer: RequestObserver | None = None
+        """Told of every vendor request sent (the runtime's metrics), if set."""
         self._gates: dict[tuple[str, str], RateGate] = {}
         self._auths: dict[tuple[str, str, str], AuthStrategy] = {}
         self._caches: dict[tuple[str, str, str], ResponseCache] = {}

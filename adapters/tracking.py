@@ -28,6 +28,8 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 ScopeOf = Callable[[str, Mapping[str, str] | None, Any], str | None]
 """The store a request (path, query, JSON body) concerns, or None."""
+RequestObserver = Callable[[str, str | None, str, int | None, float], None]
+"""Told of each vendor request: vendor, store, path, HTTP status (None: no answer), seconds."""
 
 
 @dataclass

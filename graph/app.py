@@ -24,6 +24,7 @@ from graph.derived import today_is
 from graph.error_contract import decode_request_json, give_codes, http_error_middleware
 from graph.graphiql import ASSET_DIR, ASSET_ROUTE, offline_page
 from graph.integration_routes import add_integration_routes
+from graph.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from graph.persisted_queries import PersistedQueries
 from graph.request_ids import REQUEST_ID, request_id_middleware
 from graph.response_json import encode_response
@@ -35,6 +36,7 @@ RUNTIME = web.AppKey("runtime", Runtime)
 _CLIENT = web.RequestKey("client", ApiClient)
 _CONTEXT = web.RequestKey("context", Context)
 _SCOPE = web.RequestKey("upstream_scope", UpstreamScope)
+_STARTED = web.RequestKey("started", float)
 MAX_REQUEST_BYTES = 256 * 1024
 
 
@@ -96,6 +98,7 @@ class DealerGraphView(GraphQLView):
         if client is None:
             return _unauthenticated("the API key is not valid")
         request[_CLIENT] = client
+        request[_STARTED] = time.perf_counter()
         deadline = time.monotonic() + self.runtime.server.request_deadline_seconds
         rid = request.get(REQUEST_ID, "")
         scope = UpstreamScope(client=client.name, deadline=deadline, request_id=rid)
@@ -175,7 +178,20 @@ class DealerGraphView(GraphQLView):
                         error.message, path=list(path), extensions=error.extensions
                     ).formatted
                 )
+        self.runtime.metrics.operation(
+            context.operation_name if context is not None else None,
+            response.get("errors") or [],
+            has_data=response.get("data") is not None,
+            seconds=time.perf_counter() - request.get(_STARTED, time.perf_counter()),
+        )
         return response
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus metrics (``graph.metrics``): counts and states, no ids of clients or
+    records, no secrets."""
+    body = request.app[RUNTIME].metrics.render()
+    return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -227,5 +243,6 @@ def create_app(
     app.router.add_static(ASSET_ROUTE, ASSET_DIR)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     add_integration_routes(app, runtime)
     return app

@@ -25,6 +25,8 @@ class Context:
     """Fields selected under each relation field of the document (``types.embedded``)."""
     partial_errors: list[tuple[GraphError, tuple[str | int, ...]]] = field(default_factory=list)
     """Errors of one dealership inside a field that still returns the others' data."""
+    operation_name: str | None = None
+    """The operation run, once the document is parsed (for the metrics)."""
     connection_params: dict[str, Any] | None = None
     """A WebSocket's connection_init payload (where its API key may come)."""
 

@@ -42,6 +42,7 @@ from graph.events.polling import Poller
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency import SqliteIdempotencyStore
 from graph.ids import encode_global_id
+from graph.metrics import Metrics
 from graph.oauth import OAuthLinks
 from graph.token_vault import EncryptedTokenFile, TokenKeyError
 
@@ -102,6 +103,8 @@ class Runtime:
     """The authorize links of the connections a person authorizes with OAuth, if any."""
     events: EventHub | None = None
     """Change events: the log, AutoSync's webhook receivers and the pollers."""
+    metrics: Metrics = field(default_factory=Metrics)
+    """What ``/metrics`` shows (``graph.metrics``)."""
     probing: asyncio.Task[list[ProbeResult]] | None = None
     """The start-up round that reaches every connection once (``start_probing``)."""
     today: Today = utc_today
@@ -128,6 +131,8 @@ class Runtime:
         # TOTP steps in the data directory: a restart inside one step must not replay a code.
         steps = FileTotpSteps(Path(config.server.data_dir) / "totp-steps.json")
         shared = shared or SharedCredentials(totp_steps=steps)
+        metrics = Metrics()
+        shared.observer = metrics.vendor_request  # before any connection is built
         oauth = OAuthLinks.from_config(config, environ, clock=shared.wall)
         vault: EncryptedTokenFile | None = None
         if oauth is not None:
@@ -200,6 +205,9 @@ class Runtime:
         }
         store = SqliteIdempotencyStore(Path(s.data_dir) / "idempotency.sqlite3")
         await store.purge(older_than_seconds=s.idempotency_retention_hours * 3600)
+        metrics.watch_connections(
+            lambda: [(d.id, d.adapter.health(d.store_id).state) for d in dealerships.values()]
+        )
         events = _event_hub(config, environ, secrets, dealerships, shared)
         events.session = http
         events.outbound = _outbound_webhooks(config, environ, clients.values(), events.log)
@@ -214,6 +222,7 @@ class Runtime:
             _clients_by_digest=clients,
             oauth=oauth,
             events=events,
+            metrics=metrics,
         )
 
     def start_probing(self) -> None:

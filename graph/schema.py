@@ -22,6 +22,7 @@ from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
 from graph.error_contract import OperationNameRequired, is_variable_error
 from graph.errors import BadUserInput, GraphError
 from graph.fast_execution import FastLeafExecutor
+from graph.metrics import NameOperation
 from graph.mutations import Mutation
 from graph.queries import Query
 from graph.sdl import self_contained
@@ -130,6 +131,7 @@ def build_schema(
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: MaskInternalErrors(should_mask_error=_is_internal),
             OperationNameRequired,
+            NameOperation,
         ],
     )
     schema.cost_buckets = cost_buckets

@@ -193,6 +193,7 @@ class AutoSyncAdapter(AutoSyncWrites, DeclaredAdapter):
             gate=shared.gate(cls.dms.value, digest, policy.budget_for(AUTOSYNC_BUDGET)),
             scope_of=shop_of,
             cache=shared.cache(cls.dms.value, base_url, digest, policy.cache_ttls),
+            observer=shared.observer,
         )
         return RestApi(http, AUTOSYNC_LISTS)
 

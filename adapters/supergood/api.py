@@ -74,5 +74,6 @@ def supergood_api(
         gate=shared.gate(vendor, digest, policy.budget_for(SUPERGOOD_BUDGET)),
         scope_of=scope_of,
         cache=shared.cache(vendor, base_url, digest, policy.cache_ttls),
+        observer=shared.observer,
     )
     return RestApi(http, SUPERGOOD_LISTS)

@@ -1,0 +1,125 @@
+"""Prometheus metrics at ``/metrics``: what the vendors are asked and how they answer, what
+clients ask and how it ends, and how every connection is doing.
+
+- ``dealergraph_vendor_requests_total{vendor, store, endpoint, status}``: every HTTP
+  request sent to a vendor (logins included: endpoint ``sign_in``); ``status`` is the HTTP
+  status, or ``failed`` when no answer came. ``store`` is the store a request names
+  (Dealertrack rooftop, AutoSync shop), else ``-``.
+- ``dealergraph_vendor_request_seconds{vendor, endpoint}``: their latency.
+- ``dealergraph_graphql_operations_total{operation, outcome}`` and
+  ``dealergraph_graphql_operation_seconds{operation}``: operations by name (``-`` for an
+  anonymous one) ending ``ok``, ``partial`` (data and errors) or ``error``.
+- ``dealergraph_graphql_errors_total{code}``: errors answered, by ``extensions.code``.
+- ``dealergraph_dealership_connection_state{dealership, state}``: 1 for each dealership's
+  current state (read at scrape time).
+
+Nothing here names a client, a key or a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from strawberry.extensions import SchemaExtension
+
+from adapters.health import ConnectionState
+from adapters.response_cache import kind_of_path
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+_SIGN_IN_WORDS = ("sessions", "oauth")
+
+
+def endpoint_class(path: str) -> str:
+    """A vendor path's kind (``repair_orders``, ``sign_in``...), never its ids."""
+    if any(word in path for word in _SIGN_IN_WORDS):
+        return "sign_in"
+    return kind_of_path(path)
+
+
+class _ConnectionStates(Collector):
+    def __init__(self, states: Callable[[], Iterable[tuple[str, ConnectionState]]]) -> None:
+        self._states = states
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "dealergraph_dealership_connection_state",
+            "1 for the state each dealership's DMS connection is in.",
+            labels=["dealership", "state"],
+        )
+        for dealership, state in self._states():
+            family.add_metric([dealership, state.value], 1.0)
+        yield family
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.vendor_requests = Counter(
+            "dealergraph_vendor_requests",
+            "HTTP requests sent to vendors.",
+            ["vendor", "store", "endpoint", "status"],
+            registry=r,
+        )
+        self.vendor_seconds = Histogram(
+            "dealergraph_vendor_request_seconds",
+            "Vendor request latency.",
+            ["vendor", "endpoint"],
+            registry=r,
+        )
+        self.operations = Counter(
+            "dealergraph_graphql_operations",
+            "GraphQL operations by name and outcome.",
+            ["operation", "outcome"],
+            registry=r,
+        )
+        self.operation_seconds = Histogram(
+            "dealergraph_graphql_operation_seconds",
+            "GraphQL operation latency.",
+            ["operation"],
+            registry=r,
+        )
+        self.errors = Counter(
+            "dealergraph_graphql_errors", "GraphQL errors by code.", ["code"], registry=r
+        )
+
+    def watch_connections(
+        self, states: Callable[[], Iterable[tuple[str, ConnectionState]]]
+    ) -> None:
+        self.registry.register(_ConnectionStates(states))
+
+    def vendor_request(
+        self, vendor: str, store: str | None, path: str, status: int | None, seconds: float
+    ) -> None:
+        endpoint = endpoint_class(path)
+        label = str(status) if status is not None else "failed"
+        self.vendor_requests.labels(vendor, store or "-", endpoint, label).inc()
+        self.vendor_seconds.labels(vendor, endpoint).observe(seconds)
+
+    def operation(
+        self, name: str | None, errors: Iterable[Mapping[str, Any]], has_data: bool, seconds: float
+    ) -> None:
+        codes = [str((e.get("extensions") or {}).get("code", "-")) for e in errors]
+        outcome = "ok" if not codes else "partial" if has_data else "error"
+        self.operations.labels(name or "-", outcome).inc()
+        self.operation_seconds.labels(name or "-").observe(seconds)
+        for code in codes:
+            self.errors.labels(code).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class NameOperation(SchemaExtension):
+    """Puts the operation's name on the request's context (``Context.operation_name``),
+    once the document is parsed, for the metrics the view records with the answer."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if context is not None and hasattr(context, "operation_name"):
+            context.operation_name = self.execution_context.operation_name
+        yield
