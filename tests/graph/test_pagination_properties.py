@@ -102,7 +102,7 @@ def _cross_page(stores: _Stores, first: int, after: str | None) -> Connection[An
     )
     info = SimpleNamespace(context=context)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(listing, "_fetch", stores.fetch)
+        patch.setattr(listing, "fetch_page", stores.fetch)
         patch.setattr(listing, "selected_dealerships", lambda ctx, kind, ids: (entries, []))
         patch.setattr(listing, "selected_names", lambda info: frozenset({"total_count"}))
         patch.setattr(listing, "to_node", lambda graph_type, model, dealer: model)

@@ -42,7 +42,7 @@ async def autosync_api(
     clock = ManualClock(now=time.time())  # the sandbox's reset headers are Unix times
     shared = SharedCredentials(clock=clock, sleep=clock.sleep)
     monkeypatch.setattr("adapters.autosync.adapter.AUTOSYNC_BUDGET", RateBudget(BUDGET, 60.0))
-    monkeypatch.setattr("graph.runtime.SharedCredentials", lambda: shared)
+    monkeypatch.setattr("graph.runtime.SharedCredentials", lambda **_: shared)
     running = start_api(
         SandboxOptions(seed=11, rate_limit_per_minute=BUDGET),
         vendors=("autosync",),
