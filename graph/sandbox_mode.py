@@ -34,6 +34,7 @@ DEMO_KEY_ENV = "DEALERGRAPH_DEMO_KEY"
 SANDBOX_TIME_ZONE = "America/New_York"
 """The sandbox stores' time zone (the vendor pages give none; a real one is configured)."""
 
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "store"
 
