@@ -76,3 +76,9 @@ def test_service_sdl_is_the_checked_in_file() -> None:
     assert result.errors is None
     assert result.data is not None
     assert result.data["_service"]["sdl"] + "\n" == checked_in()
+
+
+def test_the_codegen_config_in_the_doc_is_the_one_the_check_runs() -> None:
+    doc = (ROOT / "docs" / "codegen.md").read_text()
+    block = doc.split("```ts\n", 1)[1].split("```\n", 1)[0]
+    assert block == (ROOT / "tools" / "schema-check" / "codegen.ts").read_text()
