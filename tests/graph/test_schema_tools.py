@@ -82,3 +82,20 @@ def test_the_codegen_config_in_the_doc_is_the_one_the_check_runs() -> None:
     doc = (ROOT / "docs" / "codegen.md").read_text()
     block = doc.split("```ts\n", 1)[1].split("```\n", 1)[0]
     assert block == (ROOT / "tools" / "schema-check" / "codegen.ts").read_text()
+
+
+def test_every_custom_scalar_of_ours_has_specified_by() -> None:
+    from graphql import GraphQLScalarType, specified_scalar_types
+
+    schema = build_schema(checked_in())
+    federation = {"_Any", "link__Import", "federation__FieldSet"}
+    ours = [
+        t
+        for name, t in schema.type_map.items()
+        if isinstance(t, GraphQLScalarType)
+        and name not in specified_scalar_types
+        and name not in federation
+        and not name.startswith("__")
+    ]
+    assert {t.name for t in ours} >= {"Decimal", "DateTime", "Date"}
+    assert [t.name for t in ours if not t.specified_by_url] == []
