@@ -11,7 +11,8 @@ import math
 from collections.abc import Collection
 from typing import Any
 
-from adapters.errors import AdapterError, UpstreamRateLimited
+from adapters.commands import WriteOperation
+from adapters.errors import AdapterError, NotSupported, UpstreamRateLimited
 from graph.ids import encode_global_id
 
 
@@ -57,7 +58,25 @@ def upstream_error(exc: AdapterError, dealership_id: str) -> GraphError:
     """An adapter failure as seen by a client: its code and the dealership it concerns;
     for ``UPSTREAM_RATE_LIMITED``, ``retryAfter``: whole seconds (rounded up) until the
     vendor's budget is expected to have room, where known."""
-    error = dealership_error(exc.message, exc.code, dealership_id)
+    message = _in_graphql_terms(exc) if isinstance(exc, NotSupported) else exc.message
+    error = dealership_error(message, exc.code, dealership_id)
     if isinstance(exc, UpstreamRateLimited) and exc.retry_after is not None:
         error.extensions["retryAfter"] = max(0, math.ceil(exc.retry_after))
     return error
+
+
+# Mutations whose names are not the write operation's camel-cased.
+_MUTATION_NAMES = {WriteOperation.SCHEDULE_APPOINTMENT.value: "scheduleServiceAppointment"}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def _in_graphql_terms(exc: NotSupported) -> str:
+    """What the DMS lacks, named as the client named it (``repairOrders``, ``createLead``)."""
+    if exc.capability in {w.value for w in WriteOperation}:
+        name = _MUTATION_NAMES.get(exc.capability, _camel(exc.capability))
+        return f"{exc.dms.value} does not accept {name}; see the dealership's supportedWrites"
+    return f"{exc.dms.value} has no {_camel(exc.capability)} list; see its capabilities"

@@ -105,3 +105,28 @@ async def test_refusals_before_graphql_are_graphql_json(
         (error,) = (await response.json())["errors"]
     assert error["extensions"]["code"] == code
     assert error["message"]
+
+
+async def test_what_a_dms_lacks_is_named_as_the_client_named_it(api: Api) -> None:
+    dealer = api.dealership_id("autosync")
+    lacking = await api.query(
+        "query($d: ID!) { dealership(id: $d) { vehicles { totalCount } } }", {"d": dealer}
+    )
+    (error,) = lacking["errors"]
+    assert error["extensions"]["code"] == "NOT_SUPPORTED_BY_DMS"
+    assert "has no vehicles list" in error["message"]
+    lead = await api.query(
+        """mutation($i: CreateLeadInput!) { createLead(input: $i) { userErrors { code } } }""",
+        {
+            "i": {
+                "dealershipId": dealer,
+                "idempotencyKey": "named-1",
+                "contact": {"firstName": "A", "lastName": "B", "email": "a@example.com"},
+                "source": "website",
+                "consent": {"email": True},
+            }
+        },
+    )
+    (error,) = lead["errors"]
+    assert "does not accept createLead" in error["message"]
+    assert "create_lead" not in error["message"]
