@@ -74,9 +74,14 @@ def _camel(name: str) -> str:
     return head + "".join(word.capitalize() for word in rest)
 
 
+def mutation_name(operation: WriteOperation) -> str:
+    """The GraphQL mutation that performs ``operation``."""
+    return _MUTATION_NAMES.get(operation.value, _camel(operation.value))
+
+
 def _in_graphql_terms(exc: NotSupported) -> str:
     """What the DMS lacks, named as the client named it (``repairOrders``, ``createLead``)."""
     if exc.capability in {w.value for w in WriteOperation}:
-        name = _MUTATION_NAMES.get(exc.capability, _camel(exc.capability))
+        name = mutation_name(WriteOperation(exc.capability))
         return f"{exc.dms.value} does not accept {name}; see the dealership's supportedWrites"
     return f"{exc.dms.value} has no {_camel(exc.capability)} list; see its capabilities"
