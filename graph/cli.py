@@ -251,8 +251,6 @@ async def _serve(args: argparse.Namespace) -> None:
     # aiohttp's default access logger formats a line per request even when nothing shows it.
     runner = web.AppRunner(app, **({} if args.verbose else {"access_log": None}))
     await runner.setup()
-    if not args.default_gc:
-        tune_for_serving()
     try:
         await web.TCPSite(runner, host, port).start()
         url = f"http://{host}:{port}/graphql"
@@ -272,6 +270,10 @@ async def _serve(args: argparse.Namespace) -> None:
                 f"-H 'Content-Type: application/json' -d '{query}' {url}",
                 flush=True,
             )
+        if not args.default_gc:
+            # After the serving line (its full collection takes a while) but before the
+            # loop runs again, so no request is handled before start-up is frozen.
+            tune_for_serving()
         await _wait_forever()
     finally:
         await runner.cleanup()
