@@ -10,6 +10,7 @@ import contextvars
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from adapters import models as m
 
@@ -43,3 +44,14 @@ def days_in_stock(vehicle: m.InventoryVehicle) -> int | None:
     if vehicle.acquired_on is None:
         return None
     return max(0, (_TODAY.get()() - vehicle.acquired_on).days)
+
+
+def amount_to_bring_current(account: m.Account) -> Decimal | None:
+    """What a payment must be to leave nothing past due: the past-due installments plus the
+    late fees, which a payment pays first. Zero for an account not past due; None when the
+    DMS says it is past due without saying by how much."""
+    if account.days_past_due <= 0 and not account.past_due_amount and not account.late_fees_due:
+        return Decimal("0.00")
+    if account.past_due_amount is None:
+        return None
+    return account.past_due_amount + (account.late_fees_due or Decimal(0))

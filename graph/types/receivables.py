@@ -7,11 +7,14 @@ from decimal import Decimal
 
 import strawberry
 
+from adapters import models as m
 from adapters.base import PaymentFilter
 from graph.context import Info
+from graph.derived import amount_to_bring_current
 from graph.kinds import ACCOUNTS, CUSTOMERS, PAYMENTS, REPAIR_ORDERS
 from graph.listing import FixedFilter, dealership_list
 from graph.pagination import Connection
+from graph.types.convert import build_node
 from graph.types.customer import Customer
 from graph.types.enums import AccountKind, AccountStatus, PaymentMethod
 from graph.types.node import DealershipObject
@@ -44,10 +47,21 @@ class Account(DealershipObject):
     late_fees_due: Decimal | None = strawberry.field(
         description="Late fees charged and not yet paid (not part of pastDueAmount)."
     )
+    amount_to_bring_current: Decimal | None = strawberry.field(
+        description="What a payment must be to leave nothing past due: pastDueAmount plus"
+        " lateFeesDue (a payment pays late fees first). 0.00 when the account is not past"
+        " due; null when the DMS says it is past due without saying by how much."
+    )
     last_payment_at: datetime.datetime | None
     schedule: list[Installment]
     updated_at: datetime.datetime | None
     customer_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_model(cls, model: m.Account, dealership_id: str) -> Account:
+        return build_node(
+            cls, model, dealership_id, amount_to_bring_current=amount_to_bring_current(model)
+        )
 
     @strawberry.field
     async def customer(self, info: Info) -> Customer | None:

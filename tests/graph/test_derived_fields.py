@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from adapters import models as m
-from graph.derived import days_in_stock, today_is
+from graph.derived import amount_to_bring_current, days_in_stock, today_is
 from sandbox import SandboxOptions
 from tests.graph.conftest import Api, start_api
 
@@ -47,3 +48,25 @@ async def test_days_in_stock_follow_the_runtime_s_clock(dealertrack: Api) -> Non
     for node in nodes:
         expected = (date(2027, 3, 1) - date.fromisoformat(node["acquiredOn"])).days
         assert node["daysInStock"] == max(0, expected)
+
+
+@pytest.mark.parametrize(
+    ("days", "past_due", "fees", "expected"),
+    [
+        (0, None, None, Decimal("0.00")),
+        (12, Decimal("310.00"), Decimal("25.00"), Decimal("335.00")),
+        (12, Decimal("310.00"), None, Decimal("310.00")),
+        (12, None, Decimal("25.00"), None),  # past due, by an amount the DMS does not say
+    ],
+)
+def test_the_amount_to_bring_an_account_current(
+    days: int, past_due: Decimal | None, fees: Decimal | None, expected: Decimal | None
+) -> None:
+    account = m.Account(
+        id="A-1",
+        balance=Decimal("4000.00"),
+        days_past_due=days,
+        past_due_amount=past_due,
+        late_fees_due=fees,
+    )
+    assert amount_to_bring_current(account) == expected

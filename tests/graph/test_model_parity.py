@@ -31,6 +31,7 @@ MODELS: dict[str, type[BaseModel]] = {
 GRAPH_ONLY = {
     ("Customer", "display_name"): "computed by the model's display_name property",
     ("RepairOrder", "model_"): "the whole model, kept to read lines from the detail on demand",
+    ("Account", "amount_to_bring_current"): "derived: graph.derived.amount_to_bring_current",
 }
 # (graph type, model field) -> why the graph does not copy it.
 MODEL_ONLY = {
