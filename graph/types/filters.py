@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import strawberry
 
@@ -214,11 +215,29 @@ class AppointmentFilter:
     customer_id: strawberry.ID | None = None
     starts_after: datetime.datetime | None = None
     starts_before: datetime.datetime | None = None
+    on: datetime.date | None = strawberry.field(
+        default=None,
+        description="Appointments starting on this day in the store's timeZone (UTC where"
+        " none is configured): 'today at this store'. Not with startsAfter/startsBefore.",
+    )
 
     def to_adapter(self, ctx: Context, entry: DealershipEntry) -> base.AppointmentFilter:
         customer = ctx.native_id_in(
             self.customer_id, type_names={"Customer"}, dealership=entry, arg="customerId"
         )
+        if self.on is not None:
+            if self.starts_after is not None or self.starts_before is not None:
+                raise _refuse("on", "cannot be combined with startsAfter or startsBefore")
+            zone = ZoneInfo(entry.time_zone) if entry.time_zone else datetime.UTC
+            start = datetime.datetime.combine(self.on, datetime.time.min, tzinfo=zone)
+            # The day's last instant, as the window's bounds are both inclusive.
+            end = start + datetime.timedelta(days=1) - datetime.timedelta(microseconds=1)
+            return base.AppointmentFilter(
+                status=_set(self.status),
+                customer_id=customer,
+                starts_after=start,
+                starts_before=end,
+            )
         after, before = _window(self.starts_after, self.starts_before)
         return base.AppointmentFilter(
             status=_set(self.status), customer_id=customer, starts_after=after, starts_before=before

@@ -4,6 +4,8 @@ at the root, and each dealership's time zone and address."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -59,3 +61,26 @@ async def test_dealerships_have_their_time_zone(api: Api) -> None:
     data = await api.data("{ dealerships { timeZone address { city } } }")
     zones = {d["timeZone"] for d in each(data["dealerships"], exactly=3)}
     assert zones == {"America/New_York"}  # the sandbox stores' configured zone
+
+
+async def test_appointments_on_a_day_in_the_store_s_time_zone(api: Api) -> None:
+    listed = await api.data(
+        """{ appointments(first: 50) { nodes { id startsAt dealership { id } } } }"""
+    )
+    some = each(listed["appointments"]["nodes"], at_least=5)[3]
+    zone = ZoneInfo("America/New_York")  # the sandbox stores' configured zone
+    day = datetime.fromisoformat(some["startsAt"]).astimezone(zone).date()
+    query = """query($d: ID!, $on: Date) { dealership(id: $d) {
+      appointments(filter: {on: $on}, first: 100) { nodes { id startsAt } } } }"""
+    data = await api.data(query, {"d": some["dealership"]["id"], "on": day.isoformat()})
+    found = data["dealership"]["appointments"]["nodes"]
+    assert some["id"] in {n["id"] for n in found}
+    assert all(
+        datetime.fromisoformat(n["startsAt"]).astimezone(zone).date() == day for n in each(found)
+    )
+    refused = await api.query(
+        """query($d: ID!) { dealership(id: $d) { appointments(
+          filter: {on: "2026-01-02", startsAfter: "2026-01-01T00:00:00Z"}) { totalCount } } }""",
+        {"d": some["dealership"]["id"]},
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
