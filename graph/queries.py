@@ -13,7 +13,14 @@ from graph.kinds import APPOINTMENTS, CUSTOMERS, DEALS, REPAIR_ORDERS, VEHICLES
 from graph.listing import cross_dealership_list
 from graph.nodes import resolve_node
 from graph.pagination import Connection
-from graph.sorted_listing import VehicleOrder, sorted_vehicles
+from graph.sorted_listing import (
+    AppointmentOrder,
+    DealOrder,
+    RepairOrderOrder,
+    VehicleOrder,
+    ordered_list,
+    sorted_vehicles,
+)
 from graph.types import filters as f
 from graph.types.customer import Customer
 from graph.types.dealership import Dealership
@@ -28,6 +35,10 @@ from graph.types.node import Node
 from graph.types.sales import Deal, InventoryVehicle
 from graph.types.service import RepairOrder, ServiceAppointment
 
+_ORDERED_NOTE = (
+    " With orderBy the rows of every dealership are merged into one order (each store's"
+    " matching rows read whole: no DMS sorts) and totalCount is the same on every page."
+)
 _SORTED_NOTE = (
     " With orderBy or a price, year or mileage range, the rows of every dealership are"
     " merged into one order (ties keep the dealerships' order) and totalCount is the same on"
@@ -93,7 +104,7 @@ class Query:
             info, VEHICLES, InventoryVehicle, dealership_ids, filter, first, after
         )
 
-    @strawberry.field(description="Repair orders across dealerships." + _CROSS_NOTE)
+    @strawberry.field(description="Repair orders across dealerships." + _CROSS_NOTE + _ORDERED_NOTE)
     async def repair_orders(
         self,
         info: Info,
@@ -101,7 +112,12 @@ class Query:
         filter: f.RepairOrderFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: RepairOrderOrder | None = None,
     ) -> Connection[RepairOrder]:
+        if order_by is not None:
+            return await ordered_list(
+                info, REPAIR_ORDERS, RepairOrder, dealership_ids, filter, order_by, first, after
+            )
         return await cross_dealership_list(
             info, REPAIR_ORDERS, RepairOrder, dealership_ids, filter, first, after
         )
@@ -144,7 +160,7 @@ class Query:
             info, CUSTOMERS, Customer, dealership_ids, filter, first, after
         )
 
-    @strawberry.field(description="Deals across dealerships." + _CROSS_NOTE)
+    @strawberry.field(description="Deals across dealerships." + _CROSS_NOTE + _ORDERED_NOTE)
     async def deals(
         self,
         info: Info,
@@ -152,7 +168,12 @@ class Query:
         filter: f.DealFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: DealOrder | None = None,
     ) -> Connection[Deal]:
+        if order_by is not None:
+            return await ordered_list(
+                info, DEALS, Deal, dealership_ids, filter, order_by, first, after
+            )
         return await cross_dealership_list(info, DEALS, Deal, dealership_ids, filter, first, after)
 
     @strawberry.field(
@@ -166,7 +187,19 @@ class Query:
         filter: f.AppointmentFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: AppointmentOrder | None = None,
     ) -> Connection[ServiceAppointment]:
+        if order_by is not None:
+            return await ordered_list(
+                info,
+                APPOINTMENTS,
+                ServiceAppointment,
+                dealership_ids,
+                filter,
+                order_by,
+                first,
+                after,
+            )
         return await cross_dealership_list(
             info, APPOINTMENTS, ServiceAppointment, dealership_ids, filter, first, after
         )

@@ -1,4 +1,4 @@
-"""Vehicle lists sorted, or filtered by price, year and mileage ranges, across stores.
+"""Lists sorted (vehicles also filtered by price, year and mileage ranges), across stores.
 
 No vendor page offers a sort order or range filters, so such a list is read whole from
 each store (the filters the vendor does take pushed down), narrowed and sorted here, and
@@ -28,7 +28,7 @@ from adapters.errors import NotSupported
 from adapters.models import InventoryVehicle as VehicleModel
 from graph.context import Info
 from graph.errors import BadUserInput, GraphError, dealership_error, upstream_error
-from graph.kinds import VEHICLES
+from graph.kinds import VEHICLES, Kind
 from graph.listing import FilterInput, fetch_page, selected_dealerships
 from graph.pagination import Connection, decode_cursor, encode_cursor, lazy_connection
 from graph.runtime import DealershipEntry
@@ -58,6 +58,85 @@ class OrderDirection(Enum):
 class VehicleOrder:
     field: VehicleOrderField
     direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What a repair order list is sorted by.")
+class RepairOrderOrderField(Enum):
+    OPENED_AT = "opened_at"
+    PROMISED_AT = "promised_at"
+    GRAND_TOTAL = "totals.grand_total"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input(description="Rows with no value for the field come last either way.")
+class RepairOrderOrder:
+    field: RepairOrderOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What an appointment list is sorted by.")
+class AppointmentOrderField(Enum):
+    STARTS_AT = "starts_at"
+
+
+@strawberry.input(description="Rows with no value for the field come last either way.")
+class AppointmentOrder:
+    field: AppointmentOrderField = AppointmentOrderField.STARTS_AT
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What a deal list is sorted by.")
+class DealOrderField(Enum):
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input(description="Rows with no value for the field come last either way.")
+class DealOrder:
+    field: DealOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+OrderInput = RepairOrderOrder | AppointmentOrder | DealOrder
+
+
+def _attribute(path: str) -> Callable[[Any], Any]:
+    """The value at a dotted model path, None where a step is missing."""
+    steps = path.split(".")
+
+    def read(model: Any) -> Any:
+        value = model
+        for step in steps:
+            value = getattr(value, step, None)
+            if value is None:
+                return None
+        return value
+
+    return read
+
+
+async def ordered_list(
+    info: Info,
+    kind: Kind[Any, Any],
+    graph_type: type[T],
+    dealership_ids: Sequence[str] | None,
+    flt: FilterInput | None,
+    order: OrderInput,
+    first: int | None,
+    after: str | None,
+) -> Connection[T]:
+    """A repair order, appointment or deal list in the order asked (``sorted_list``)."""
+    return await sorted_list(
+        info,
+        kind,
+        graph_type,
+        dealership_ids,
+        flt,
+        first,
+        after,
+        key=_attribute(order.field.value),
+        descending=order.direction is OrderDirection.DESC,
+    )
 
 
 def _key(field: VehicleOrderField, today: datetime.date) -> Callable[[VehicleModel], Any]:
@@ -134,16 +213,16 @@ class _PositionCursors:
 
 
 async def _everything(
-    info: Info, entry: DealershipEntry, flt: FilterInput | None, cap: int
-) -> list[VehicleModel]:
-    rows: list[VehicleModel] = []
+    info: Info, kind: Kind[Any, Any], entry: DealershipEntry, flt: FilterInput | None, cap: int
+) -> list[Any]:
+    rows: list[Any] = []
     while True:
-        page = await fetch_page(info.context, VEHICLES, entry, flt, Window(len(rows), SCAN_PAGE))
+        page = await fetch_page(info.context, kind, entry, flt, Window(len(rows), SCAN_PAGE))
         rows += page.items
         if len(rows) > cap:
             raise dealership_error(
-                f"more than {cap} vehicles match at {entry.name!r} to sort or range-check;"
-                " narrow the filter (status, condition, make, model)",
+                f"more than {cap} {kind.name} match at {entry.name!r} to sort or range-check;"
+                " narrow the filter",
                 "TOO_MANY_ROWS",
                 entry.id,
             )
@@ -161,21 +240,52 @@ async def sorted_vehicles(
     first: int | None,
     after: str | None,
 ) -> Connection[T]:
+    key = _key(order.field, info.context.runtime.today()) if order is not None else None
+    descending = order is not None and order.direction is OrderDirection.DESC
+    return await sorted_list(
+        info,
+        VEHICLES,
+        graph_type,
+        dealership_ids,
+        flt,
+        first,
+        after,
+        admits=ranges.admits if ranges is not None else None,
+        key=key,
+        descending=descending,
+    )
+
+
+async def sorted_list(
+    info: Info,
+    kind: Kind[Any, Any],
+    graph_type: type[T],
+    dealership_ids: Sequence[str] | None,
+    flt: FilterInput | None,
+    first: int | None,
+    after: str | None,
+    *,
+    admits: Callable[[Any], bool] | None = None,
+    key: Callable[[Any], Any] | None = None,
+    descending: bool = False,
+) -> Connection[T]:
+    """Any kind's list read whole from each store, narrowed by ``admits``, ordered by
+    ``key`` (rows without a value last) and windowed by position."""
     ctx = info.context
     server = ctx.runtime.server
     limit = server.default_page_size if first is None else first
     if not 0 <= limit <= server.max_page_size:
         raise BadUserInput(f"first must be between 0 and {server.max_page_size}", field="first")
     start = _position(after)
-    entries, lacking = selected_dealerships(ctx, VEHICLES, dealership_ids)
+    entries, lacking = selected_dealerships(ctx, kind, dealership_ids)
     for entry in lacking:
-        unsupported = NotSupported(entry.dms, VEHICLES.capability)
+        unsupported = NotSupported(entry.dms, kind.capability)
         ctx.add_partial_error(upstream_error(unsupported, entry.id), info)
     found = await asyncio.gather(
-        *(_everything(info, e, flt, server.max_sorted_rows) for e in entries),
+        *(_everything(info, kind, e, flt, server.max_sorted_rows) for e in entries),
         return_exceptions=True,
     )
-    rows: list[tuple[DealershipEntry, VehicleModel]] = []
+    rows: list[tuple[DealershipEntry, Any]] = []
     complete = True
     for entry, outcome in zip(entries, found, strict=True):
         if isinstance(outcome, GraphError):
@@ -184,13 +294,12 @@ async def sorted_vehicles(
         elif isinstance(outcome, BaseException):
             raise outcome
         else:
-            rows += [(entry, v) for v in outcome if ranges is None or ranges.admits(v)]
-    if order is not None:
-        key = _key(order.field, ctx.runtime.today())
+            rows += [(entry, v) for v in outcome if admits is None or admits(v)]
+    if key is not None:
         known = [r for r in rows if key(r[1]) is not None]
         unknown = [r for r in rows if key(r[1]) is None]
         # A stable sort: ties keep the dealerships' order, then each store's own.
-        known.sort(key=lambda r: key(r[1]), reverse=order.direction is OrderDirection.DESC)
+        known.sort(key=lambda r: key(r[1]), reverse=descending)
         rows = known + unknown
     window = rows[start : start + limit]
     nodes = [to_node(graph_type, v, entry.id) for entry, v in window]

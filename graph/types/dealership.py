@@ -30,7 +30,14 @@ from graph.listing import dealership_list
 from graph.nodes import resolve_node
 from graph.pagination import Connection
 from graph.runtime import DealershipEntry
-from graph.sorted_listing import VehicleOrder, sorted_vehicles
+from graph.sorted_listing import (
+    AppointmentOrder,
+    DealOrder,
+    RepairOrderOrder,
+    VehicleOrder,
+    ordered_list,
+    sorted_vehicles,
+)
 from graph.types import filters as f
 from graph.types.convert import build
 from graph.types.customer import Customer
@@ -104,6 +111,9 @@ class DmsStore:
         )
 
 
+_ORDER_NOTE = (
+    " With orderBy the store's matching rows are read whole (no DMS sorts) and ordered here."
+)
 _LIST_NOTE = " A DMS without this list answers with an error whose code is NOT_SUPPORTED_BY_DMS."
 
 
@@ -240,36 +250,49 @@ class Dealership(Node):
     ) -> Connection[Lead] | None:
         return await dealership_list(info, self.entry, LEADS, Lead, filter, first, after)
 
-    @strawberry.field(description=_LIST_NOTE.strip())
+    @strawberry.field(description=_LIST_NOTE.strip() + _ORDER_NOTE)
     async def deals(
         self,
         info: Info,
         filter: f.DealFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: DealOrder | None = None,
     ) -> Connection[Deal] | None:
+        if order_by is not None:
+            return await ordered_list(info, DEALS, Deal, [self.id], filter, order_by, first, after)
         return await dealership_list(info, self.entry, DEALS, Deal, filter, first, after)
 
-    @strawberry.field(description=_LIST_NOTE.strip())
+    @strawberry.field(description=_LIST_NOTE.strip() + _ORDER_NOTE)
     async def repair_orders(
         self,
         info: Info,
         filter: f.RepairOrderFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: RepairOrderOrder | None = None,
     ) -> Connection[RepairOrder] | None:
+        if order_by is not None:
+            return await ordered_list(
+                info, REPAIR_ORDERS, RepairOrder, [self.id], filter, order_by, first, after
+            )
         return await dealership_list(
             info, self.entry, REPAIR_ORDERS, RepairOrder, filter, first, after
         )
 
-    @strawberry.field(description=_LIST_NOTE.strip())
+    @strawberry.field(description=_LIST_NOTE.strip() + _ORDER_NOTE)
     async def appointments(
         self,
         info: Info,
         filter: f.AppointmentFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: AppointmentOrder | None = None,
     ) -> Connection[ServiceAppointment] | None:
+        if order_by is not None:
+            return await ordered_list(
+                info, APPOINTMENTS, ServiceAppointment, [self.id], filter, order_by, first, after
+            )
         return await dealership_list(
             info, self.entry, APPOINTMENTS, ServiceAppointment, filter, first, after
         )

@@ -102,3 +102,37 @@ async def test_impossible_ranges_are_refused(api: Api, flt: dict[str, Any], argu
     (error,) = result["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["argument"] == argument
+
+
+@pytest.mark.parametrize(
+    ("field", "order", "value"),
+    [
+        ("repairOrders", "{field: OPENED_AT, direction: DESC}", "openedAt"),
+        ("repairOrders", "{field: GRAND_TOTAL}", "totals { grandTotal }"),
+        ("appointments", "{field: STARTS_AT}", "startsAt"),
+        ("deals", "{field: CREATED_AT, direction: DESC}", "createdAt"),
+    ],
+)
+async def test_other_lists_sort_across_stores(api: Api, field: str, order: str, value: str) -> None:
+    query = f"""query($after: String) {{ {field}(first: 40, after: $after, orderBy: {order}) {{
+      totalCount pageInfo {{ hasNextPage endCursor }} nodes {{ id {value} }} }} }}"""
+    rows, totals, after = [], set(), None
+    while True:
+        page = (await api.data(query, {"after": after}))[field]
+        rows += page["nodes"]
+        totals.add(page["totalCount"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert totals == {len(rows)} and len({r["id"] for r in rows}) == len(rows)
+    key = value.split()[-2] if "{" in value else value
+
+    def read(row: dict[str, Any]) -> Any:
+        got = row[value.split()[0]]
+        return got[key] if isinstance(got, dict) else got
+
+    known = [read(r) for r in each(rows, at_least=10) if read(r) is not None]
+    ordered = [Decimal(v) for v in known] if "Total" in key else known
+    descending = "DESC" in order
+    assert ordered == sorted(ordered, reverse=descending)
+    assert [read(r) for r in rows][len(known) :] == [None] * (len(rows) - len(known))
