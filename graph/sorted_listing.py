@@ -97,7 +97,19 @@ class DealOrder:
     direction: OrderDirection = OrderDirection.ASC
 
 
-OrderInput = RepairOrderOrder | AppointmentOrder | DealOrder
+@strawberry.enum(description="What a payment list is sorted by.")
+class PaymentOrderField(Enum):
+    RECEIVED_AT = "received_at"
+    AMOUNT = "amount"
+
+
+@strawberry.input(description="Rows with no value for the field come last either way.")
+class PaymentOrder:
+    field: PaymentOrderField = PaymentOrderField.RECEIVED_AT
+    direction: OrderDirection = OrderDirection.DESC
+
+
+OrderInput = RepairOrderOrder | AppointmentOrder | DealOrder | PaymentOrder
 
 
 def _attribute(path: str) -> Callable[[Any], Any]:

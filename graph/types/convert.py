@@ -120,6 +120,12 @@ _PLAIN_TYPES: set[type] = set()
 """Types seen to need no conversion (str, int, Decimal, dates, enums...)."""
 
 
+def to_graph_value(value: Any) -> Any:
+    """A model value (a value object, or a tuple of them) as the graph shows it, for a
+    type that passes a field of its own to ``build``."""
+    return _convert(value)
+
+
 def build(cls: type[T], model: BaseModel, **extra: Any) -> T:
     values = model.__dict__
     kwargs = dict(extra)

@@ -33,6 +33,7 @@ from graph.runtime import DealershipEntry
 from graph.sorted_listing import (
     AppointmentOrder,
     DealOrder,
+    PaymentOrder,
     RepairOrderOrder,
     VehicleOrder,
     ordered_list,
@@ -327,12 +328,17 @@ class Dealership(Node):
     ) -> Connection[Account] | None:
         return await dealership_list(info, self.entry, ACCOUNTS, Account, filter, first, after)
 
-    @strawberry.field(description=_LIST_NOTE.strip())
+    @strawberry.field(description=_LIST_NOTE.strip() + _ORDER_NOTE)
     async def payments(
         self,
         info: Info,
         filter: f.PaymentFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: PaymentOrder | None = None,
     ) -> Connection[Payment] | None:
+        if order_by is not None:
+            return await ordered_list(
+                info, PAYMENTS, Payment, [self.id], filter, order_by, first, after
+            )
         return await dealership_list(info, self.entry, PAYMENTS, Payment, filter, first, after)

@@ -11,10 +11,12 @@ from adapters import models as m
 from adapters.base import PaymentFilter
 from graph.context import Info
 from graph.derived import amount_to_bring_current
+from graph.ids import encode_global_id
 from graph.kinds import ACCOUNTS, CUSTOMERS, PAYMENTS, REPAIR_ORDERS
 from graph.listing import FixedFilter, dealership_list
 from graph.pagination import Connection
-from graph.types.convert import build_node
+from graph.sorted_listing import PaymentOrder, ordered_list
+from graph.types.convert import build_node, to_graph_value
 from graph.types.customer import Customer
 from graph.types.enums import AccountKind, AccountStatus, PaymentMethod
 from graph.types.node import DealershipObject
@@ -59,20 +61,38 @@ class Account(DealershipObject):
 
     @classmethod
     def from_model(cls, model: m.Account, dealership_id: str) -> Account:
+        # The schedule in due-date order, whatever order the DMS listed it in.
+        schedule = tuple(sorted(model.schedule, key=lambda i: i.due_date))
         return build_node(
-            cls, model, dealership_id, amount_to_bring_current=amount_to_bring_current(model)
+            cls,
+            model,
+            dealership_id,
+            amount_to_bring_current=amount_to_bring_current(model),
+            schedule=to_graph_value(schedule),
         )
 
     @strawberry.field
     async def customer(self, info: Info) -> Customer | None:
         return await related(info, Customer, CUSTOMERS, self.dealership_id, self.customer_id)
 
-    @strawberry.field(description="Payments posted to this account: the payment history.")
+    @strawberry.field(
+        description="Payments posted to this account: the payment history, paged; with"
+        " orderBy (newest first by default) read whole and ordered here."
+    )
     async def payments(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        order_by: PaymentOrder | None = None,
     ) -> Connection[Payment] | None:
         entry = info.context.runtime.dealerships[self.dealership_id]
         only_this = FixedFilter(PaymentFilter(account_id=self.vendor_id))
+        if order_by is not None:
+            dealership = encode_global_id("Dealership", entry.id, entry.id)
+            return await ordered_list(
+                info, PAYMENTS, Payment, [dealership], only_this, order_by, first, after
+            )
         return await dealership_list(info, entry, PAYMENTS, Payment, only_this, first, after)
 
 
