@@ -84,7 +84,8 @@ class Query:
         return results
 
     @strawberry.field(
-        description="Vehicles for sale across dealerships." + _CROSS_NOTE + _SORTED_NOTE
+        description="Inventory vehicles across dealerships (sold and wholesale units"
+        " included: filter by status for the saleable ones)." + _CROSS_NOTE + _SORTED_NOTE
     )
     async def vehicles(
         self,

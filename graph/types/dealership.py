@@ -198,7 +198,10 @@ class Dealership(Node):
         return None
 
     @strawberry.field(
-        description="Vehicles held for sale. With orderBy or a price, year or mileage range"
+        description="Vehicles in the DMS's inventory, sold and wholesale units included:"
+        " filter by status for the saleable ones (vendors take one status per request, so"
+        " a status filter costs a request per status). With orderBy or a price, year or"
+        " mileage range"
         " the store's matching vehicles are read whole and sorted or checked here (no DMS"
         " does either)." + _LIST_NOTE
     )
