@@ -12,6 +12,7 @@ from adapters.declared import Connection
 from adapters.http import HttpClient, VendorError, read_error_object
 from adapters.ratelimit import RateBudget
 from adapters.rest import ListStyle, RestApi
+from adapters.shared import credential_digest
 from adapters.supergood.auth import SupergoodCredentials, SupergoodSessionAuth
 from adapters.tracking import ScopeOf
 
@@ -68,6 +69,8 @@ def supergood_api(
                 sleep=shared.sleep,
                 failed_sign_ins_per_hour=policy.failed_sign_ins_per_hour,
                 totp_steps=shared.totp_steps,
+                # One account per vendor tenant: the same user name elsewhere is another.
+                login=credential_digest(vendor, base_url.rstrip("/"), digest),
             ),
         ),
         error_reader=read_supergood_error,

@@ -164,12 +164,14 @@ class SupergoodSessionAuth(AuthStrategy):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         failed_sign_ins_per_hour: int = 3,
         totp_steps: TotpSteps | None = None,
+        login: str | None = None,
     ) -> None:
         """``clock`` (Unix seconds) picks TOTP steps; ``timer`` times the token's refresh
         and expiry; ``sleep`` waits (for a TOTP step, for the background refresh). Tests
         pass fake ones to move time instead of sleeping. ``failed_sign_ins_per_hour``:
         refused sign-ins tried at most (``adapters.sign_in_guard``). ``totp_steps``: where
-        the steps this login used are claimed (durable ones survive restarts)."""
+        the steps this login used are claimed (durable ones survive restarts), under
+        ``login``: the account at one vendor tenant (default: the credentials' digest)."""
         self._creds = credentials
         self._clock = clock
         self._timer = timer
@@ -179,6 +181,7 @@ class SupergoodSessionAuth(AuthStrategy):
         self._refresh_at = 0.0  # on the timer
         self._expires_at = 0.0  # on the timer
         self._steps = totp_steps or MemoryTotpSteps()
+        self._login_key = login or credentials.digest()
         self._pending: PendingCode | None = None
         self._keeper: asyncio.Task[None] | None = None
         self._guard = SignInGuard(per_hour=failed_sign_ins_per_hour, clock=timer)
@@ -474,7 +477,7 @@ class SupergoodSessionAuth(AuthStrategy):
         """
         now = self._clock()
         current = int(now // TOTP_STEP)
-        step = self._steps.claim(self._creds.digest(), current)
+        step = self._steps.claim(self._login_key, current)
         if step > current + 1:
             await self._sleep((step - 1) * TOTP_STEP - now)
         assert self._creds.totp_secret is not None
