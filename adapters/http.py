@@ -51,10 +51,11 @@ from adapters.errors import (
     UpstreamUnavailable,
 )
 from adapters.health import ConnectionHealth, MfaChallenge
+from adapters.observing import RequestObserver, VendorCall
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
 from adapters.response_cache import DEFAULT_TTLS, ResponseCache
 from adapters.scrub import scrub_error
-from adapters.tracking import CallTrack, CallTracks, RequestObserver, ScopeOf
+from adapters.tracking import CallTrack, CallTracks, ScopeOf
 from adapters.upstream_scope import current_scope
 
 log = logging.getLogger(__name__)
@@ -288,7 +289,7 @@ class HttpClient:
         if sleep is None:
             sleep = gate.sleep if gate is not None else asyncio.sleep
         self._sleep = sleep
-        self._observer = observer
+        self._observer = observer or RequestObserver()
         if gate is None:
             chosen = self.policy.budget_for(budget)
             limiter = None
@@ -443,7 +444,10 @@ class HttpClient:
             if auth is not None:
                 sent.update(await auth.headers(self))
             try:
-                status, resp_headers, raw = await self._send(call, sent, once=is_write)
+                attempt = failures + throttled + renewed
+                status, resp_headers, raw = await self._send(
+                    call, sent, once=is_write, attempt=attempt
+                )
             except (aiohttp.ClientError, TimeoutError) as exc:
                 # aiohttp errors may carry request headers (the token): never chain them.
                 what = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
@@ -503,7 +507,7 @@ class HttpClient:
     # --- internals ----------------------------------------------------------------------
 
     async def _send(
-        self, call: _Call, headers: Mapping[str, str], *, once: bool = False
+        self, call: _Call, headers: Mapping[str, str], *, once: bool = False, attempt: int = 0
     ) -> tuple[int, Mapping[str, str], bytes]:
         """One exchange; ``once``: aiohttp must not send it again either. (Per-request
         middlewares replace the session's; the process-wide session sets none.)"""
@@ -521,12 +525,12 @@ class HttpClient:
             # Budget first, connection slot second: a request queued for the budget must not
             # hold a connection slot that another client's admitted request needs.
             async with self._slots:
-                return await self._exchange_once(call, headers, once)
+                return await self._exchange_once(call, headers, once, attempt)
         finally:
             self._gate.leave(scope)
 
     async def _exchange_once(
-        self, call: _Call, headers: Mapping[str, str], once: bool
+        self, call: _Call, headers: Mapping[str, str], once: bool, attempt: int
     ) -> tuple[int, Mapping[str, str], bytes]:
         method, path, json_body = call.method, call.path, call.json_body
         started = time.monotonic()
@@ -539,25 +543,22 @@ class HttpClient:
         if json_body is not None:
             data = dumps(json_body).encode()
             headers = {**headers, "Content-Type": "application/json"}
-        status: int | None = None
-        try:
+        store = self._tracks.store_of(path, call.params, json_body)
+        seen = VendorCall(self.vendor, store, method, path, attempt)
+        with self._observer.sending(seen):  # metrics, and a span whose context is sent
             async with self._session.request(
                 method,
                 self._base + path,
                 params=call.params,
                 data=data,
-                headers=headers,
+                headers={**headers, **seen.headers},
                 middlewares=(_never_resend,) if once else None,
                 timeout=self._timeout,
                 allow_redirects=False,
                 raise_for_status=False,
             ) as resp:
                 raw = await resp.read()
-                status = resp.status
-        finally:
-            if self._observer is not None:
-                store = self._tracks.store_of(path, call.params, json_body)
-                self._observer(self.vendor, store, path, status, time.monotonic() - started)
+                seen.status = resp.status
         log.debug(
             "%s %s %s -> %d in %.1f ms",
             self.vendor,

@@ -15,6 +15,7 @@ from typing import Any
 
 from adapters.circuit import CircuitBreaker, CircuitState
 from adapters.health import ConnectionHealth, ConnectionState, MfaChallenge
+from adapters.observing import RequestObserver as RequestObserver  # shared.py's import
 
 _SEVERITY = [
     ConnectionState.UNKNOWN,
@@ -28,8 +29,6 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 ScopeOf = Callable[[str, Mapping[str, str] | None, Any], str | None]
 """The store a request (path, query, JSON body) concerns, or None."""
-RequestObserver = Callable[[str, str | None, str, int | None, float], None]
-"""Told of each vendor request: vendor, store, path, HTTP status (None: no answer), seconds."""
 
 
 @dataclass

@@ -25,11 +25,13 @@ from graph.error_contract import decode_request_json, give_codes, http_error_mid
 from graph.graphiql import ASSET_DIR, ASSET_ROUTE, offline_page
 from graph.integration_routes import add_integration_routes
 from graph.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from graph.metrics import outcome_of
 from graph.persisted_queries import PersistedQueries
 from graph.request_ids import REQUEST_ID, request_id_middleware
 from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
 from graph.schema import build_schema
+from graph.tracing import OperationTrace
 from graph.ws_frames import TextFrameWebSocketAdapter
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -37,6 +39,7 @@ _CLIENT = web.RequestKey("client", ApiClient)
 _CONTEXT = web.RequestKey("context", Context)
 _SCOPE = web.RequestKey("upstream_scope", UpstreamScope)
 _STARTED = web.RequestKey("started", float)
+_TRACE = web.RequestKey("trace", OperationTrace)
 MAX_REQUEST_BYTES = 256 * 1024
 
 
@@ -103,7 +106,9 @@ class DealerGraphView(GraphQLView):
         rid = request.get(REQUEST_ID, "")
         scope = UpstreamScope(client=client.name, deadline=deadline, request_id=rid)
         request[_SCOPE] = scope
-        with scope.opened(), today_is(self.runtime.today):
+        traced = self.runtime.tracing.operation(request.headers, client=client.name, request_id=rid)
+        with scope.opened(), today_is(self.runtime.today), traced as trace:
+            request[_TRACE] = trace  # the vendor requests' spans are its children
             return await super().__call__(request)
 
     async def execute_operation(  # type: ignore[override]
@@ -178,12 +183,19 @@ class DealerGraphView(GraphQLView):
                         error.message, path=list(path), extensions=error.extensions
                     ).formatted
                 )
+        name = context.operation_name if context is not None else None
+        errors = response.get("errors") or []
+        has_data = response.get("data") is not None
         self.runtime.metrics.operation(
-            context.operation_name if context is not None else None,
-            response.get("errors") or [],
-            has_data=response.get("data") is not None,
+            name,
+            errors,
+            has_data=has_data,
             seconds=time.perf_counter() - request.get(_STARTED, time.perf_counter()),
         )
+        trace = request.get(_TRACE)
+        if trace is not None:
+            kind = context.operation_type if context is not None else None
+            trace.finish(name, kind, outcome_of(errors, has_data))
         return response
 
 

@@ -140,6 +140,20 @@ class EventsConfig(_Strict):
     retention_hours: float = Field(168.0, gt=0)
 
 
+class TracingConfig(_Strict):
+    """OpenTelemetry traces (``graph.tracing``; needs the ``tracing`` extra unless off): a
+    span per GraphQL operation, a child span per vendor request, and the W3C trace context
+    taken from callers and sent on to the vendors."""
+
+    exporter: Literal["none", "console", "otlp"] = "none"
+    """``none``: no tracing (nothing is sent upstream either); ``console``: spans printed to
+    standard output; ``otlp``: spans sent by OTLP over HTTP to ``endpoint``."""
+    endpoint: str | None = None
+    """The collector's traces URL (``http://127.0.0.1:4318/v1/traces``); unset, OTLP's own
+    default and ``OTEL_EXPORTER_OTLP_*`` environment variables apply."""
+    service_name: str = Field("dealergraph", min_length=1)
+
+
 class AddressConfig(_Strict):
     line1: str
     line2: str | None = None
@@ -272,6 +286,7 @@ class AppConfig(_Strict):
     server: ServerConfig = ServerConfig()
     cache: CacheConfig = CacheConfig()
     events: EventsConfig = EventsConfig()
+    tracing: TracingConfig = TracingConfig()
     connections: list[ConnectionConfig] = Field(default_factory=list)
     clients: list[ClientConfig] = Field(default_factory=list)
 

@@ -27,6 +27,8 @@ class Context:
     """Errors of one dealership inside a field that still returns the others' data."""
     operation_name: str | None = None
     """The operation run, once the document is parsed (for the metrics)."""
+    operation_type: str | None = None
+    """``query``, ``mutation`` or ``subscription``, once the document is parsed (tracing)."""
     connection_params: dict[str, Any] | None = None
     """A WebSocket's connection_init payload (where its API key may come)."""
 

@@ -18,7 +18,9 @@ Nothing here names a client, a key or a record.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -27,6 +29,7 @@ from prometheus_client.registry import Collector
 from strawberry.extensions import SchemaExtension
 
 from adapters.health import ConnectionState
+from adapters.observing import RequestObserver, VendorCall
 from adapters.response_cache import kind_of_path
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -55,7 +58,16 @@ class _ConnectionStates(Collector):
         yield family
 
 
-class Metrics:
+def outcome_of(errors: Sequence[object], has_data: bool) -> str:
+    """An answered operation's outcome: ``ok``, ``partial`` (data and errors) or ``error``."""
+    if not errors:
+        return "ok"
+    return "partial" if has_data else "error"
+
+
+class Metrics(RequestObserver):
+    """One per runtime; the vendor counts come through the ``RequestObserver`` seam."""
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
@@ -92,6 +104,15 @@ class Metrics:
     ) -> None:
         self.registry.register(_ConnectionStates(states))
 
+    @contextmanager
+    def sending(self, call: VendorCall) -> Iterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            seconds = time.monotonic() - started
+            self.vendor_request(call.vendor, call.store, call.path, call.status, seconds)
+
     def vendor_request(
         self, vendor: str, store: str | None, path: str, status: int | None, seconds: float
     ) -> None:
@@ -104,8 +125,7 @@ class Metrics:
         self, name: str | None, errors: Iterable[Mapping[str, Any]], has_data: bool, seconds: float
     ) -> None:
         codes = [str((e.get("extensions") or {}).get("code", "-")) for e in errors]
-        outcome = "ok" if not codes else "partial" if has_data else "error"
-        self.operations.labels(name or "-", outcome).inc()
+        self.operations.labels(name or "-", outcome_of(codes, has_data)).inc()
         self.operation_seconds.labels(name or "-").observe(seconds)
         for code in codes:
             self.errors.labels(code).inc()
@@ -115,11 +135,13 @@ class Metrics:
 
 
 class NameOperation(SchemaExtension):
-    """Puts the operation's name on the request's context (``Context.operation_name``),
-    once the document is parsed, for the metrics the view records with the answer."""
+    """Puts the operation's name and type on the request's context
+    (``Context.operation_name``, ``operation_type``), once the document is parsed, for the
+    metrics and the span the view records with the answer."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context
         if context is not None and hasattr(context, "operation_name"):
             context.operation_name = self.execution_context.operation_name
+            context.operation_type = self.execution_context.operation_type.value
         yield

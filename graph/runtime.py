@@ -20,6 +20,7 @@ from adapters.errors import AdapterError
 from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.oauth import OAuthGrant
+from adapters.observing import Observers
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
 from adapters.totp_steps import FileTotpSteps
@@ -45,6 +46,7 @@ from graph.ids import encode_global_id
 from graph.metrics import Metrics
 from graph.oauth import OAuthLinks
 from graph.token_vault import EncryptedTokenFile, TokenKeyError
+from graph.tracing import NoTracing, build_tracing
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,8 @@ class Runtime:
     """The start-up round that reaches every connection once (``start_probing``)."""
     today: Today = utc_today
     """The date derived fields count from (``graph.derived``); tests set their own."""
+    tracing: NoTracing = field(default_factory=NoTracing)
+    """Operation and vendor request spans (``graph.tracing``), when configured."""
 
     @classmethod
     async def start(
@@ -117,9 +121,11 @@ class Runtime:
         environ: Mapping[str, str],
         *,
         shared: SharedCredentials | None = None,
+        tracing: NoTracing | None = None,
     ) -> Runtime:
         """``shared``: what connections on one credential share (tests pass one on a
-        virtual clock); a fresh one by default."""
+        virtual clock); a fresh one by default. ``tracing``: instead of the configured
+        one (tests pass one exporting to memory)."""
         # Resolve every secret and key before opening anything, so a bad config fails fast.
         secrets = {c.id: c.resolve_secrets(environ) for c in config.connections}
         digests = {c.name: c.key_digest(environ) for c in config.clients}
@@ -132,7 +138,10 @@ class Runtime:
         steps = FileTotpSteps(Path(config.server.data_dir) / "totp-steps.json")
         shared = shared or SharedCredentials(totp_steps=steps)
         metrics = Metrics()
-        shared.observer = metrics.vendor_request  # before any connection is built
+        tracing = tracing or build_tracing(config.tracing)
+        spans = tracing.observer
+        # Before any connection is built: each takes the observer when it is.
+        shared.observer = Observers([metrics, spans]) if spans is not None else metrics
         oauth = OAuthLinks.from_config(config, environ, clock=shared.wall)
         vault: EncryptedTokenFile | None = None
         if oauth is not None:
@@ -223,6 +232,7 @@ class Runtime:
             oauth=oauth,
             events=events,
             metrics=metrics,
+            tracing=tracing,
         )
 
     def start_probing(self) -> None:
@@ -263,6 +273,7 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.close()
         await self.http.close()
+        await self.tracing.close()
 
     def authenticate(self, api_key: str) -> ApiClient | None:
         digest = hash_api_key(api_key)

@@ -23,6 +23,8 @@ class RequestRecord:
     finished: float = field(default=0.0, compare=False)
     request_id: str | None = field(default=None, compare=False)
     """The caller's ``X-Request-ID``, as a vendor's own log would keep it."""
+    traceparent: str | None = field(default=None, compare=False)
+    """The caller's W3C ``traceparent`` (the span that sent the request), likewise."""
 
 
 class RequestLog:
@@ -71,6 +73,7 @@ def request_log_middleware(
                     started=started,
                     finished=time.monotonic(),
                     request_id=request.headers.get("X-Request-ID"),
+                    traceparent=request.headers.get("traceparent"),
                 )
             )
 

@@ -16,6 +16,7 @@ from graph.app import create_app
 from graph.config import CacheConfig, ClientConfig, ServerConfig
 from graph.runtime import Runtime
 from graph.sandbox_mode import sandbox_config
+from graph.tracing import NoTracing
 from sandbox import RunningSandbox, SandboxOptions, start_sandbox
 
 FULL_KEY = "test-full-access-key"
@@ -78,12 +79,14 @@ async def start_api(
     code_logins: dict[str, str] | None = None,
     documented_only: bool = False,
     cache: CacheConfig | None = None,
+    tracing: NoTracing | None = None,
 ) -> AsyncIterator[Api]:
     """The API over a fresh sandbox. The full-access key holds ``scopes`` (default: all);
     idempotency records go to ``data_dir`` (default: a fresh temporary directory);
     ``code_logins`` signs chosen vendors in with SMS or e-mail codes (see sandbox_config);
     ``documented_only`` serves only what the vendor pages document (SandboxOptions);
-    ``cache`` replaces the response cache's lifetimes (all zero: every read meets the DMS)."""
+    ``cache`` replaces the response cache's lifetimes (all zero: every read meets the DMS);
+    ``tracing`` replaces the configured tracing (one exporting spans to memory)."""
     if documented_only:
         options = replace(options, documented_only=True)
     sandbox = await start_sandbox(options, vendors=vendors)
@@ -108,7 +111,7 @@ async def start_api(
             name="autosync-only", key_env="TEST_AUTOSYNC_ONLY_KEY", dealerships=autosync_ids
         )
         config = config.model_copy(update={"clients": [*config.clients, autosync_only]})
-    runtime = await Runtime.start(config, environ)
+    runtime = await Runtime.start(config, environ, tracing=tracing)
     server = TestServer(create_app(runtime), host="127.0.0.1")
     await server.start_server()
     http = aiohttp.ClientSession()
