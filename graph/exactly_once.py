@@ -59,9 +59,12 @@ class ExactlyOnce:
         poll_seconds: float = 0.05,
         resend_attempts: int = 2,
         identity: ProcessIdentity | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """``identity``: how this process signs its claims (default: its own)."""
+        """``identity``: how this process signs its claims (default: its own); ``sleep``:
+        the pauses between resends and polls (tests pass a recorder)."""
         self.store = store
+        self._sleep = sleep
         self.identity = identity or this_process()
         self.lease_seconds = lease_seconds
         self.wait_timeout = wait_timeout
@@ -124,7 +127,7 @@ class ExactlyOnce:
         if future is not None:
             await asyncio.shield(future)
         else:  # owned by another process: poll the store
-            await asyncio.sleep(self.poll_seconds)
+            await self._sleep(self.poll_seconds)
 
     async def _perform(
         self,
@@ -142,7 +145,7 @@ class ExactlyOnce:
                     outcome = await perform()
                 except UpstreamOutcomeUnknown as exc:
                     if attempt < attempts:
-                        await asyncio.sleep(0.2 * attempt)
+                        await self._sleep(0.2 * attempt)
                         continue  # the vendor deduplicates by our reference id
                     if idempotent_upstream:
                         await self.store.release(client, key)
