@@ -41,15 +41,17 @@ _ADAPTER_HTTP = (
 _GRAPH_LISTS = (
     "tests/graph/test_pagination_properties.py",
     "tests/graph/test_pagination_complete.py",
+    "tests/graph/test_cursor_windows.py",
 )
 _WRITES = (
     "tests/graph/test_exactly_once.py",
     "tests/graph/test_crash_recovery.py",
+    "tests/graph/test_exactly_once_outcomes.py",
 )
 
 # The test files that exercise each module of the scope.
 TEST_FILES: dict[str, tuple[str, ...]] = {
-    "adapters/circuit.py": _ADAPTER_HTTP,
+    "adapters/circuit.py": (*_ADAPTER_HTTP, "tests/adapters/test_circuit_arguments.py"),
     "adapters/ratelimit.py": ("tests/adapters/test_rate_fairness.py", *_ADAPTER_HTTP),
     "adapters/supergood/auth.py": (
         "tests/adapters/test_supergood_auth.py",
