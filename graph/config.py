@@ -56,6 +56,10 @@ class ServerConfig(_Strict):
     """Where the idempotency records live (an embedded SQLite file), relative to the
     working directory unless absolute."""
     idempotency_retention_hours: float = Field(168, gt=0)
+    idempotency_dsn: str | None = None
+    """PostgreSQL for the idempotency records instead of the SQLite file, so replicas on
+    several machines share them: ``postgresql://user@host:5432/db`` (no password in the
+    file), or ``"env:NAME"`` naming the variable that holds the whole DSN."""
     request_deadline_seconds: float = Field(30.0, gt=0)
     """How long one GraphQL request may spend on vendor work; a wait for a vendor's request
     budget that would pass it fails fast with UPSTREAM_RATE_LIMITED for that store."""
@@ -97,6 +101,27 @@ class ServerConfig(_Strict):
                     f"{origin!r} is not an origin like 'https://app.example.com' (no path)"
                 )
         return value
+
+    @field_validator("idempotency_dsn")
+    @classmethod
+    def _dsn(cls, value: str | None) -> str | None:
+        if value is None or (value.startswith("env:") and len(value) > 4):
+            return value
+        if not re.match(r"postgres(ql)?://", value):
+            raise ValueError("must be a postgresql:// DSN or an 'env:NAME' reference")
+        if re.match(r"postgres(ql)?://[^/@]*:[^/@]*@", value) or "password=" in value:
+            raise ValueError("must not hold a password: give the whole DSN as 'env:NAME' instead")
+        return value
+
+    def resolve_idempotency_dsn(self, environ: Mapping[str, str]) -> str | None:
+        """The DSN itself (read from the environment for ``env:NAME``); None: SQLite."""
+        value = self.idempotency_dsn
+        if value is None or not value.startswith("env:"):
+            return value
+        var = value[4:]
+        if not environ.get(var):
+            raise ConfigError(f"server.idempotency_dsn: environment variable {var} is not set")
+        return environ[var]
 
     @model_validator(mode="after")
     def _page_sizes(self) -> ServerConfig:

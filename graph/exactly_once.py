@@ -101,7 +101,11 @@ class ExactlyOnce:
                 raise _unknown_from(record)
             # Pending: another request with this key is in flight.
             expired = record.lease_until is not None and record.lease_until < time.time()
-            if expired or self.identity.owner_is_gone(record.owner):
+            if (
+                expired
+                or self.identity.owner_is_gone(record.owner)
+                or await self.store.owner_is_gone(record.owner)
+            ):
                 # Its owner died mid-write; nobody knows whether the vendor got it.
                 if not idempotent_upstream:
                     message = "an earlier attempt with this key stopped mid-write"

@@ -1,8 +1,9 @@
 """Durable idempotency records: (client, key) -> input fingerprint, state and outcome.
 
 The default store is an embedded SQLite file, so records survive a restart; anything that
-implements ``IdempotencyStore`` (a shared database, later) can replace it. SQLite calls are
-short and run in a worker thread so they never block the event loop.
+implements ``IdempotencyStore`` can replace it (``graph.idempotency_postgres`` shares the
+records between machines). SQLite calls are short and run in a worker thread so they never
+block the event loop.
 
 States: ``pending`` while a write is in flight (with a lease, so a crashed process does not
 hold a key forever), ``done`` with the recorded outcome, ``unknown`` when the write may have
@@ -78,6 +79,11 @@ class IdempotencyStore(Protocol):
     async def get(self, client: str, key: str) -> IdempotencyRecord | None: ...
 
     async def purge(self, older_than_seconds: float) -> int: ...
+
+    async def owner_is_gone(self, owner: str | None) -> bool:
+        """Whether the store can tell that ``owner``'s process stopped, beyond what
+        ``ProcessIdentity.owner_is_gone`` sees on this machine."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -280,6 +286,10 @@ class SqliteIdempotencyStore:
         """Drop finished records older than the retention window."""
         count: int = await self._run(self._purge, older_than_seconds)
         return count
+
+    async def owner_is_gone(self, owner: str | None) -> bool:
+        """Nothing beyond the local check: a file is shared by one machine's processes."""
+        return False
 
     async def close(self) -> None:
         await self._run(self._db.close)

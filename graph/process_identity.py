@@ -4,8 +4,8 @@ out the dead process's lease.
 Each process names itself ``host/pid/nonce`` (the nonce is new at every start) in the
 claims it takes. Another process on the same host can tell the owner is gone: its pid no
 longer runs, or the pid is its own but the nonce is not (an earlier life of the same pid,
-as after a container restart). An owner on another host cannot be checked: its lease
-decides.
+as after a container restart). An owner on another host cannot be checked from here: its
+lease decides, unless the store can tell (``IdempotencyStore.owner_is_gone``).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from graph.events.model import Event
 from graph.events.outbound import OutboundWebhook
 from graph.events.polling import Poller
 from graph.exactly_once import ExactlyOnce
-from graph.idempotency import SqliteIdempotencyStore
+from graph.idempotency_stores import open_idempotency_store
 from graph.ids import encode_global_id
 from graph.metrics import Metrics
 from graph.oauth import OAuthLinks
@@ -163,6 +163,8 @@ class Runtime:
             cache_ttls=config.cache.ttls(),
             failed_sign_ins_per_hour=s.failed_sign_ins_per_hour,
         )
+        # Before anything else is opened: a database it cannot reach stops start-up here.
+        store = await open_idempotency_store(s, environ)
         http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=200, limit_per_host=50),
             raise_for_status=False,
@@ -197,6 +199,7 @@ class Runtime:
             for adapter in adapters.values():
                 await adapter.close()
             await http.close()
+            await store.close()
             raise
 
         all_ids = frozenset(dealerships)
@@ -212,8 +215,6 @@ class Runtime:
             )
             for c in config.clients
         }
-        store = SqliteIdempotencyStore(Path(s.data_dir) / "idempotency.sqlite3")
-        await store.purge(older_than_seconds=s.idempotency_retention_hours * 3600)
         metrics.watch_connections(
             lambda: [(d.id, d.adapter.health(d.store_id).state) for d in dealerships.values()]
         )

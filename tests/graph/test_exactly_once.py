@@ -1,4 +1,5 @@
-"""The idempotency record and the exactly-once rules, on the embedded SQLite store."""
+"""The idempotency record and the exactly-once rules, on each store: the embedded SQLite file
+and PostgreSQL (shared by replicas on several machines)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ import pytest
 
 from adapters.errors import UpstreamOutcomeUnknown, UpstreamUnavailable
 from graph.exactly_once import ExactlyOnce, KeyReused, OutcomeUnknown, reference_id_for
-from graph.idempotency import RecordState, SqliteIdempotencyStore
+from graph.idempotency import ClaimResult, IdempotencyStore, RecordState
+from graph.process_identity import ProcessIdentity
+from tests.graph.idempotency_backends import BACKENDS, location, open_store
+
+
+@pytest.fixture(params=BACKENDS)
+async def where(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
+    """(backend, location) of a fresh record store; several stores may open it."""
+    async with location(request.param, tmp_path) as place:
+        yield request.param, place
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteIdempotencyStore]:
-    s = SqliteIdempotencyStore(tmp_path / "idem.sqlite3")
+async def store(where: tuple[str, str]) -> AsyncIterator[IdempotencyStore]:
+    s = await open_store(*where)
     yield s
     await s.close()
 
@@ -73,11 +83,11 @@ async def test_twenty_concurrent_duplicates_make_one_call(store: Any) -> None:
     assert sorted(r[1] for r in results) == [False] + [True] * 19
 
 
-async def test_records_survive_a_restart(tmp_path: Path) -> None:
-    first = SqliteIdempotencyStore(tmp_path / "idem.sqlite3")
+async def test_records_survive_a_restart(where: tuple[str, str]) -> None:
+    first = await open_store(*where)
     await run(ExactlyOnce(first), Upstream({"id": "ld_1"}))
     await first.close()
-    second = SqliteIdempotencyStore(tmp_path / "idem.sqlite3")
+    second = await open_store(*where)
     upstream = Upstream({"id": "other"})
     assert await run(ExactlyOnce(second), upstream) == ({"id": "ld_1"}, True)
     assert upstream.calls == 0
@@ -225,3 +235,44 @@ async def test_purge_deletes_old_finished_records_and_keeps_pending_ones(store: 
     assert await store.get("web", "unknown") is None
     kept = await store.get("web", "pending")
     assert kept is not None and kept.state is RecordState.PENDING
+
+
+async def test_two_replicas_racing_for_one_key_have_one_winner(where: tuple[str, str]) -> None:
+    # Two store instances over the same records, as two server replicas have.
+    replicas = [await open_store(*where) for _ in range(2)]
+    try:
+        claims = await asyncio.gather(
+            *(
+                replica.claim("web", "k-1", "f1", "create_lead", 120.0, f"replica-{i}/1/n")
+                for i, replica in enumerate(replicas)
+                for _ in range(10)
+            )
+        )
+        winners = [record for result, record in claims if result is ClaimResult.CLAIMED]
+        assert len(winners) == 1
+        assert {record.owner for _, record in claims} == {winners[0].owner}
+
+        upstream = Upstream({"id": "ld_1"}, delay=0.1)
+        writers = [
+            ExactlyOnce(replica, identity=ProcessIdentity(f"host-{i}", 1, "n"), poll_seconds=0.01)
+            for i, replica in enumerate(replicas)
+        ]
+        results = await asyncio.gather(
+            *(
+                w.run(
+                    client="web",
+                    key="k-2",
+                    fingerprint="f1",
+                    operation="create_lead",
+                    idempotent_upstream=False,
+                    perform=upstream,
+                )
+                for w in writers
+                for _ in range(5)
+            )
+        )
+        assert upstream.calls == 1
+        assert sorted(replayed for _, replayed in results) == [False] + [True] * 9
+    finally:
+        for replica in replicas:
+            await replica.close()
