@@ -36,10 +36,11 @@ from graph.config import (
 from graph.derived import Today, utc_today
 from graph.events.autosync_webhooks import WebhookEndpoint
 from graph.events.hub import EventHub
-from graph.events.log import SqliteEventLog
+from graph.events.log import EventLog
 from graph.events.model import Event
 from graph.events.outbound import OutboundWebhook
 from graph.events.polling import Poller
+from graph.events.stores import open_event_log
 from graph.exactly_once import ExactlyOnce
 from graph.idempotency_stores import open_idempotency_store
 from graph.ids import encode_global_id
@@ -165,6 +166,11 @@ class Runtime:
         )
         # Before anything else is opened: a database it cannot reach stops start-up here.
         store = await open_idempotency_store(s, environ)
+        try:
+            log = await open_event_log(s, environ, clock=shared.wall)
+        except BaseException:
+            await store.close()
+            raise
         http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=200, limit_per_host=50),
             raise_for_status=False,
@@ -200,6 +206,7 @@ class Runtime:
                 await adapter.close()
             await http.close()
             await store.close()
+            await log.close()
             raise
 
         all_ids = frozenset(dealerships)
@@ -218,7 +225,7 @@ class Runtime:
         metrics.watch_connections(
             lambda: [(d.id, d.adapter.health(d.store_id).state) for d in dealerships.values()]
         )
-        events = _event_hub(config, environ, secrets, dealerships, shared)
+        events = _event_hub(config, log, secrets, dealerships, shared)
         events.session = http
         events.outbound = _outbound_webhooks(config, environ, clients.values(), events.log)
         events.start()
@@ -293,13 +300,12 @@ POLLED_DMS = frozenset(v.dms for v in VENDORS if v.polled)
 
 def _event_hub(
     config: AppConfig,
-    environ: Mapping[str, str],
+    events: EventLog,
     secrets: Mapping[str, Mapping[str, SecretStr]],
     dealerships: Mapping[str, DealershipEntry],
     shared: SharedCredentials,
 ) -> EventHub:
     settings = config.events
-    events = SqliteEventLog(Path(config.server.data_dir) / "events.sqlite3", clock=shared.wall)
     webhooks = {
         c.id: WebhookEndpoint(
             c.id,
@@ -340,7 +346,7 @@ def _outbound_webhooks(
     config: AppConfig,
     environ: Mapping[str, str],
     clients: Iterable[ApiClient],
-    events: SqliteEventLog,
+    events: EventLog,
 ) -> list[OutboundWebhook]:
     by_name = {c.name: c for c in clients}
     hooks = []

@@ -14,7 +14,7 @@ from functools import partial
 import aiohttp
 
 from graph.events.autosync_webhooks import WebhookEndpoint
-from graph.events.log import SqliteEventLog
+from graph.events.log import EventLog
 from graph.events.model import Event, NewEvent
 from graph.events.outbound import OutboundWebhook
 from graph.events.polling import Poller
@@ -26,7 +26,7 @@ SWEEP_SECONDS = 3600.0
 
 @dataclass
 class EventHub:
-    log: SqliteEventLog
+    log: EventLog
     webhooks: Mapping[str, WebhookEndpoint]
     """AutoSync connection id -> its receiver (connections with a ``webhook_secret``)."""
     poller: Poller | None

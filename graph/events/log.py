@@ -1,5 +1,6 @@
 """The durable event log: canonical events numbered by a strictly increasing cursor, in an
-embedded SQLite file next to the idempotency records.
+embedded SQLite file next to the idempotency records (``EventLog`` is what the rest of the
+server sees; ``graph.events.log_postgres`` keeps the same log in PostgreSQL for replicas).
 
 Readers ask for events after a cursor (``after``) and wait for new ones (``wait``): an
 append wakes this process's waiters at once; an append by another process on the same file
@@ -19,7 +20,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from graph.events.model import Event, EventType, NewEvent
 
@@ -60,6 +61,44 @@ class DeadLetter:
     last_status: int
     """The receiver's last HTTP status; 0 when it could not be reached."""
     failed_at: datetime
+
+
+class EventLog(Protocol):
+    async def append(self, event: NewEvent) -> Event | None: ...
+
+    async def after(
+        self,
+        cursor: int,
+        limit: int,
+        *,
+        dealership_ids: Collection[str] | None = None,
+        types: Collection[EventType] | None = None,
+    ) -> list[Event]: ...
+
+    async def last_cursor(self) -> int: ...
+
+    def marker(self) -> int: ...
+
+    async def wait(self, marker: int) -> None: ...
+
+    async def purge(self, older_than_seconds: float) -> int: ...
+
+    async def watermark(self, feed: str) -> str | None: ...
+
+    async def set_watermark(self, feed: str, value: str) -> None: ...
+
+    async def add_dead_letter(
+        self, client: str, cursor: int, attempts: int, last_status: int
+    ) -> None: ...
+
+    async def dead_letters(self, client: str, limit: int) -> list[DeadLetter]: ...
+
+    async def holds(self, duty: str) -> bool:
+        """Whether this process does ``duty`` now (polling, one client's deliveries), taking
+        it when nobody does: replicas sharing a log do each duty once, not once each."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 class SqliteEventLog:
@@ -234,6 +273,11 @@ class SqliteEventLog:
             ]
 
         return await self._run(read)
+
+    async def holds(self, duty: str) -> bool:
+        # Processes sharing the file are on one machine; each does every duty, as the
+        # dedupe keys and per-client marks already make that safe.
+        return True
 
     async def close(self) -> None:
         await self._run(self._db.close)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from graph.events.log import SqliteEventLog
+from graph.events.log import EventLog
 from graph.events.model import Event
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class OutboundWebhook:
     url: str
     secret: bytes
     dealership_ids: Collection[str]
-    events: SqliteEventLog
+    events: EventLog
     describe: Callable[[Event], tuple[str, str | None]]
     """An event's global dealership id and record id, as the graph shows them."""
     clock: Callable[[], float] = time.time
@@ -71,10 +71,12 @@ class OutboundWebhook:
         return f"outbound:{self.client}"
 
     async def run(self, session: aiohttp.ClientSession) -> None:
-        """Deliver forever (cancel to stop)."""
+        """Deliver forever (cancel to stop). Replicas sharing the log deliver each client's
+        events from one of them: the others wait, asking for the duty again after each wait,
+        so one takes over when the deliverer stops."""
         while True:
             marker = self.events.marker()
-            if not await self.deliver_pending(session):
+            if not await self.events.holds(self.feed) or not await self.deliver_pending(session):
                 await self.events.wait(marker)
 
     async def deliver_pending(self, session: aiohttp.ClientSession) -> int:

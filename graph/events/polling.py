@@ -25,7 +25,7 @@ from adapters import base
 from adapters.base import Capability, DmsAdapter, Window
 from adapters.errors import AdapterError
 from adapters.upstream_scope import UpstreamScope
-from graph.events.log import SqliteEventLog
+from graph.events.log import EventLog
 from graph.events.model import Event, EventType, NewEvent
 from graph.kinds import CUSTOMERS, DEALS, LEADS, PAYMENTS, REPAIR_ORDERS, VEHICLES, Kind
 
@@ -47,6 +47,8 @@ class PolledStore(Protocol):
 
 PAGE_SIZE = 100
 POLLER_CLIENT = "(event polling)"
+POLLING_DUTY = "event polling"
+"""Held by one replica of those sharing an event log (``EventLog.holds``)."""
 """The name the polls queue under for the vendors' budgets, beside the API clients."""
 
 
@@ -119,7 +121,7 @@ class Poller:
     def __init__(
         self,
         dealerships: Sequence[PolledStore],
-        events: SqliteEventLog,
+        events: EventLog,
         *,
         interval: float,
         overlap: float = 60.0,
@@ -148,8 +150,15 @@ class Poller:
     async def run(self) -> None:
         """Poll every feed, then wait ``interval``; forever (cancel to stop)."""
         while True:
-            await self.poll_all()
+            await self.round()
             await self._sleep(self.interval)
+
+    async def round(self) -> int:
+        """One polling round, by the one replica that holds the polling duty (the others
+        send the vendors nothing); returns how many events were new."""
+        if not await self.events.holds(POLLING_DUTY):
+            return 0
+        return await self.poll_all()
 
     async def poll_all(self) -> int:
         recorded = 0

@@ -12,7 +12,7 @@ import strawberry
 
 from graph.context import Info
 from graph.errors import BadUserInput, GraphError
-from graph.events.log import SqliteEventLog
+from graph.events.log import EventLog
 from graph.events.model import Event
 from graph.events.model import EventType as Kinds
 from graph.ids import encode_global_id
@@ -96,7 +96,7 @@ class EventPage:
     has_next_page: bool
 
 
-def _log(info: Info) -> SqliteEventLog:
+def _log(info: Info) -> EventLog:
     events = info.context.runtime.events
     if events is None:
         raise GraphError("change events are not enabled on this server", code="NOT_SUPPORTED")
