@@ -42,6 +42,7 @@ _GRAPH_LISTS = (
     "tests/graph/test_pagination_properties.py",
     "tests/graph/test_pagination_complete.py",
     "tests/graph/test_cursor_windows.py",
+    "tests/graph/test_cross_dealership_windows.py",
 )
 _WRITES = (
     "tests/graph/test_exactly_once.py",
