@@ -13,7 +13,9 @@ data dated from today, as in ``dealergraph serve``), then:
 - **polling cost**: the vendor requests of idle poll rounds per store, and per minute at
   the default interval of 60 s.
 
-Run: ``.venv/bin/python -m bench.events [--rounds 20] [--interval 1]``.
+Run: ``.venv/bin/python -m bench.events [--rounds 20] [--interval 1] [--dsn DSN]``;
+``--dsn postgresql://postgres@127.0.0.1:5432/postgres`` keeps the log (and the idempotency
+records) in PostgreSQL, as a deployment of several replicas does.
 """
 
 from __future__ import annotations
@@ -125,11 +127,13 @@ async def polling(
     )
 
 
-async def main_async(rounds: int, interval: float) -> None:
+async def main_async(rounds: int, interval: float, dsn: str | None) -> None:
     options = SandboxOptions(rate_limit_per_minute=100_000, today=datetime.date.today())
     sandbox = await start_sandbox(options, vendors=("autosoft", "autosync"))
     data_dir = tempfile.mkdtemp(prefix="bench-events-")
-    config, environ = sandbox_config(sandbox, KEY, ServerConfig(data_dir=data_dir))
+    server_config = ServerConfig(data_dir=data_dir, idempotency_dsn=dsn)
+    config, environ = sandbox_config(sandbox, KEY, server_config)
+    print(f"event log: {'PostgreSQL' if dsn else 'SQLite'}")
     runtime = await Runtime.start(config, environ)
     server = TestServer(create_app(runtime), host="127.0.0.1")
     await server.start_server()
@@ -149,8 +153,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--interval", type=float, default=1.0)
+    parser.add_argument("--dsn", default=None, help="PostgreSQL for the log (default: SQLite)")
     args = parser.parse_args()
-    asyncio.run(main_async(args.rounds, args.interval))
+    asyncio.run(main_async(args.rounds, args.interval, args.dsn))
 
 
 if __name__ == "__main__":
