@@ -25,7 +25,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,7 +36,7 @@ from urllib.parse import quote
 import aiohttp
 
 from adapters.auth import AuthStrategy
-from adapters.circuit import Admission, CircuitBreaker
+from adapters.circuit import Admission, CircuitBreaker, CircuitState
 from adapters.endpoints import EndpointMemory
 from adapters.errors import (
     AdapterError,
@@ -51,7 +51,7 @@ from adapters.errors import (
     UpstreamUnavailable,
 )
 from adapters.health import ConnectionHealth, MfaChallenge
-from adapters.observing import RequestObserver, VendorCall
+from adapters.observing import RequestObserver, VendorCall, circuit_transition
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter
 from adapters.response_cache import DEFAULT_TTLS, ResponseCache
 from adapters.scrub import scrub_error
@@ -321,12 +321,19 @@ class HttpClient:
     ) -> Any:
         """A read, answered from the request's memo or the cache where it can be."""
         key = ("GET", path, tuple(sorted((params or {}).items())), not_found_ok)
-        return await self.cache.get(
-            key,
-            path=path,
-            store=self._tracks.store_of(path, params, None),
-            fetch=lambda: self.request("GET", path, params=params, not_found_ok=not_found_ok),
+        missed = False
+
+        def fetch() -> Awaitable[Any]:
+            nonlocal missed
+            missed = True
+            return self.request("GET", path, params=params, not_found_ok=not_found_ok)
+
+        answer = await self.cache.get(
+            key, path=path, store=self._tracks.store_of(path, params, None), fetch=fetch
         )
+        # A hit sent nothing: answered from the memo, the cache or another's fetch in flight.
+        self._observer.cache_looked_up(self.vendor, path, hit=not missed)
+        return answer
 
     def health(self, store_id: str | None = None) -> ConnectionHealth:
         """How this connection is doing for ``store_id``, from the calls made through it."""
@@ -374,7 +381,15 @@ class HttpClient:
             # Login and refresh run inside a call that already passed the circuit (perhaps
             # as its one probe) and whose outcome is recorded: gating them again would
             # reject the probe's own login.
-            body, _ = await self._exchange(call, authenticate=False)
+            try:
+                body, _ = await self._exchange(call, authenticate=False)
+            except (UpstreamAuthFailed, UpstreamRejected):
+                self._observer.signed_in(self.vendor, "refused")
+                raise
+            except AdapterError:
+                self._observer.signed_in(self.vendor, "failed")
+                raise
+            self._observer.signed_in(self.vendor, "ok")
             return body
         try:
             return await self._through_circuit(call)
@@ -385,8 +400,11 @@ class HttpClient:
 
     async def _through_circuit(self, call: _Call) -> Any:
         """One authenticated request through its store's circuit, recorded for health."""
-        track = self._tracks.for_request(call.path, call.params, call.json_body)
+        store = self._tracks.store_of(call.path, call.params, call.json_body)
+        track = self._tracks.get(store)
         admission = track.circuit.admit()
+        if admission is Admission.PROBE:
+            self._observer.circuit_moved(self.vendor, store, "half_open")
         if admission is Admission.REJECT:
             raise UpstreamUnavailable(
                 f"{self.vendor} {call.method} {call.path}: circuit open after repeated"
@@ -398,14 +416,25 @@ class HttpClient:
             track.circuit.abandoned(admission)  # never sent: says nothing of the vendor
             raise
         except AdapterError as exc:
+            before = track.circuit.state
             self._record_failure(track, exc, admission)
+            self._circuit_moved(store, admission, before, track)
             raise
         except BaseException:
             track.circuit.abandoned(admission)
             raise
+        before = track.circuit.state
         track.circuit.succeeded(admission)
+        self._circuit_moved(store, admission, before, track)
         track.succeeded(retried=retried)
         return body
+
+    def _circuit_moved(
+        self, store: str | None, admission: Admission, before: CircuitState, track: CallTrack
+    ) -> None:
+        to = circuit_transition(admission, before, track.circuit.state)
+        if to is not None:
+            self._observer.circuit_moved(self.vendor, store, to)
 
     async def retry_sign_in(self) -> None:
         """An operator asks: forget refused sign-ins, close the circuits, sign in now."""
@@ -514,8 +543,10 @@ class HttpClient:
         # The scope names the API client the budget is shared fairly between, and the
         # deadline past which waiting for a slot fails fast.
         scope = current_scope()
+        queued = self._gate.clock()
         try:
             await self._gate.enter(scope)
+            self._observer.budget_waited(self.vendor, self._gate.clock() - queued)
         except UpstreamRateLimited as exc:
             raise BudgetExhausted(
                 f"{self.vendor} {call.method} {call.path}: {exc.message}",

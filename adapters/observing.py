@@ -14,6 +14,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
+from adapters.circuit import Admission, CircuitState
+
 SignInOutcome = Literal["ok", "refused", "failed"]
 """``refused``: the vendor answered no (a wrong password, 4xx); ``failed``: no usable answer."""
 CircuitTo = Literal["open", "half_open", "closed"]
@@ -53,6 +55,22 @@ class RequestObserver:
 
     def cache_looked_up(self, vendor: str, path: str, hit: bool) -> None:
         """A read was answered without a vendor request (hit) or sent one (miss)."""
+
+
+def circuit_transition(
+    admission: Admission, before: CircuitState, after: CircuitState
+) -> CircuitTo | None:
+    """Where a call's outcome moved its circuit (``before`` and ``after`` recording it), if
+    anywhere: ``open`` when a closed circuit opened or a probe failed, ``closed`` when an
+    answer closed it. A probe let through is ``half_open``, reported at admission. A probe
+    abandoned unanswered leaves the circuit half open again: no move."""
+    if after is CircuitState.CLOSED:
+        return "closed" if before is not CircuitState.CLOSED else None
+    if before is CircuitState.CLOSED:
+        return "open"
+    if admission is Admission.PROBE and after is CircuitState.OPEN:
+        return "open"
+    return None
 
 
 class Observers(RequestObserver):

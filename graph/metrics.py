@@ -12,6 +12,17 @@ clients ask and how it ends, and how every connection is doing.
 - ``dealergraph_graphql_errors_total{code}``: errors answered, by ``extensions.code``.
 - ``dealergraph_dealership_connection_state{dealership, state}``: 1 for each dealership's
   current state (read at scrape time).
+- ``dealergraph_vendor_budget_wait_seconds{vendor}``: how long each request sent waited
+  for a slot in its vendor's request budget (or out a pause the vendor asked for).
+- ``dealergraph_circuit_transitions_total{vendor, store, to}``: a store's circuit moving
+  ``to`` ``open`` (failures reached the threshold, or a probe failed), ``half_open`` (a
+  probe let through) or ``closed`` (an answer came).
+- ``dealergraph_sign_ins_total{vendor, outcome}``: logins, session refreshes and token
+  grants ending ``ok``, ``refused`` (the vendor said no: a wrong password, a code needed)
+  or ``failed`` (no usable answer).
+- ``dealergraph_response_cache_lookups_total{vendor, endpoint, result}``: vendor reads
+  answered without a request (``hit``: the request's memo, the cache, or an identical read
+  already in flight) or sent to the vendor (``miss``).
 
 Nothing here names a client, a key or a record.
 """
@@ -29,7 +40,7 @@ from prometheus_client.registry import Collector
 from strawberry.extensions import SchemaExtension
 
 from adapters.health import ConnectionState
-from adapters.observing import RequestObserver, VendorCall
+from adapters.observing import CircuitTo, RequestObserver, SignInOutcome, VendorCall
 from adapters.response_cache import kind_of_path
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -98,6 +109,31 @@ class Metrics(RequestObserver):
         self.errors = Counter(
             "dealergraph_graphql_errors", "GraphQL errors by code.", ["code"], registry=r
         )
+        self.budget_waits = Histogram(
+            "dealergraph_vendor_budget_wait_seconds",
+            "Seconds a vendor request waited for its vendor's request budget.",
+            ["vendor"],
+            buckets=(0.0, 0.05, 0.25, 1.0, 5.0, 15.0, 30.0, 60.0),
+            registry=r,
+        )
+        self.circuit_transitions = Counter(
+            "dealergraph_circuit_transitions",
+            "Circuit breaker transitions by store and the state moved to.",
+            ["vendor", "store", "to"],
+            registry=r,
+        )
+        self.sign_ins = Counter(
+            "dealergraph_sign_ins",
+            "Vendor logins, session refreshes and token grants by outcome.",
+            ["vendor", "outcome"],
+            registry=r,
+        )
+        self.cache_lookups = Counter(
+            "dealergraph_response_cache_lookups",
+            "Vendor reads answered from the response cache (hit) or sent (miss).",
+            ["vendor", "endpoint", "result"],
+            registry=r,
+        )
 
     def watch_connections(
         self, states: Callable[[], Iterable[tuple[str, ConnectionState]]]
@@ -120,6 +156,18 @@ class Metrics(RequestObserver):
         label = str(status) if status is not None else "failed"
         self.vendor_requests.labels(vendor, store or "-", endpoint, label).inc()
         self.vendor_seconds.labels(vendor, endpoint).observe(seconds)
+
+    def budget_waited(self, vendor: str, seconds: float) -> None:
+        self.budget_waits.labels(vendor).observe(max(0.0, seconds))
+
+    def circuit_moved(self, vendor: str, store: str | None, to: CircuitTo) -> None:
+        self.circuit_transitions.labels(vendor, store or "-", to).inc()
+
+    def signed_in(self, vendor: str, outcome: SignInOutcome) -> None:
+        self.sign_ins.labels(vendor, outcome).inc()
+
+    def cache_looked_up(self, vendor: str, path: str, hit: bool) -> None:
+        self.cache_lookups.labels(vendor, endpoint_class(path), "hit" if hit else "miss").inc()
 
     def operation(
         self, name: str | None, errors: Iterable[Mapping[str, Any]], has_data: bool, seconds: float
