@@ -331,14 +331,25 @@ def test_a_page_primes_the_detail_loader_with_its_rows_but_not_repair_orders_wit
     assert loader.primed == {("d1", "ro-1"): whole, ("d1", "v-1"): other}
 
 
-def test_a_page_is_read_with_the_filter_given() -> None:
+class StoreFilter:
+    """A client's filter, which each store's adapter reads in its own terms."""
+
+    def to_adapter(self, ctx: Any, entry: Any) -> Any:
+        return (ctx.name, entry.id)
+
+
+def test_a_page_is_read_with_the_filter_given_in_the_stores_terms() -> None:
     kind = _kind()
     adapter = Adapter(Page([], 0, False))
-    ctx = SimpleNamespace(loaders={kind: Loader()})
+    ctx = SimpleNamespace(name="ctx", loaders={kind: Loader()})
     entry = SimpleNamespace(id="d1", adapter=adapter, store_id=None)
-    flt = listing.FixedFilter({"account": "a-1"})
-    asyncio.run(listing.fetch_page(ctx, kind, entry, flt, Window(0, 2)))  # type: ignore[arg-type]
-    assert adapter.asked == [(None, {"account": "a-1"}, Window(0, 2))]
+    asyncio.run(listing.fetch_page(ctx, kind, entry, StoreFilter(), Window(0, 2)))  # type: ignore[arg-type]
+    fixed = listing.FixedFilter({"account": "a-1"})
+    asyncio.run(listing.fetch_page(ctx, kind, entry, fixed, Window(0, 2)))  # type: ignore[arg-type]
+    assert adapter.asked == [
+        (None, ("ctx", "d1"), Window(0, 2)),
+        (None, {"account": "a-1"}, Window(0, 2)),
+    ]
 
 
 def test_an_adapter_failure_becomes_an_error_naming_the_dealership() -> None:
@@ -361,17 +372,23 @@ def test_one_dealerships_list_reads_the_window_first_and_after_ask() -> None:
     rows = [SimpleNamespace(id="r3"), SimpleNamespace(id="r4")]
     adapter = Adapter(Page(rows, 10, True))
     ctx = SimpleNamespace(
+        name="ctx",
         loaders={kind: Loader()},
         runtime=SimpleNamespace(server=SimpleNamespace(default_page_size=5, max_page_size=9)),
     )
     entry = SimpleNamespace(id="d1", adapter=adapter, store_id="st")
     info = SimpleNamespace(context=ctx)
+    flt = StoreFilter()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(listing, "to_node", lambda graph_type, model, dealer: (dealer, model))
         page = asyncio.run(
-            listing.dealership_list(info, entry, kind, object, None, 2, encode_cursor("2"))  # type: ignore[arg-type]
+            listing.dealership_list(info, entry, kind, object, flt, 2, encode_cursor("2"))  # type: ignore[arg-type]
         )
-    assert adapter.asked == [("st", "everything", Window(3, 2))]
+        asyncio.run(listing.dealership_list(info, entry, kind, object, None, None, None))  # type: ignore[arg-type]
+    assert adapter.asked == [
+        ("st", ("ctx", "d1"), Window(3, 2)),
+        ("st", "everything", Window(0, 5)),
+    ]
     assert page.nodes == [("d1", rows[0]), ("d1", rows[1])]
     assert (page.total_count, page.page_info.has_next_page) == (10, True)
     assert page.page_info.end_cursor == encode_cursor("4")
