@@ -3,6 +3,7 @@ per vendor request whose context reaches the vendor, and nothing of it when trac
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 
@@ -177,7 +178,18 @@ def test_tracing_on_without_the_extra_is_a_config_error(
         build_tracing(TracingConfig(exporter="otlp"))
 
 
-def test_the_exporters_are_built_from_config() -> None:
-    assert build_tracing(TracingConfig(exporter="console")).enabled
+def test_the_server_imports_nothing_of_opentelemetry() -> None:
+    blocked = "import sys; sys.modules['opentelemetry'] = None; "
+    modules = "import graph.app, graph.cli, graph.runtime; print('served')"
+    ran = subprocess.run(
+        [sys.executable, "-c", blocked + modules], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0 and ran.stdout.strip() == "served", ran.stderr
+
+
+async def test_the_exporters_are_built_from_config() -> None:
     otlp = TracingConfig(exporter="otlp", endpoint="http://127.0.0.1:4318/v1/traces")
-    assert build_tracing(otlp).enabled
+    for config in (TracingConfig(exporter="console"), otlp):
+        tracing = build_tracing(config)
+        assert tracing.enabled and tracing.observer is not None
+        await tracing.close()  # the OTLP exporter's thread stops, nothing was sent
