@@ -9,6 +9,7 @@ from pydantic import SecretStr
 
 from adapters.errors import UpstreamAuthFailed
 from adapters.supergood import SupergoodCredentials, SupergoodSessionAuth
+from adapters.totp_steps import MemoryTotpSteps
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -72,3 +73,23 @@ async def test_malformed_totp_secret_is_an_auth_failure_without_the_secret() -> 
 def test_repr_hides_everything() -> None:
     auth = auth_with(Clock(0))
     assert repr(auth) == "SupergoodSessionAuth(session=none)"
+
+
+async def test_a_malformed_totp_secret_is_named_as_such() -> None:
+    auth = auth_with(Clock(1_800_000_000.0), totp_secret="wrong-secret-value!")
+    with pytest.raises(UpstreamAuthFailed) as err:
+        await auth._next_code()
+    assert err.value.message == "the configured TOTP secret is unusable (not base32, or too short)"
+
+
+async def test_logins_sharing_one_step_store_each_start_at_the_current_step() -> None:
+    clock = Clock(1_800_000_010.0)
+    steps = MemoryTotpSteps()
+    creds = auth_with(clock)._creds
+    first, second = (
+        SupergoodSessionAuth(creds, clock=clock, sleep=clock.sleep, totp_steps=steps, login=name)
+        for name in ("tenant-a/u", "tenant-b/u")
+    )
+    current = pyotp.TOTP(SECRET).at(clock.now)
+    assert (await first._next_code(), await second._next_code()) == (current, current)
+    assert clock.slept == []
