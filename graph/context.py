@@ -31,6 +31,9 @@ class Context:
     """``query``, ``mutation`` or ``subscription``, once the document is parsed (tracing)."""
     connection_params: dict[str, Any] | None = None
     """A WebSocket's connection_init payload (where its API key may come)."""
+    event_cost: int = 0
+    """A subscription's planned cost of one event, billed as each is delivered
+    (``graph.subscription_billing``)."""
 
     @classmethod
     def create(

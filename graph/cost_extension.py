@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, ValidationContext, ValidationRule
+from graphql import GraphQLError, OperationType, ValidationContext, ValidationRule
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
 from graph.config import ServerConfig
@@ -93,6 +93,11 @@ class QueryCostLimiter(SchemaExtension):
                 cost=cost,
                 maxCost=max_cost,
             )
+        if plan.operation is not None and plan.operation.operation is OperationType.SUBSCRIPTION:
+            # Billed per event, not once (graph.subscription_billing): an open subscription
+            # runs its selection, record reads included, for every event it delivers.
+            context.event_cost = cost
+            return None
         client = context.client
         taken = self.buckets.take(client.name, cost, _allowance(context))
         if not taken.granted:

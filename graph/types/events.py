@@ -18,6 +18,8 @@ from graph.events.model import EventType as Kinds
 from graph.ids import encode_global_id
 from graph.loaders import Loaders
 from graph.nodes import resolve_node
+from graph.subscription_billing import EventBilling
+from graph.throttle import Allowance
 from graph.types.dealership import Dealership
 from graph.types.node import Node
 
@@ -149,16 +151,31 @@ async def follow_events(
     cursor = decode_event_cursor(after) if after is not None else await log.last_cursor()
     scope = _scope(info, dealership_ids)
     wanted = set(types) if types else None
-    while True:
-        marker = log.marker()
-        batch = await log.after(cursor, MAX_EVENTS_PAGE, dealership_ids=scope, types=wanted)
-        for event in batch:
-            cursor = event.cursor
-            # A subscription lives long: each event reads the DMS afresh.
-            info.context.loaders = Loaders(info.context.runtime.dealerships)
-            yield DealershipEvent.from_event(event)
-        if not batch:
-            await log.wait(marker)
+    context = info.context
+    billing = EventBilling(
+        info.schema.cost_buckets,  # type: ignore[attr-defined]
+        context.client.name,
+        Allowance(context.client.cost_capacity, context.client.cost_restore_rate),
+        context.event_cost,
+        context.upstream,
+    )
+    # The scope stays current while each event's selection runs (in this task, after the
+    # yield), so its vendor reads are counted, billed and queued fairly as this client's.
+    with context.upstream.opened():
+        try:
+            while True:
+                marker = log.marker()
+                batch = await log.after(cursor, MAX_EVENTS_PAGE, dealership_ids=scope, types=wanted)
+                for event in batch:
+                    cursor = event.cursor
+                    await billing.admit()
+                    # A subscription lives long: each event reads the DMS afresh.
+                    context.loaders = Loaders(context.runtime.dealerships)
+                    yield DealershipEvent.from_event(event)
+                if not batch:
+                    await log.wait(marker)
+        finally:
+            billing.settle()
 
 
 @strawberry.type(description="An event this API key's webhook could not take after every try.")
