@@ -36,7 +36,7 @@ from urllib.parse import quote
 import aiohttp
 
 from adapters.auth import AuthStrategy
-from adapters.circuit import Admission, CircuitBreaker, CircuitState
+from adapters.circuit import Admission, CircuitBreaker, CircuitShare, CircuitState
 from adapters.endpoints import EndpointMemory
 from adapters.errors import (
     AdapterError,
@@ -265,6 +265,7 @@ class HttpClient:
         clock: Clock | None = None,
         sleep: Sleep | None = None,
         observer: RequestObserver | None = None,
+        circuits: Callable[[str | None], CircuitShare] | None = None,
     ) -> None:
         """``budget``: the vendor's published request budget for this credential, unless
         the policy overrides it. ``gate``: the credential's gate to pass through instead of
@@ -303,8 +304,12 @@ class HttpClient:
         # Circuits and what health() reports (codes and times only, never messages: they
         # name paths), per store where the vendor's login serves several.
         self._tracks = CallTracks(
-            lambda: CircuitBreaker(
-                self.policy.circuit_failure_threshold, self.policy.circuit_cooldown, clock=clock
+            lambda store: CircuitBreaker(
+                self.policy.circuit_failure_threshold,
+                self.policy.circuit_cooldown,
+                clock=clock,
+                # ``circuits``: each store's circuit as other server processes see it too.
+                share=circuits(store) if circuits is not None else None,
             ),
             scope_of,
         )
@@ -402,7 +407,7 @@ class HttpClient:
         """One authenticated request through its store's circuit, recorded for health."""
         store = self._tracks.store_of(call.path, call.params, call.json_body)
         track = self._tracks.get(store)
-        admission = track.circuit.admit()
+        admission = await track.circuit.enter()
         if admission is Admission.PROBE:
             self._observer.circuit_moved(self.vendor, store, "half_open")
         if admission is Admission.REJECT:

@@ -39,6 +39,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from adapters.errors import UpstreamRateLimited
 from adapters.upstream_scope import UpstreamScope
@@ -135,6 +136,15 @@ class SlidingWindowLimiter:
             raise RuntimeError(f"release without a slot held by client {client!r}")
         self._in_flight -= 1
         self._finished.append((self._clock(), client))
+        self._dispatch()
+
+    def give_back(self, client: str = "") -> None:
+        """A slot of ``client`` was granted but nothing was sent on it: it goes back to the
+        others at once instead of counting for a window."""
+        if self._held.get(client, 0) < 1 or self._in_flight < 1:
+            raise RuntimeError(f"give_back without a slot held by client {client!r}")
+        self._in_flight -= 1
+        self._drop(client)
         self._dispatch()
 
     def held(self, client: str = "") -> int:
@@ -308,6 +318,27 @@ class Timed:
         return self._sleep
 
 
+class SharedWindow(Protocol):
+    """The part of a credential's budget and pauses that several server processes share
+    (``adapters.shared_redis.window``): how many slots the window has used, and until when
+    the vendor asked for a pause. Each process still queues its own requests fairly
+    (``SlidingWindowLimiter``) before taking a shared slot."""
+
+    async def take(self, max_wait: float | None) -> str:
+        """A slot of the shared window once no pause holds and the window has room, waiting
+        at most ``max_wait`` seconds (None: as long as it takes); its id for ``release``.
+        Raises ``UpstreamRateLimited`` when it cannot be had in time."""
+        ...
+
+    def release(self, slot: str) -> None:
+        """The request on ``slot`` has ended: it counts until a window from now."""
+        ...
+
+    def pause(self, seconds: float) -> None:
+        """Hold every process's requests for ``seconds`` from now (never shortening)."""
+        ...
+
+
 class RateGate(Timed):
     """What every request on one vendor credential passes through: the client-side budget
     (when the vendor publishes one) and any pause the vendor asked for with a 429 or an
@@ -323,11 +354,18 @@ class RateGate(Timed):
         *,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        window: SharedWindow | None = None,
     ) -> None:
+        """``window``: the budget and pauses shared with other processes, if any; a request
+        then takes a slot there too, after its turn here."""
         self.limiter = limiter
+        self.window = window
         self._clock = clock
         self._sleep = sleep
         self._paused_until = 0.0  # on ``clock``
+        # The shared slots this process's requests hold: any one is released when one of
+        # them ends, as every slot counts the same.
+        self._shared_slots: deque[str] = deque()
 
     async def enter(self, scope: UpstreamScope | None = None) -> None:
         """Wait out any pause, then take a slot of the budget. Pair with ``leave(scope)``.
@@ -342,17 +380,29 @@ class RateGate(Timed):
                     retry_after=delay,
                 )
             await self._sleep(delay)
+        client = scope.client if scope is not None else ""
         if self.limiter is not None:
-            client = scope.client if scope is not None else ""
             max_wait = scope.remaining() if scope is not None else None
             await self.limiter.acquire(client, max_wait=max_wait)
+        if self.window is not None:
+            try:
+                slot = await self.window.take(scope.remaining() if scope is not None else None)
+            except BaseException:
+                if self.limiter is not None:
+                    self.limiter.give_back(client)  # nothing was sent on it
+                raise
+            self._shared_slots.append(slot)
 
     def leave(self, scope: UpstreamScope | None = None) -> None:
         """The request that entered with ``scope`` has ended."""
         if self.limiter is not None:
             self.limiter.release(scope.client if scope is not None else "")
+        if self.window is not None and self._shared_slots:
+            self.window.release(self._shared_slots.popleft())
 
     def pause(self, seconds: float) -> None:
         """Hold every request on this credential for ``seconds`` from now (never shortens a
         longer pause already set)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
+        if self.window is not None:
+            self.window.pause(seconds)

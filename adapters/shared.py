@@ -7,6 +7,10 @@ Supergood login must hold one session: two sessions would mean two logins, and w
 e-mail MFA the second challenge voids the first.
 
 Credentials are known here only by a SHA-256 digest, never as text.
+
+Given a ``RedisShared`` (``adapters.shared_redis``), the same holds across the server
+processes of a deployment: budgets, pauses, sessions, sign-in locks, refused sign-ins, TOTP
+steps and circuits live on Redis, behind the same seams; cached answers stay per process.
 """
 
 from __future__ import annotations
@@ -15,13 +19,18 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Callable, Mapping
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from adapters.auth import AuthStrategy
+from adapters.circuit import CircuitShare
 from adapters.ratelimit import Clock, RateBudget, RateGate, Sleep, SlidingWindowLimiter, Timed
 from adapters.response_cache import ResponseCache
-from adapters.totp_steps import MemoryTotpSteps, TotpSteps
+from adapters.session_share import LOCAL_SESSIONS, SessionShare
+from adapters.totp_steps import AnyTotpSteps, MemoryTotpSteps
 from adapters.tracking import RequestObserver
+
+if TYPE_CHECKING:
+    from adapters.shared_redis import RedisShared
 
 A = TypeVar("A", bound=AuthStrategy)
 
@@ -35,7 +44,8 @@ class SharedCredentials(Timed):
     """One per process (the runtime's); a connection built without one shares nothing.
     ``clock`` and ``sleep`` drive the budgets' windows, the vendors' pauses and the sessions'
     refresh timing; ``wall`` (Unix seconds) picks the sessions' TOTP steps (tests pass fake
-    clocks); ``totp_steps`` records the steps used (in memory by default)."""
+    clocks); ``totp_steps`` records the steps used (in memory by default). ``redis``: share
+    all that with the deployment's other processes (its clock is ``wall``)."""
 
     def __init__(
         self,
@@ -43,12 +53,16 @@ class SharedCredentials(Timed):
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         wall: Clock = time.time,
-        totp_steps: TotpSteps | None = None,
+        totp_steps: AnyTotpSteps | None = None,
+        redis: RedisShared | None = None,
     ) -> None:
         self._clock = clock
         self._sleep = sleep
         self._wall = wall
-        self.totp_steps: TotpSteps = totp_steps or MemoryTotpSteps()
+        self.redis = redis
+        if redis is not None:
+            totp_steps = redis.totp_steps()
+        self.totp_steps: AnyTotpSteps = totp_steps or MemoryTotpSteps()
         """The TOTP steps each login used (a file in the data directory for the runtime)."""
         self.observer: RequestObserver | None = None
         """Told of every vendor request sent (the runtime's metrics), if set."""
@@ -65,7 +79,8 @@ class SharedCredentials(Timed):
             limiter = None
             if budget is not None:
                 limiter = SlidingWindowLimiter(budget, clock=self._clock, sleep=self._sleep)
-            gate = RateGate(limiter, clock=self._clock, sleep=self._sleep)
+            window = self.redis.window(vendor, credential, budget) if self.redis else None
+            gate = RateGate(limiter, clock=self._clock, sleep=self._sleep, window=window)
             self._gates[key] = gate
         return gate
 
@@ -81,6 +96,27 @@ class SharedCredentials(Timed):
             auth = build()
             self._auths[key] = auth
         return cast(A, auth)  # built by the same kind of factory for this key
+
+    def sessions(self, login: str) -> SessionShare:
+        """Where a Supergood ``login`` (an account at one tenant, by digest) keeps its session
+        for the other processes: nowhere without Redis."""
+        return self.redis.sessions(login) if self.redis else LOCAL_SESSIONS
+
+    def circuits(
+        self, vendor: str, base_url: str, credential: str, threshold: int
+    ) -> Callable[[str | None], CircuitShare] | None:
+        """Each store's circuit of ``credential`` at one vendor tenant, as every process sees
+        it; None without Redis (each connection keeps its own)."""
+        redis = self.redis
+        if redis is None:
+            return None
+        login = credential_digest(vendor, base_url.rstrip("/"), credential)
+        return lambda store: redis.circuit(f"{login}:{store or ''}", threshold)
+
+    async def close(self) -> None:
+        """Let background writes to Redis land, then disconnect."""
+        if self.redis is not None:
+            await self.redis.close()
 
     def cache(
         self, vendor: str, base_url: str, credential: str, ttls: Mapping[str, float]

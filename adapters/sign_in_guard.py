@@ -10,7 +10,7 @@ clears the record.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 FIRST_WAIT_SECONDS = 60.0
 WAIT_GROWTH = 4.0
@@ -41,6 +41,16 @@ class SignInGuard:
         if len(recent) >= self.per_hour:
             until = max(until, recent[len(recent) - self.per_hour] + WINDOW_SECONDS)
         return until - now if until > now else None
+
+    @property
+    def refusal_times(self) -> tuple[float, ...]:
+        """When the DMS refused sign-ins since the last success (on ``clock``)."""
+        return tuple(self._refusals)
+
+    def restore(self, times: Iterable[float], code: str | None) -> None:
+        """Take the refusals other server processes met (on ``clock``) as this one's."""
+        self._refusals = sorted(times)
+        self.last_code = code if self._refusals else None
 
     def refusal(self, code: str | None) -> None:
         self._refusals.append(self._clock())

@@ -5,12 +5,14 @@ takes the previous, current and next 30 s step. A step a login used is claimed h
 its code is sent; the next sign-in claims a later one. In memory the record lasts as long
 as the process; in a file (the data directory) it survives restarts and is shared by every
 process on the machine (an exclusive lock around each claim), so a restart inside one step
-signs in with the next code instead of replaying the last.
+signs in with the next code instead of replaying the last. On Redis
+(``adapters.shared_redis.totp``) every machine of a deployment shares it.
 """
 
 from __future__ import annotations
 
 import fcntl
+import inspect
 import json
 import os
 from pathlib import Path
@@ -21,6 +23,21 @@ class TotpSteps(Protocol):
     def claim(self, login: str, earliest: int) -> int:
         """A step at or after ``earliest`` that ``login`` never used, now recorded as used."""
         ...
+
+
+class AsyncTotpSteps(Protocol):
+    """Steps claimed where several machines see them (``adapters.shared_redis.totp``)."""
+
+    async def claim(self, login: str, earliest: int) -> int: ...
+
+
+AnyTotpSteps = TotpSteps | AsyncTotpSteps
+
+
+async def claim_step(steps: AnyTotpSteps, login: str, earliest: int) -> int:
+    """``steps.claim``, awaited when the record is remote."""
+    step = steps.claim(login, earliest)
+    return await step if inspect.isawaitable(step) else step
 
 
 class MemoryTotpSteps:

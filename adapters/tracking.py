@@ -88,7 +88,8 @@ class CallTracks:
     """One track per store a connection's requests name (``scope_of``); all in one track
     when the vendor's login is itself one store."""
 
-    new_circuit: Callable[[], CircuitBreaker]
+    new_circuit: Callable[[str | None], CircuitBreaker]
+    """A circuit for a store (None: the login's own calls)."""
     scope_of: ScopeOf | None = None
     _tracks: dict[str | None, CallTrack] = field(default_factory=dict)
 
@@ -102,7 +103,7 @@ class CallTracks:
     def get(self, scope: str | None) -> CallTrack:
         track = self._tracks.get(scope)
         if track is None:
-            track = self._tracks[scope] = CallTrack(self.new_circuit())
+            track = self._tracks[scope] = CallTrack(self.new_circuit(scope))
         return track
 
     def health(
@@ -116,7 +117,7 @@ class CallTracks:
         else:
             views = [t.health(mfa, refused) for t in self._tracks.values()]
         if not views:
-            return CallTrack(self.new_circuit()).health(mfa, refused)  # no calls yet
+            return CallTrack(self.new_circuit(None)).health(mfa, refused)  # no calls yet
         worst = max(views, key=lambda v: _SEVERITY.index(v.state))
         errors = [v for v in views if v.last_error_at is not None]
         latest_error = max(errors, key=lambda v: v.last_error_at or _EPOCH, default=worst)
@@ -132,7 +133,7 @@ class CallTracks:
     def reset_circuits(self) -> None:
         """An operator asks to try again: every store's circuit closes."""
         for scope, track in self._tracks.items():
-            self._tracks[scope] = CallTrack(self.new_circuit())
+            self._tracks[scope] = CallTrack(self.new_circuit(scope))
             self._tracks[scope].last_error_code = track.last_error_code
             self._tracks[scope].last_error_at = track.last_error_at
             self._tracks[scope].last_success_at = track.last_success_at

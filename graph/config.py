@@ -179,6 +179,20 @@ class TracingConfig(_Strict):
     service_name: str = Field("dealergraph", min_length=1)
 
 
+class SharedConfig(_Strict):
+    """State the server processes of one deployment share on Redis (README, "Running several
+    processes"): vendor request budgets and pauses, sessions, sign-in locks, TOTP steps,
+    refused sign-ins and circuits. Without ``redis_url`` each process keeps its own."""
+
+    redis_url: str | None = Field(None, pattern=r"^(redis|rediss|unix)://")
+    """``redis://127.0.0.1:6379/0``; every process of the deployment names the same one."""
+    key_prefix: str = Field("dealergraph", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    """Every key this deployment writes starts with it (two deployments on one Redis)."""
+    key_env: str = "DEALERGRAPH_SHARED_KEY"
+    """The environment variable holding the key sessions are encrypted with in Redis (at
+    least 32 characters, the same in every process); required with ``redis_url``."""
+
+
 class AddressConfig(_Strict):
     line1: str
     line2: str | None = None
@@ -311,6 +325,7 @@ class AppConfig(_Strict):
     server: ServerConfig = ServerConfig()
     cache: CacheConfig = CacheConfig()
     events: EventsConfig = EventsConfig()
+    shared: SharedConfig = SharedConfig()
     tracing: TracingConfig = TracingConfig()
     connections: list[ConnectionConfig] = Field(default_factory=list)
     clients: list[ClientConfig] = Field(default_factory=list)

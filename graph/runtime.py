@@ -46,6 +46,7 @@ from graph.idempotency_stores import open_idempotency_store
 from graph.ids import encode_global_id
 from graph.metrics import Metrics
 from graph.oauth import OAuthLinks
+from graph.shared_state import shared_redis
 from graph.token_vault import EncryptedTokenFile, TokenKeyError
 from graph.tracing import NoTracing, build_tracing
 
@@ -137,7 +138,9 @@ class Runtime:
                 )
         # TOTP steps in the data directory: a restart inside one step must not replay a code.
         steps = FileTotpSteps(Path(config.server.data_dir) / "totp-steps.json")
-        shared = shared or SharedCredentials(totp_steps=steps)
+        if shared is None:
+            redis = await shared_redis(config.shared, environ)  # None: nothing on Redis
+            shared = SharedCredentials(totp_steps=steps, redis=redis)
         metrics = Metrics()
         tracing = tracing or build_tracing(config.tracing)
         spans = tracing.observer
@@ -282,6 +285,7 @@ class Runtime:
             await adapter.close()
         await self.http.close()
         await self.tracing.close()
+        await self.shared.close()
 
     def authenticate(self, api_key: str) -> ApiClient | None:
         digest = hash_api_key(api_key)

@@ -194,6 +194,9 @@ class AutoSyncAdapter(AutoSyncWrites, DeclaredAdapter):
             scope_of=shop_of,
             cache=shared.cache(cls.dms.value, base_url, digest, policy.cache_ttls),
             observer=shared.observer,
+            circuits=shared.circuits(
+                cls.dms.value, base_url, digest, policy.circuit_failure_threshold
+            ),
         )
         return RestApi(http, AUTOSYNC_LISTS)
 

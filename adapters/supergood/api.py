@@ -53,6 +53,8 @@ def supergood_api(
     shared, policy, base_url = connection.shared, connection.policy, connection.base_url
     creds = SupergoodCredentials.from_secrets(connection.secrets, dms=vendor)
     digest = creds.digest()
+    # One account per vendor tenant: the same user name elsewhere is another.
+    login = credential_digest(vendor, base_url.rstrip("/"), digest)
     http = HttpClient(
         connection.session,
         base_url,
@@ -69,8 +71,8 @@ def supergood_api(
                 sleep=shared.sleep,
                 failed_sign_ins_per_hour=policy.failed_sign_ins_per_hour,
                 totp_steps=shared.totp_steps,
-                # One account per vendor tenant: the same user name elsewhere is another.
-                login=credential_digest(vendor, base_url.rstrip("/"), digest),
+                login=login,
+                share=shared.sessions(login),
             ),
         ),
         error_reader=read_supergood_error,
@@ -78,5 +80,6 @@ def supergood_api(
         scope_of=scope_of,
         cache=shared.cache(vendor, base_url, digest, policy.cache_ttls),
         observer=shared.observer,
+        circuits=shared.circuits(vendor, base_url, digest, policy.circuit_failure_threshold),
     )
     return RestApi(http, SUPERGOOD_LISTS)

@@ -40,9 +40,15 @@ from adapters.errors import (
     UpstreamUnavailable,
 )
 from adapters.health import MfaChallenge, MfaMethod
+from adapters.session_share import (
+    LOCAL_SESSIONS,
+    SessionShare,
+    SharedLogin,
+    SharedRefusals,
+)
 from adapters.shared import credential_digest
 from adapters.sign_in_guard import SignInGuard
-from adapters.totp_steps import MemoryTotpSteps, TotpSteps
+from adapters.totp_steps import AnyTotpSteps, MemoryTotpSteps, claim_step
 from adapters.upstream_scope import outside_any_scope
 
 if TYPE_CHECKING:
@@ -163,15 +169,18 @@ class SupergoodSessionAuth(AuthStrategy):
         timer: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         failed_sign_ins_per_hour: int = 3,
-        totp_steps: TotpSteps | None = None,
+        totp_steps: AnyTotpSteps | None = None,
         login: str | None = None,
+        share: SessionShare | None = None,
     ) -> None:
         """``clock`` (Unix seconds) picks TOTP steps; ``timer`` times the token's refresh
         and expiry; ``sleep`` waits (for a TOTP step, for the background refresh). Tests
         pass fake ones to move time instead of sleeping. ``failed_sign_ins_per_hour``:
         refused sign-ins tried at most (``adapters.sign_in_guard``). ``totp_steps``: where
         the steps this login used are claimed (durable ones survive restarts), under
-        ``login``: the account at one vendor tenant (default: the credentials' digest)."""
+        ``login``: the account at one vendor tenant (default: the credentials' digest).
+        ``share``: the session, held sign-in and refusals other server processes share
+        (``adapters.session_share``); none by default."""
         self._creds = credentials
         self._clock = clock
         self._timer = timer
@@ -185,6 +194,8 @@ class SupergoodSessionAuth(AuthStrategy):
         self._pending: PendingCode | None = None
         self._keeper: asyncio.Task[None] | None = None
         self._guard = SignInGuard(per_hour=failed_sign_ins_per_hour, clock=timer)
+        self._share = share or LOCAL_SESSIONS
+        self._operator_cleared = False
 
     def __repr__(self) -> str:
         state = "active" if self._session else "none"
@@ -210,18 +221,23 @@ class SupergoodSessionAuth(AuthStrategy):
         async with self._lock:
             if self._session is not None and rejected.get("Authorization") != self._bearer():
                 return True  # another request already replaced the token
-            # The vendor disowned the token: refresh needs a live one, so log in afresh.
-            self._session = None
-            if self._pending is not None:
-                raise self._needs_mfa(http.vendor, self._pending.challenge)
-            await self._guarded_login(http)
-            return True
+            async with self._share.lock():
+                await self._adopt_shared()
+                if self._session is not None and rejected.get("Authorization") != self._bearer():
+                    return True  # another process refreshed or signed in meanwhile
+                # The vendor disowned the token: refresh needs a live one, so log in afresh.
+                self._session = None
+                if self._pending is not None:
+                    raise self._needs_mfa(http.vendor, self._pending.challenge)
+                await self._guarded_login(http)
+                return True
 
     def credentials_refused(self) -> bool:
         return self._guard.refused
 
     def retry_sign_in(self) -> None:
         self._guard.cleared()
+        self._operator_cleared = True  # for every process: at the next sign-in
 
     def sensitive_values(self) -> Iterable[str]:
         c = self._creds
@@ -245,7 +261,8 @@ class SupergoodSessionAuth(AuthStrategy):
         return self._pending.challenge if self._pending is not None else None
 
     async def request_mfa_code(self, http: HttpClient) -> MfaChallenge:
-        async with self._lock:
+        async with self._lock, self._share.lock():
+            await self._adopt_shared()
             if self._creds.totp_secret is not None:
                 raise MfaNotPending(f"{http.vendor}: this login signs in with TOTP codes alone")
             if self._pending is None and self._session is not None:
@@ -259,7 +276,8 @@ class SupergoodSessionAuth(AuthStrategy):
         raise MfaNotPending(f"{http.vendor}: the DMS signed in without asking for a code")
 
     async def submit_mfa_code(self, http: HttpClient, code: str) -> None:
-        async with self._lock:
+        async with self._lock, self._share.lock():
+            await self._adopt_shared()
             pending = self._pending
             if pending is None:
                 raise MfaNotPending(f"{http.vendor}: the connection is not waiting for a code")
@@ -280,10 +298,11 @@ class SupergoodSessionAuth(AuthStrategy):
                 if exc.vendor_code in _CHALLENGE_OVER:
                     over = replace(pending.challenge, expires_at=None)
                     self._pending = PendingCode(challenge_id=None, challenge=over)
+                    await self._publish()
                     raise MfaCodeExpired(f"{exc.message}; ask for a new code") from None
                 raise
             self._pending = None
-            self._accept(parse_session(answer), sent_at)
+            await self._accept(parse_session(answer), sent_at)
             log.info("%s: signed in with the operator's code", http.vendor)
             self._keep_alive(http)
 
@@ -304,22 +323,30 @@ class SupergoodSessionAuth(AuthStrategy):
             now = self._timer()
             if self._session is not None and now < self._refresh_at:
                 return self._session
-            if self._session is not None and now < self._expires_at:
-                try:
-                    await self._refresh(http)
-                    return self._session
-                except UpstreamAuthFailed:
-                    log.info("%s: session refresh refused; logging in again", http.vendor)
-                except (UpstreamUnavailable, UpstreamRateLimited):
-                    if self._timer() < self._expires_at:
-                        return self._session  # still valid: try refreshing next time
-                    raise
-            if self._pending is not None:
-                # A person has the code: asking again would text them again.
-                raise self._needs_mfa(http.vendor, self._pending.challenge)
-            await self._guarded_login(http)
+            async with self._share.lock():
+                return await self._sign_in_or_refresh(http)
+
+    async def _sign_in_or_refresh(self, http: HttpClient) -> Session:
+        """Under both locks: another process's fresh session, a refresh, or a login."""
+        if await self._adopt_shared() and self._timer() < self._refresh_at:
             assert self._session is not None
             return self._session
+        if self._session is not None and self._timer() < self._expires_at:
+            try:
+                await self._refresh(http)
+                return self._session
+            except UpstreamAuthFailed:
+                log.info("%s: session refresh refused; logging in again", http.vendor)
+            except (UpstreamUnavailable, UpstreamRateLimited):
+                if self._timer() < self._expires_at:
+                    return self._session  # still valid: try refreshing next time
+                raise
+        if self._pending is not None:
+            # A person has the code: asking again would text them again.
+            raise self._needs_mfa(http.vendor, self._pending.challenge)
+        await self._guarded_login(http)
+        assert self._session is not None
+        return self._session
 
     def _credentials_body(self) -> dict[str, Any]:
         return {
@@ -339,6 +366,7 @@ class SupergoodSessionAuth(AuthStrategy):
     async def _guarded_login(self, http: HttpClient) -> None:
         """A login, unless the DMS refused these credentials too recently: then fail at
         once, sending nothing (a wrong password must not lock the vendor account)."""
+        await self._share_refusals()
         wait = self._guard.wait()
         if wait is not None:
             raise SignInHeld(
@@ -353,9 +381,12 @@ class SupergoodSessionAuth(AuthStrategy):
             raise
         except UpstreamAuthFailed as exc:
             self._guard.refusal(exc.vendor_code)
+            await self._publish_refusals()
             log.warning("%s: sign-in refused (%s)", http.vendor, exc.vendor_code)
             raise
-        self._guard.cleared()
+        if self._guard.refused:
+            self._guard.cleared()
+            await self._publish_refusals()
 
     async def _login(self, http: HttpClient) -> None:
         if self._creds.totp_secret is None:
@@ -373,7 +404,7 @@ class SupergoodSessionAuth(AuthStrategy):
                 if exc.vendor_code == "mfa_code_reused" and attempt == 1:
                     continue
                 raise
-            self._accept(parse_session(answer), sent_at)
+            await self._accept(parse_session(answer), sent_at)
             log.info("%s: logged in", http.vendor)
             return
 
@@ -396,6 +427,7 @@ class SupergoodSessionAuth(AuthStrategy):
                     ) from None
                 raise
             self._pending = pending
+            await self._publish()
             c = pending.challenge
             log.warning(
                 "%s: sign-in waits for the code the DMS sent by %s to %s",
@@ -404,7 +436,7 @@ class SupergoodSessionAuth(AuthStrategy):
                 c.destination or "the login's contact",
             )
             raise self._needs_mfa(http.vendor, c) from None
-        self._accept(parse_session(answer), sent_at)
+        await self._accept(parse_session(answer), sent_at)
         self._keep_alive(http)
 
     @staticmethod
@@ -428,7 +460,8 @@ class SupergoodSessionAuth(AuthStrategy):
         the vendor renews it."""
         while True:
             await self._sleep(max(self._refresh_at - self._timer(), KEEPER_MIN_WAIT))
-            async with self._lock:
+            async with self._lock, self._share.lock():
+                await self._adopt_shared()  # another process may have refreshed it
                 now = self._timer()
                 if self._session is None or self._pending is not None:
                     return
@@ -459,14 +492,66 @@ class SupergoodSessionAuth(AuthStrategy):
             refreshed = replace(
                 self._session, token=refreshed.token, expires_in=refreshed.expires_in
             )
-        self._accept(refreshed, sent_at)
+        await self._accept(refreshed, sent_at)
 
-    def _accept(self, session: Session, sent_at: float) -> None:
+    async def _accept(self, session: Session, sent_at: float) -> None:
         # Lifetimes count from when the request left: the conservative end.
         lead = min(REFRESH_LEAD_MAX, session.expires_in / 2)
         self._session = session
         self._refresh_at = sent_at + session.expires_in - lead
         self._expires_at = sent_at + session.expires_in - min(1.0, session.expires_in / 10)
+        await self._publish()
+
+    # --- what other server processes see (``adapters.session_share``) -----------
+
+    def _to_wall(self, at: float) -> float:
+        return at - self._timer() + self._clock()
+
+    def _from_wall(self, at: float) -> float:
+        return at - self._clock() + self._timer()
+
+    async def _publish(self) -> None:
+        """Leave this login's session and held sign-in for the other processes."""
+        await self._share.save(
+            SharedLogin(
+                session=self._session,
+                refresh_at=self._to_wall(self._refresh_at),
+                expires_at=self._to_wall(self._expires_at),
+                pending=self._pending,
+            )
+        )
+
+    async def _adopt_shared(self) -> bool:
+        """Take up the session (or held sign-in) another process left, when it is newer than
+        ours: True if a live session was taken."""
+        shared = await self._share.load()
+        if shared is None:
+            return False
+        self._pending = shared.pending
+        session = shared.session
+        if session is None or self._clock() >= shared.expires_at:
+            return False
+        if self._session is not None and session.token == self._session.token:
+            return False  # ours, or already taken
+        self._session = session
+        self._refresh_at = self._from_wall(shared.refresh_at)
+        self._expires_at = self._from_wall(shared.expires_at)
+        return True
+
+    async def _share_refusals(self) -> None:
+        """Refusals any process met hold this one back too; an operator's retry here clears
+        them for all."""
+        if self._operator_cleared:
+            self._operator_cleared = False
+            await self._publish_refusals()
+            return
+        shared = await self._share.load_refusals()
+        if shared is not None:
+            self._guard.restore([self._from_wall(t) for t in shared.times], shared.code)
+
+    async def _publish_refusals(self) -> None:
+        times = tuple(self._to_wall(t) for t in self._guard.refusal_times)
+        await self._share.save_refusals(SharedRefusals(times, self._guard.last_code))
 
     async def _next_code(self) -> str:
         """A TOTP code never sent before by this connection.
@@ -477,7 +562,7 @@ class SupergoodSessionAuth(AuthStrategy):
         """
         now = self._clock()
         current = int(now // TOTP_STEP)
-        step = self._steps.claim(self._login_key, current)
+        step = await claim_step(self._steps, self._login_key, current)
         if step > current + 1:
             await self._sleep((step - 1) * TOTP_STEP - now)
         assert self._creds.totp_secret is not None

@@ -1,0 +1,147 @@
+"""One process's Redis connection for shared state: key names, sealing, ordered background
+writes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+
+from cryptography.fernet import Fernet
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.exceptions import RedisError
+
+from adapters.errors import UpstreamUnavailable
+from adapters.ratelimit import Clock, RateBudget
+
+log = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 32
+"""Connections to Redis per process."""
+POOL_WAIT_SECONDS = 10.0
+"""How long a call may wait for one of them before it fails."""
+
+
+class SharedStateUnavailable(UpstreamUnavailable):
+    """Redis did not answer: what the processes share cannot be read or written."""
+
+
+@contextmanager
+def redis_errors(what: str) -> Iterator[None]:
+    """A Redis failure as an adapter error naming what could not be done (never the URL)."""
+    try:
+        yield
+    except RedisError as exc:
+        raise SharedStateUnavailable(
+            f"shared state on Redis unreachable ({what}: {type(exc).__name__})"
+        ) from None
+
+
+class RedisShared:
+    """``redis`` with every key under ``prefix``; ``sealer`` encrypts what must stay secret;
+    ``wall`` (Unix seconds, the same for every process) times windows, pauses, sessions and
+    circuits (tests pass one fake clock to every replica)."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        prefix: str,
+        sealer: Fernet,
+        wall: Clock = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.sealer = sealer
+        self.wall = wall
+        self.sleep = sleep
+        self.replica = secrets.token_hex(8)
+        """This process's name in the slots it holds."""
+        self._serial = 0
+        self._chains: dict[str, asyncio.Task[None]] = {}
+
+    @classmethod
+    async def connect(
+        cls,
+        url: str,
+        *,
+        prefix: str,
+        sealer: Fernet,
+        wall: Clock = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> RedisShared:
+        """Connected and answering, or ``SharedStateUnavailable``."""
+        # A bounded pool that queues for a connection rather than failing: a burst of
+        # requests waits its turn for Redis as it does for the vendor.
+        pool = BlockingConnectionPool.from_url(
+            url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS
+        )
+        redis = Redis.from_pool(pool)  # closes the pool with the client
+        with redis_errors("connecting"):
+            try:
+                await redis.ping()
+            except RedisError:
+                await redis.aclose()
+                raise
+        return cls(redis, prefix=prefix, sealer=sealer, wall=wall, sleep=sleep)
+
+    def key(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    def next_id(self) -> str:
+        self._serial += 1
+        return f"{self.replica}:{self._serial}"
+
+    def later(self, chain: str, write: Callable[[], Awaitable[object]]) -> None:
+        """Run ``write`` in the background after the earlier writes of ``chain`` (a release,
+        a pause or a circuit's outcome is recorded from code that cannot wait for it); a
+        failure is logged, as the state it loses only errs on the careful side."""
+        before = self._chains.get(chain)
+
+        async def run() -> None:
+            if before is not None:
+                await asyncio.wait([before])
+            try:
+                await write()
+            except RedisError as exc:
+                log.warning("shared state on Redis not written (%s)", type(exc).__name__)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._chains[chain] = task
+        task.add_done_callback(
+            lambda t: self._chains.pop(chain, None) if self._chains.get(chain) is t else None
+        )
+
+    async def settled(self) -> None:
+        """Every background write made so far has reached Redis (or failed)."""
+        while self._chains:
+            await asyncio.wait(list(self._chains.values()))
+
+    async def close(self) -> None:
+        await self.settled()
+        await self.redis.aclose()
+
+    # --- what ``adapters.shared.SharedCredentials`` builds from it -------------------------
+
+    # Built here so each concern's module stays apart; imported late, as they import this.
+    def window(self, vendor: str, credential: str, budget: RateBudget | None) -> RedisWindow:
+        return RedisWindow(self, self.key("budget", vendor, credential), budget)
+
+    def sessions(self, login: str) -> RedisSessionShare:
+        return RedisSessionShare(self, login)
+
+    def circuit(self, name: str, threshold: int) -> RedisCircuitShare:
+        return RedisCircuitShare(self, self.key("circuit", name), threshold)
+
+    def totp_steps(self) -> RedisTotpSteps:
+        return RedisTotpSteps(self)
+
+
+from adapters.shared_redis.circuits import RedisCircuitShare  # noqa: E402
+from adapters.shared_redis.sessions import RedisSessionShare  # noqa: E402
+from adapters.shared_redis.totp import RedisTotpSteps  # noqa: E402
+from adapters.shared_redis.window import RedisWindow  # noqa: E402
