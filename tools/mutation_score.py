@@ -61,6 +61,7 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
         "tests/adapters/test_resilience_state_machines.py",
         "tests/adapters/test_supergood_session_answers.py",
         "tests/adapters/test_supergood_session_timing.py",
+        "tests/adapters/test_supergood_code_sign_in.py",
     ),
     "adapters/paging.py": (
         "tests/adapters/test_adapter_paging.py",
