@@ -5,14 +5,19 @@ stores it names are those `dealergraph sandbox` serves."""
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
+from redis.asyncio import Redis
 
 from graph.cli import SANDBOX_PORTS
 from graph.config import AppConfig, load_config
+from graph.idempotency_postgres import PostgresIdempotencyStore
+from graph.runtime import Runtime
 from sandbox import SandboxOptions, start_sandbox
+from tests.graph.idempotency_backends import scratch_schema
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -79,3 +84,44 @@ async def test_the_sandbox_serves_what_the_config_names() -> None:
             assert stores == handle.stores
     finally:
         await sandbox.stop()
+
+
+async def test_the_deploy_config_signs_in_to_every_store(tmp_path: Path) -> None:
+    # As a replica runs it, with the compose services' names replaced by this machine's.
+    config = deploy_config()
+    prefix = f"dealergraph-test:{secrets.token_hex(6)}"
+    sandbox = await start_sandbox(SandboxOptions(seed=1))
+    try:
+        async with scratch_schema() as dsn:
+            local = config.model_copy(
+                update={
+                    "server": config.server.model_copy(update={"data_dir": str(tmp_path)}),
+                    "shared": config.shared.model_copy(
+                        update={"redis_url": "redis://127.0.0.1:6379/0", "key_prefix": prefix}
+                    ),
+                    "connections": [
+                        c.model_copy(update={"base_url": sandbox.vendors[c.dms.value].base_url})
+                        for c in config.connections
+                    ],
+                }
+            )
+            environ = {
+                **sandbox_env(),
+                "DEALERGRAPH_IDEMPOTENCY_DSN": dsn,
+                "DEALERGRAPH_SHARED_KEY": secrets.token_hex(32),
+                "DEALERGRAPH_KEY_DEMO": "deploy-test-key",
+            }
+            runtime = await Runtime.start(local, environ)
+            try:
+                assert isinstance(runtime.exactly_once.store, PostgresIdempotencyStore)
+                results = await runtime.probe_all()
+            finally:
+                await runtime.close()
+    finally:
+        await sandbox.stop()
+        redis = Redis.from_url("redis://127.0.0.1:6379/0")
+        async for key in redis.scan_iter(match=f"{prefix}:*"):
+            await redis.delete(key)
+        await redis.aclose()
+    assert {r.connection_id: r.error for r in results} == {c.id: None for c in config.connections}
+    assert sum(len(r.dealerships) for r in results) == 6
