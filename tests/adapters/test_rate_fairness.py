@@ -271,3 +271,53 @@ async def test_pauses_are_never_shortened_and_fail_fast_past_the_deadline() -> N
     await settle()
     await clock.advance(3.0)
     assert within.done() and within.exception() is None
+
+
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [
+        ({"requests": 0}, "a rate budget needs at least one request in a positive window"),
+        ({"requests": 5, "per_seconds": 0.0}, "a rate budget needs at least one request in a"),
+        ({"requests": 5, "reserve": 5}, "a budget's reserve must be at least 0 and below its"),
+        ({"requests": 5, "reserve": -1}, "a budget's reserve must be at least 0 and below its"),
+    ],
+)
+def test_a_budget_that_could_never_admit_a_request_is_refused_saying_why(
+    budget: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        RateBudget(**budget)  # type: ignore[arg-type]
+    assert str(refused.value).startswith(message)
+
+
+async def test_refusals_past_the_deadline_say_what_holds_the_request_and_for_how_long() -> None:
+    clock = ManualClock()
+    gate = RateGate(limiter_on(clock, RateBudget(10, 60.0)), clock=clock, sleep=clock.sleep)
+    assert gate.limiter is not None
+    await take(gate.limiter, "a", 9)
+    with pytest.raises(UpstreamRateLimited) as budget:
+        await promptly(gate.enter(UpstreamScope(client="a", deadline=clock() + 30.0, clock=clock)))
+    assert budget.value.message == (
+        "request budget of 10 per 60 s in use; a slot is expected in 60.0 s,"
+        " after this request's deadline"
+    )
+    paused = RateGate(clock=clock, sleep=clock.sleep)
+    paused.pause(12.5)
+    with pytest.raises(UpstreamRateLimited) as pause:
+        await promptly(paused.enter(UpstreamScope(client="a", deadline=clock() + 5.0, clock=clock)))
+    assert pause.value.message == (
+        "the vendor asked for a pause of 12.5 s, past this request's deadline"
+    )
+
+
+async def test_a_pause_ending_exactly_at_the_deadline_is_waited_out() -> None:
+    clock = ManualClock()
+    gate = RateGate(clock=clock, sleep=clock.sleep)
+    gate.pause(5.0)
+    entered = asyncio.create_task(
+        gate.enter(UpstreamScope(client="a", deadline=clock() + 5.0, clock=clock))
+    )
+    await settle()
+    await clock.advance(5.0)
+    assert entered.done() and entered.exception() is None
+    gate.leave(None)
