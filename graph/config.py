@@ -242,6 +242,13 @@ class OAuthConfig(_Strict):
 OAUTH_DMS = frozenset({Dms.AUTOSYNC})
 
 
+class BudgetConfig(_Strict):
+    """At most ``requests`` vendor requests in any ``per_seconds`` on one credential."""
+
+    requests: int = Field(ge=1)
+    per_seconds: float = Field(gt=0)
+
+
 class ConnectionConfig(_Strict):
     id: Slug
     dms: Dms
@@ -250,6 +257,9 @@ class ConnectionConfig(_Strict):
     """Secret name -> ``"env:VARIABLE"``; the adapter's page in the docs lists the names."""
     dealerships: list[DealershipConfig] = Field(min_length=1)
     oauth: OAuthConfig | None = None
+    request_budget: BudgetConfig | None = None
+    """The credential's request budget where it is not the one the vendor publishes (AutoSync:
+    100 a minute per API key), such as a plan with a higher limit."""
 
     @model_validator(mode="after")
     def _oauth_vendor(self) -> ConnectionConfig:

@@ -9,7 +9,7 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aiohttp
@@ -21,6 +21,7 @@ from adapters.http import HttpPolicy
 from adapters.models import Dms
 from adapters.oauth import OAuthGrant
 from adapters.observing import Observers
+from adapters.ratelimit import RateBudget
 from adapters.registry import build_adapter
 from adapters.shared import SharedCredentials
 from adapters.totp_steps import FileTotpSteps
@@ -30,6 +31,7 @@ from graph.config import (
     AddressConfig,
     AppConfig,
     ConfigError,
+    ConnectionConfig,
     ServerConfig,
     hash_api_key,
 )
@@ -187,7 +189,7 @@ class Runtime:
                     http=http,
                     base_url=conn.base_url,
                     secrets={k: v.get_secret_value() for k, v in secrets[conn.id].items()},
-                    policy=policy,
+                    policy=_with_budget(policy, conn),
                     shared=shared,
                     oauth=OAuthGrant(vault, conn.id) if conn.oauth and vault else None,
                 )
@@ -344,6 +346,14 @@ def _event_hub(
             record=hub.record,
         )
     return hub
+
+
+def _with_budget(policy: HttpPolicy, conn: ConnectionConfig) -> HttpPolicy:
+    """``policy``, with the connection's own request budget where it names one."""
+    budget = conn.request_budget
+    if budget is None:
+        return policy
+    return replace(policy, rate_budget=RateBudget(budget.requests, budget.per_seconds))
 
 
 def _outbound_webhooks(

@@ -18,6 +18,9 @@ class SandboxOptions:
     scale: float = 1.0  # multiplies every record count (benchmarks use 5-20)
     token_ttl_seconds: int = 3600  # Supergood-family "expiresIn"
     rate_limit_per_minute: int = 100  # AutoSync, per API key
+    # AutoSync's window: ``rate_limit_per_minute`` requests per this many seconds (the page
+    # says a minute; tests shorten both sides' window to see several pass quickly).
+    rate_limit_window_seconds: float = 60.0
     today: date = DEFAULT_TODAY  # anchor for generated dates, so data is deterministic
     latency_ms: int = 0  # added to every vendor response (VendorHandle.faults changes it live)
     # Vendor name -> faults it starts with (copied per server; see sandbox/common/faults.py).
@@ -44,6 +47,8 @@ class SandboxOptions:
             raise ValueError("latency_ms cannot be negative")
         if self.activity_seconds < 0:
             raise ValueError("activity_seconds cannot be negative")
+        if self.rate_limit_window_seconds <= 0:
+            raise ValueError("rate_limit_window_seconds must be positive")
         if self.token_ttl_seconds < 1 or self.rate_limit_per_minute < 1:
             raise ValueError("token_ttl_seconds and rate_limit_per_minute must be at least 1")
 

@@ -136,6 +136,8 @@ def build_state(
     return AutoSyncState(
         shops=shops,
         keys=keys,
-        limiter=FixedWindowLimiter(options.rate_limit_per_minute, 60.0),
+        limiter=FixedWindowLimiter(
+            options.rate_limit_per_minute, options.rate_limit_window_seconds
+        ),
         default_key=next(iter(keys)),
     )
