@@ -37,6 +37,7 @@ _ADAPTER_HTTP = (
     "tests/adapters/test_resilience_state_machines.py",
     "tests/adapters/test_http_resilience.py",
     "tests/adapters/test_adapter_http.py",
+    "tests/adapters/test_shared_redis.py",
 )
 # Not test_pagination_complete.py: its sandbox walks cost a minute or more per mutant of the
 # walk; the in-memory walks below check the same arithmetic.
@@ -59,6 +60,7 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
         "tests/adapters/test_supergood_auth.py",
         "tests/adapters/test_supergood_mfa.py",
         "tests/adapters/test_resilience_state_machines.py",
+        "tests/adapters/test_shared_redis.py",
         "tests/adapters/test_supergood_session_answers.py",
         "tests/adapters/test_supergood_session_timing.py",
         "tests/adapters/test_supergood_code_sign_in.py",
