@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
 from typing import Any, TypeVar
 
 from adapters.convert import Raw, normalize, obj
@@ -77,9 +78,9 @@ def _lookup(raw: Raw, path: str) -> tuple[bool, Any]:
     return True, value
 
 
-def read(field_map: FieldMap, raw: Raw, *, given_only: bool = False) -> dict[str, Any]:
-    """The keyword arguments ``field_map`` reads from ``raw``. ``given_only``: only the
-    fields whose key the record carries (embeds, whose ``model_fields_set`` the graph reads)."""
+def interpret(field_map: FieldMap, raw: Raw, *, given_only: bool = False) -> dict[str, Any]:
+    """What ``read`` answers, worked out spec by spec: the reference the compiled readers
+    are held to (tests), and the reader of maps past the compiled ones' bound."""
     out: dict[str, Any] = {}
     for name, spec in field_map.items():
         found, value = _lookup(raw, key_of(spec))
@@ -93,6 +94,78 @@ def read(field_map: FieldMap, raw: Raw, *, given_only: bool = False) -> dict[str
         else:
             out[name] = (spec.convert if isinstance(spec, Required) else spec[1])(value)
     return out
+
+
+Reader = Callable[[Raw], dict[str, Any]]
+
+
+def read(field_map: FieldMap, raw: Raw, *, given_only: bool = False) -> dict[str, Any]:
+    """The keyword arguments ``field_map`` reads from ``raw``. ``given_only``: only the
+    fields whose key the record carries (embeds, whose ``model_fields_set`` the graph reads)."""
+    return reader_of(field_map, given_only)(raw)
+
+
+# Maps are declared once, at import, so their number is bounded; the bound guards against
+# a map built per call, which would otherwise be compiled (and kept) on every call.
+_MAX_COMPILED = 1024
+_compiled: dict[int, tuple[FieldMap, Reader, Reader]] = {}
+
+
+def reader_of(field_map: FieldMap, given_only: bool = False) -> Reader:
+    """``field_map`` compiled into one function (once per map): the same answers and
+    errors as ``interpret``, without looking each spec's kind and path up on every row."""
+    entry = _compiled.get(id(field_map))
+    if entry is None or entry[0] is not field_map:  # the map is kept, so its id is its own
+        if len(_compiled) >= _MAX_COMPILED:
+            return partial(interpret, field_map, given_only=given_only)
+        entry = (field_map, compile_map(field_map), compile_map(field_map, given_only=True))
+        _compiled[id(field_map)] = entry
+    return entry[2] if given_only else entry[1]
+
+
+def compile_map(field_map: FieldMap, *, given_only: bool = False) -> Reader:
+    """Python source doing what ``interpret`` does for this map, step by step in the same
+    order (so the same error comes first), compiled once."""
+    names: dict[str, Any] = {"obj": obj, "normalize": normalize, "dict": dict}
+    parents: dict[str, str] = {"": "raw"}  # dotted prefix -> the variable holding it
+    lines = ["def read_map(raw):"]
+    if field_map:
+        lines.append("    raw = raw if type(raw) is dict else obj(raw)")
+    lines.append("    out = {}")
+
+    def parent_of(prefix: str) -> str:
+        """The variable holding the object at ``prefix``, read where first needed, as
+        ``interpret`` reads it (an absent or null parent is an empty one)."""
+        if prefix not in parents:
+            above, _, step = prefix.rpartition(".")
+            holder, var = parent_of(above), f"p{len(parents)}"
+            lines.append(f"    {var} = {holder}.get({step!r})")
+            lines.append(f"    {var} = {var} if type({var}) is dict else obj({var})")
+            parents[prefix] = var
+        return parents[prefix]
+
+    for index, (name, spec) in enumerate(field_map.items()):
+        prefix, _, step = key_of(spec).rpartition(".")
+        holder = parent_of(prefix)
+        if isinstance(spec, Normalized):
+            names[f"t{index}"], names[f"f{index}"] = spec.table, spec.fallback
+            target = f"out[{name!r}], out[{f'{name}_raw'!r}]"
+            convert = f"normalize({{}}, t{index}, f{index})"
+        else:
+            names[f"c{index}"] = spec.convert if isinstance(spec, Required) else spec[1]
+            target, convert = f"out[{name!r}]", f"c{index}({{}})"
+        present = f"{holder}[{step!r}]"
+        if isinstance(spec, Required):
+            lines.append(f"    if {step!r} not in {holder}: raise KeyError({spec.key!r})")
+            lines.append(f"    {target} = {convert.format(present)}")
+        elif given_only:
+            lines.append(f"    if {step!r} in {holder}: {target} = {convert.format(present)}")
+        else:  # absent or null: the converter sees None either way
+            lines.append(f"    {target} = {convert.format(f'{holder}.get({step!r})')}")
+    lines.append("    return out")
+    exec("\n".join(lines), names)  # source made above from the map's own keys
+    reader: Reader = names["read_map"]
+    return reader
 
 
 def written_as(record: object, field_map: FieldMap) -> dict[str, Any]:

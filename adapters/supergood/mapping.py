@@ -106,13 +106,18 @@ def part_record(
 ) -> Part:
     """A part as the family shapes it: ``partId``, ``partNumber``, ``description``,
     ``reorderPoint``, ``updatedAt``, and the vendor's own names for the rest."""
-    fields: FieldMap = {
+    return Part(**read(_part_fields(on_hand, cost, price, bin_location, vendor), raw))
+
+
+@lru_cache
+def _part_fields(on_hand: str, cost: str, price: str, bin_location: str, vendor: str) -> FieldMap:
+    # One map per spelling, made once: a field map is compiled on first use (fieldmap).
+    return {
         **PART,
         **renames(to.decimal, quantity_on_hand=on_hand),
         **renames(to.money, cost=cost, price=price),
         **renames(to.text, bin=bin_location, vendor=vendor),
     }
-    return Part(**read(fields, raw))
 
 
 def map_part(raw: Raw) -> Part:
@@ -188,8 +193,12 @@ def declined(raw: Raw) -> bool:
 
 def labor_line(raw: Raw, *, hours: str = "hours") -> LaborLine:
     """``{opCode, description, <hours>, rate, amount, declined}``."""
-    line = {**family.LABOR_LINE, **renames(to.decimal, hours=hours)}
-    return LaborLine(**read(line, raw), declined=declined(raw))
+    return LaborLine(**read(_labor_fields(hours), raw), declined=declined(raw))
+
+
+@lru_cache
+def _labor_fields(hours: str) -> FieldMap:
+    return {**family.LABOR_LINE, **renames(to.decimal, hours=hours)}
 
 
 def part_line(raw: Raw) -> PartLine:

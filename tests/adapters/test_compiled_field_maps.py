@@ -1,0 +1,157 @@
+"""Compiled field maps answer as the interpreted ones: on every row the five sandboxes
+serve (lists and detail reads, each vendor's every kind) and on every object of the vendor
+page examples, every ``read`` is made both ways and compared, errors included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from adapters import fieldmap
+from adapters.base import Window
+from adapters.convert import money
+from adapters.fieldmap import FieldMap, Normalized, Required, compile_map, interpret
+from adapters.http import loads
+from adapters.models import Dms, VehicleStatus
+from adapters.vendors import VENDORS
+from graph.kinds import KINDS
+from tests.adapters.adapter_sandbox_kit import connect
+from tests.adapters.conftest import StartSandbox
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EVERY_ROW = Window(0, 1000)  # more than any seeded list at scale 1
+
+
+def outcome(read: Callable[[], dict[str, Any]]) -> tuple[str, Any]:
+    """What a read gives: its fields in order, exactly (repr keeps Decimal digits and
+    types), or the error it raises."""
+    try:
+        return "fields", repr(list(read().items()))
+    except Exception as exc:  # any error must be the same both ways
+        return "error", (type(exc), exc.args)
+
+
+class Comparing:
+    """``fieldmap.reader_of`` that makes every read both ways and holds them equal."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+        self.maps: set[int] = set()
+        self.mismatches: list[str] = []
+
+    def __call__(self, field_map: FieldMap, given_only: bool = False) -> fieldmap.Reader:
+        compiled = compile_map(field_map, given_only=given_only)
+
+        def read(raw: Any) -> dict[str, Any]:
+            self.reads += 1
+            self.maps.add(id(field_map))
+            ours = outcome(lambda: compiled(raw))
+            theirs = outcome(lambda: interpret(field_map, raw, given_only=given_only))
+            if ours != theirs:
+                self.mismatches.append(f"{list(field_map)} on {raw!r}: {ours} != {theirs}")
+            return interpret(field_map, raw, given_only=given_only)
+
+        return read
+
+
+@pytest.fixture
+def comparing(monkeypatch: pytest.MonkeyPatch) -> Comparing:
+    checker = Comparing()
+    monkeypatch.setattr(fieldmap, "reader_of", checker)
+    return checker
+
+
+async def test_compiled_maps_read_every_sandbox_row_as_interpreted(
+    sandbox: StartSandbox, session: aiohttp.ClientSession, comparing: Comparing
+) -> None:
+    sb = await sandbox(vendors=tuple(v.name for v in VENDORS))
+    for name, handle in sb.vendors.items():
+        adapter = connect(Dms(name), session, handle)
+        for store_id, _ in handle.stores:
+            for kind in KINDS:
+                if kind.capability not in adapter.capabilities:
+                    continue
+                page = await kind.list(adapter, store_id, kind.empty_filter, EVERY_ROW)
+                ids = [row.id for row in page.items[:3] if getattr(row, "id", None)]
+                if ids:  # detail reads map some kinds with maps of their own
+                    await kind.get(adapter, store_id, ids)
+                assert page.items, f"{name} {kind.name}: nothing to compare on"
+        await adapter.close()
+    assert not comparing.mismatches, comparing.mismatches[:3]
+    assert len(comparing.maps) > 40
+
+
+def objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in ``value``, nested ones included."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from objects(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from objects(item)
+
+
+@pytest.mark.parametrize("vendor", [v.name for v in VENDORS])
+def test_compiled_maps_read_every_page_example_as_interpreted(
+    vendor: str, comparing: Comparing
+) -> None:
+    """Every mapper of the vendor on every object of its page examples: most objects are
+    not the mapper's record, which tries the error paths too."""
+    spec = next(v for v in VENDORS if v.name == vendor).adapter.spec
+    mappers = {resource.mapper for resource in spec.resources.values()}
+    examples = sorted(FIXTURES.glob(f"{vendor}_*.json"))
+    assert examples
+    for path in examples:
+        for raw in objects(loads(path.read_bytes())):
+            for mapper in mappers:
+                try:
+                    mapper(raw)
+                except Exception:  # the reads inside are what is compared
+                    continue
+    assert comparing.reads and not comparing.mismatches, comparing.mismatches[:3]
+
+
+STATUS = {"in_stock": VehicleStatus.IN_STOCK}
+CORNERS: FieldMap = {
+    "id": Required("vehicleId", str),
+    "price": ("pricing.amount", money),
+    "deep": ("a.b.c", repr),
+    "status": Normalized("status", STATUS, VehicleStatus.UNKNOWN),
+    "nested_id": Required("a.id", str),
+    "missing": ("nowhere", repr),
+}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"vehicleId": "1", "pricing": {"amount": 1.50}, "status": "IN_STOCK", "a": {"id": "x"}},
+        {"vehicleId": "1", "pricing": None, "a": {"b": {"c": None}, "id": "x"}},
+        {"vehicleId": "1", "a": {"b": None}},  # the nested id is missing
+        {"vehicleId": "1", "pricing": 5, "a": {"id": "x"}},  # a number where an object goes
+        {"vehicleId": "1", "pricing": {"amount": True}, "a": {"id": "x"}},  # refused money
+        {"pricing": {"amount": "x"}},  # no id: the id's KeyError comes first
+        None,
+        {},
+    ],
+)
+@pytest.mark.parametrize("given_only", [False, True])
+def test_compiled_map_corners(raw: Any, given_only: bool) -> None:
+    raw = None if raw is None else json.loads(json.dumps(raw), parse_float=Decimal)
+    compiled = compile_map(CORNERS, given_only=given_only)
+    assert outcome(lambda: compiled(raw)) == outcome(
+        lambda: interpret(CORNERS, raw, given_only=given_only)
+    )
+
+
+def test_each_map_is_compiled_once() -> None:
+    first = fieldmap.reader_of(CORNERS)
+    assert fieldmap.reader_of(CORNERS) is first
+    assert fieldmap.reader_of(dict(CORNERS)) is not first  # another map: its own reader
