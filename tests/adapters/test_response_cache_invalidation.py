@@ -1,0 +1,168 @@
+"""Which answers a write drops from the response cache, store by store: reads in flight,
+kept answers and the request's memo, with every vendor read counted. Also the kinds of
+store-scoped paths and the shortest time to live."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from adapters.response_cache import NO_CACHE, ResponseCache, kind_of_path
+from adapters.upstream_scope import UpstreamScope
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Vendor:
+    """Counts the reads that reach it; a read waits at ``gate`` when one is set."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.gate: asyncio.Event | None = None
+
+    def reader(self, path: str) -> Callable[[], Awaitable[Any]]:
+        async def fetch() -> Any:
+            self.calls += 1
+            call = self.calls
+            if self.gate is not None:
+                await self.gate.wait()
+            return {"path": path, "call": call}
+
+        return fetch
+
+
+async def read(cache: ResponseCache, vendor: Vendor, store: str | None, path: str = "") -> Any:
+    path = path or f"/shops/{store}/workorders"
+    return await cache.get((path,), path=path, store=store, fetch=vendor.reader(path))
+
+
+async def in_flight(cache: ResponseCache, vendor: Vendor, store: str | None) -> asyncio.Task[Any]:
+    vendor.gate = asyncio.Event()
+    task = asyncio.create_task(read(cache, vendor, store))
+    await asyncio.sleep(0)
+    assert vendor.calls >= 1 and not task.done()
+    return task
+
+
+async def landed(task: asyncio.Task[Any], vendor: Vendor) -> Any:
+    assert vendor.gate is not None
+    vendor.gate.set()
+    answer = await task
+    vendor.gate = None
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("/rooftops/7/customers", "customers"), ("/shops/7", "stores"), ("/rooftops/7", "stores")],
+)
+def test_a_store_scoped_path_is_named_by_what_it_reads_under_the_store(
+    path: str, kind: str
+) -> None:
+    assert kind_of_path(path) == kind
+
+
+async def test_an_unknown_kind_is_never_kept_and_half_a_second_is_a_time_to_live() -> None:
+    clock, vendor = FakeClock(), Vendor()
+    cache = ResponseCache({"repair_orders": 0.5}, clock=clock)
+    assert cache.ttl("no such kind") == 0.0
+    await read(cache, vendor, "1")
+    clock.now += 0.4
+    assert (await read(cache, vendor, "1"))["call"] == 1
+    clock.now += 0.2
+    assert (await read(cache, vendor, "1"))["call"] == 2
+
+
+async def test_a_write_to_another_store_does_not_spoil_a_read_in_flight() -> None:
+    vendor = Vendor()
+    cache = ResponseCache()
+    task = await in_flight(cache, vendor, "1")
+    cache.invalidate("2")
+    assert (await landed(task, vendor))["call"] == 1
+    assert (await read(cache, vendor, "1"))["call"] == 1, "kept"
+    assert vendor.calls == 1
+
+
+async def test_every_write_to_the_store_spoils_the_reads_in_flight_then() -> None:
+    vendor = Vendor()
+    cache = ResponseCache()
+    cache.invalidate("1")  # an earlier write
+    task = await in_flight(cache, vendor, "1")
+    cache.invalidate("1")  # this one lands while the read is on its way
+    await landed(task, vendor)
+    assert (await read(cache, vendor, "1"))["call"] == 2, "not kept"
+
+
+async def test_every_write_of_unknown_store_spoils_the_reads_in_flight_then() -> None:
+    vendor = Vendor()
+    cache = ResponseCache()
+    cache.clear()
+    task = await in_flight(cache, vendor, "1")
+    cache.clear()
+    await landed(task, vendor)
+    assert (await read(cache, vendor, "1"))["call"] == 2, "not kept"
+
+
+async def test_a_reader_arriving_after_the_write_does_not_join_the_stale_read() -> None:
+    vendor = Vendor()
+    cache = ResponseCache()
+    stale = await in_flight(cache, vendor, "1")
+    cache.invalidate("1")
+    fresh = asyncio.create_task(read(cache, vendor, "1"))
+    await asyncio.sleep(0)
+    assert (await landed(stale, vendor))["call"] == 1
+    assert (await fresh)["call"] == 2
+
+
+async def test_a_reader_that_read_for_itself_after_a_cancelled_one_keeps_its_answer() -> None:
+    vendor = Vendor()
+    cache = ResponseCache()
+    leader = await in_flight(cache, vendor, "1")
+    follower = asyncio.create_task(read(cache, vendor, "1"))
+    await asyncio.sleep(0)
+    leader.cancel()
+    await asyncio.sleep(0)
+    assert (await landed(follower, vendor))["call"] == 2
+    cache.invalidate("2")
+    assert (await read(cache, vendor, "1"))["call"] == 2, "kept, as store 1's"
+    assert vendor.calls == 2
+
+
+async def test_a_write_drops_from_the_requests_memo_its_stores_and_store_less_answers_only() -> (
+    None
+):
+    vendor, other_vendor = Vendor(), Vendor()
+    cache, other_cache = ResponseCache(NO_CACHE), ResponseCache(NO_CACHE)
+    with UpstreamScope().opened():
+        for store in ("1", "2", None):
+            await read(cache, vendor, store, f"/repair-orders/{store}")
+        await read(other_cache, other_vendor, "1", "/repair-orders/1")
+        cache.invalidate("1")
+        again = {}
+        for store in ("1", "2", None):
+            again[store] = (await read(cache, vendor, store, f"/repair-orders/{store}"))["call"]
+        assert again == {"1": 4, "2": 2, None: 5}, (
+            "2's answer is kept, 1's and the store-less read again"
+        )
+        assert (await read(other_cache, other_vendor, "1", "/repair-orders/1"))["call"] == 1
+        cache.invalidate(None)
+        assert (await read(cache, vendor, "2", "/repair-orders/2"))["call"] == 6
+
+
+async def test_a_fresh_request_reads_past_the_kept_answers() -> None:
+    vendor = Vendor()
+    cache = ResponseCache()
+    await read(cache, vendor, "1")
+    with UpstreamScope(fresh=True).opened():
+        assert (await read(cache, vendor, "1"))["call"] == 2
+        assert (await read(cache, vendor, "1"))["call"] == 2, "once per request still"
+    assert (await read(cache, vendor, "1"))["call"] == 1, "the kept answer is untouched"
