@@ -68,6 +68,7 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
     "adapters/paging.py": (
         "tests/adapters/test_adapter_paging.py",
         "tests/adapters/test_read_union.py",
+        "tests/adapters/test_paging_edges.py",
     ),
     "adapters/response_cache.py": (
         "tests/adapters/test_response_cache.py",
