@@ -73,7 +73,6 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
     "adapters/response_cache.py": (
         "tests/adapters/test_response_cache.py",
         "tests/adapters/test_response_cache_invalidation.py",
-        "tests/adapters/test_http_writes.py",
         "tests/adapters/test_adapter_http.py",
     ),
     "graph/listing.py": _GRAPH_LISTS,
