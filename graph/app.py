@@ -31,6 +31,7 @@ from graph.request_ids import REQUEST_ID, request_id_middleware
 from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
 from graph.schema import build_schema
+from graph.throttle_redis import RedisCostBuckets
 from graph.tracing import OperationTrace
 from graph.ws_frames import TextFrameWebSocketAdapter
 
@@ -66,7 +67,12 @@ class DealerGraphView(GraphQLView):
     def __init__(
         self, runtime: Runtime, *, demo_key: str | None = None, log_answers: bool = True
     ) -> None:
-        schema = build_schema(runtime.server, log_answers=log_answers)
+        redis = runtime.shared.redis
+        # Replicas on one Redis give each client one cost bucket, not one per process.
+        shared_buckets = RedisCostBuckets(redis) if redis is not None else None
+        schema = build_schema(
+            runtime.server, shared_buckets=shared_buckets, log_answers=log_answers
+        )
         super().__init__(schema=schema, graphql_ide="graphiql")
         self.runtime = runtime
         self.demo_key = demo_key

@@ -9,7 +9,9 @@ refused or not, reports its cost under ``extensions.cost``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,14 +19,17 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, OperationType, ValidationContext, ValidationRule
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
+from adapters.shared_redis.store import SharedStateUnavailable
 from graph.config import ServerConfig
 from graph.context import Context
 from graph.cost import CostSettings, PlanTooComplex, QueryPlan, alias_count
 from graph.errors import GraphError
-from graph.throttle import Allowance, CostBuckets
+from graph.throttle import Allowance, AsyncBuckets, CostBuckets, Taken, ThrottleStatus
 
 
 class QueryCostLimiter(SchemaExtension):
+    """The limits, with each client's cost bucket in this process (``CostBuckets``)."""
+
     def __init__(self, *, server: ServerConfig, buckets: CostBuckets) -> None:
         self.server = server
         self.buckets = buckets
@@ -40,19 +45,34 @@ class QueryCostLimiter(SchemaExtension):
         return min(self.server.max_query_cost, context.client.cost_capacity)
 
     def on_execute(self) -> Iterator[None]:
-        refusal = self._admit()
-        if refusal is not None:
-            self.execution_context.result = GraphQLExecutionResult(
-                data=None, errors=[GraphQLError(refusal.message, original_error=refusal)]
-            )
+        planned = self._plan()
+        if isinstance(planned, Bill):
+            planned = self._took(planned, self.buckets.take(*planned.take_args()))
+        if planned is not None:
+            self._refuse(planned)
             yield
             return
         try:
             yield
         finally:
-            self._settle()
+            unspent = self._unspent()
+            if unspent is not None:
+                self.buckets.give_back(*unspent)
 
-    def _admit(self) -> GraphError | None:
+    def get_results(self) -> dict[str, Any]:  # type: ignore[override]
+        context = self._context()
+        if context is None:
+            return {}
+        status = self.buckets.status(context.client.name, _allowance(context))
+        return self._results(context, status)
+
+    def _refuse(self, refusal: GraphError) -> None:
+        self.execution_context.result = GraphQLExecutionResult(
+            data=None, errors=[GraphQLError(refusal.message, original_error=refusal)]
+        )
+
+    def _plan(self) -> GraphError | Bill | None:
+        """A refusal, the cost to take from the client's bucket, or None (nothing to bill)."""
         ec = self.execution_context
         document = ec.graphql_document
         if document is None:
@@ -98,32 +118,30 @@ class QueryCostLimiter(SchemaExtension):
             # runs its selection, record reads included, for every event it delivers.
             context.event_cost = cost
             return None
-        client = context.client
-        taken = self.buckets.take(client.name, cost, _allowance(context))
+        return Bill(context.client.name, cost, _allowance(context))
+
+    def _took(self, bill: Bill, taken: Taken) -> GraphError | None:
         if not taken.granted:
             return GraphError(
-                f"this API key's cost budget is spent: the query needs {cost}; "
+                f"this API key's cost budget is spent: the query needs {bill.cost}; "
                 f"retry in {taken.retry_after:.1f} s",
                 code="THROTTLED",
-                cost=cost,
+                cost=bill.cost,
                 retryAfter=taken.retry_after,
             )
-        self.taken = cost
+        self.taken = bill.cost
         return None
 
-    def _settle(self) -> None:
+    def _unspent(self) -> tuple[str, float, Allowance] | None:
+        """What to give back once the query ran: planned but not sent."""
         context = self._context()
         if context is None or not self.taken:
-            return
+            return None
         unspent = self.taken - min(context.upstream.requests, self.taken)
-        self.buckets.give_back(context.client.name, unspent, _allowance(context))
+        return context.client.name, unspent, _allowance(context)
 
-    def get_results(self) -> dict[str, Any]:
-        context = self._context()
-        if context is None:
-            return {}
+    def _results(self, context: Context, status: ThrottleStatus) -> dict[str, Any]:
         actual = context.upstream.requests
-        status = self.buckets.status(context.client.name, _allowance(context))
         return {
             "cost": {
                 "requestedQueryCost": self.requested,
@@ -133,6 +151,56 @@ class QueryCostLimiter(SchemaExtension):
                 "throttleStatus": status.as_extension(),
             }
         }
+
+
+class SharedQueryCostLimiter(QueryCostLimiter):
+    """The same limits with the buckets every replica shares (``graph.throttle_redis``):
+    each step awaits Redis. A bucket Redis cannot answer for refuses the query, as the vendor
+    budgets it also holds would."""
+
+    def __init__(self, *, server: ServerConfig, buckets: AsyncBuckets) -> None:
+        super().__init__(server=server, buckets=CostBuckets())
+        self.shared = buckets
+
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        planned = self._plan()
+        if isinstance(planned, Bill):
+            try:
+                planned = self._took(planned, await self.shared.take(*planned.take_args()))
+            except SharedStateUnavailable as exc:
+                planned = GraphError(exc.message, code=exc.code)
+        if planned is not None:
+            self._refuse(planned)
+            yield
+            return
+        try:
+            yield
+        finally:
+            unspent = self._unspent()
+            if unspent is not None:
+                with contextlib.suppress(SharedStateUnavailable):  # errs for the client
+                    await self.shared.give_back(*unspent)
+
+    async def get_results(self) -> dict[str, Any]:  # type: ignore[override]
+        context = self._context()
+        if context is None:
+            return {}
+        allowance = _allowance(context)
+        try:
+            status = await self.shared.status(context.client.name, allowance)
+        except SharedStateUnavailable:
+            status = ThrottleStatus(allowance.capacity, 0.0, allowance.restore_rate)
+        return self._results(context, status)
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    client: str
+    cost: int
+    allowance: Allowance
+
+    def take_args(self) -> tuple[str, int, Allowance]:
+        return self.client, self.cost, self.allowance
 
 
 def _allowance(context: Context) -> Allowance:

@@ -7,18 +7,25 @@ subgraph; on its own it is an ordinary GraphQL API.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import (
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.federation.schema import FederationAny
 from strawberry.printer import print_schema
 from strawberry.types import ExecutionContext, Info
 from strawberry.types.fields.resolver import StrawberryResolver
 
 from graph.config import ServerConfig
-from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
+from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter, SharedQueryCostLimiter
 from graph.error_contract import OperationNameRequired, is_variable_error
 from graph.errors import BadUserInput, GraphError
 from graph.fast_execution import FastLeafExecutor
@@ -27,7 +34,7 @@ from graph.mutations import Mutation
 from graph.queries import Query
 from graph.sdl import self_contained
 from graph.subscriptions import Subscription
-from graph.throttle import CostBuckets
+from graph.throttle import AsyncBuckets, AwaitedBuckets, CostBuckets
 from graph.types.values import SCALAR_OVERRIDES
 
 log = logging.getLogger(__name__)
@@ -85,8 +92,9 @@ class DealerGraphSchema(strawberry.federation.Schema):
                 )
         return super().entities_resolver(info, representations)
 
-    cost_buckets: CostBuckets
-    """Each API client's cost budget; one set per schema, and the app builds one schema."""
+    cost_buckets: AsyncBuckets
+    """Each API client's cost budget; one set per schema, and the app builds one schema
+    (subscriptions bill their events to it)."""
     log_answers: bool = True
     """Whether errors that are answers get their INFO line; ``serve`` only with --verbose."""
 
@@ -107,10 +115,20 @@ def build_schema(
     server: ServerConfig | None = None,
     *,
     buckets: CostBuckets | None = None,
+    shared_buckets: AsyncBuckets | None = None,
     log_answers: bool = True,
 ) -> DealerGraphSchema:
+    """``buckets``: this process's cost buckets (tests pass theirs, with a fake clock);
+    ``shared_buckets``: the ones every replica shares instead (``[shared] redis_url``)."""
     server = server or ServerConfig()
-    cost_buckets = buckets or CostBuckets()
+    local_buckets = buckets or CostBuckets()
+    cost_limiter: Callable[[], SchemaExtension]
+    if shared_buckets is None:
+        cost_buckets: AsyncBuckets = AwaitedBuckets(local_buckets)
+        cost_limiter = lambda: QueryCostLimiter(server=server, buckets=local_buckets)  # noqa: E731
+    else:
+        cost_buckets = shared = shared_buckets
+        cost_limiter = lambda: SharedQueryCostLimiter(server=server, buckets=shared)  # noqa: E731
     schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
@@ -122,7 +140,7 @@ def build_schema(
         extensions=[
             # Depth, cost and aliases, counted in linear time (graph.cost): Strawberry's own
             # depth and alias limiters re-walk every fragment spread.
-            lambda: QueryCostLimiter(server=server, buckets=cost_buckets),
+            cost_limiter,
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
             # Clients send the same few documents again and again: parse and validate each

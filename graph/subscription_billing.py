@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from adapters.upstream_scope import UpstreamScope
-from graph.throttle import Allowance, CostBuckets
+from graph.throttle import Allowance, AsyncBuckets
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -23,7 +23,7 @@ Sleep = Callable[[float], Awaitable[None]]
 class EventBilling:
     def __init__(
         self,
-        buckets: CostBuckets,
+        buckets: AsyncBuckets,
         client: str,
         allowance: Allowance,
         event_cost: int,
@@ -43,21 +43,21 @@ class EventBilling:
     async def admit(self) -> None:
         """Settle the previous event, then take this one's cost, waiting while the bucket
         holds too little."""
-        self.settle()
+        await self.settle()
         if self._cost <= 0:
             return
         while True:
-            taken = self._buckets.take(self._client, self._cost, self._allowance)
+            taken = await self._buckets.take(self._client, self._cost, self._allowance)
             if taken.granted:
                 break
             await self._sleep(taken.retry_after)
         self._taken = self._cost
         self._requests_before = self._upstream.requests
 
-    def settle(self) -> None:
+    async def settle(self) -> None:
         """Give back what the last admitted event planned but did not send."""
         if not self._taken:
             return
-        spent = min(self._upstream.requests - self._requests_before, self._taken)
-        self._buckets.give_back(self._client, self._taken - spent, self._allowance)
-        self._taken = 0
+        taken, self._taken = self._taken, 0  # settled once, even if the give-back fails
+        spent = min(self._upstream.requests - self._requests_before, taken)
+        await self._buckets.give_back(self._client, taken - spent, self._allowance)

@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 Clock = Callable[[], float]
 
@@ -97,3 +98,30 @@ class CostBuckets:
             currently_available=bucket.level,
             restore_rate=allowance.restore_rate,
         )
+
+
+class AsyncBuckets(Protocol):
+    """Buckets whose steps are awaited: the ones replicas share on Redis
+    (``graph.throttle_redis``), or this process's behind ``AwaitedBuckets``."""
+
+    async def take(self, client: str, cost: int, allowance: Allowance) -> Taken: ...
+
+    async def give_back(self, client: str, points: float, allowance: Allowance) -> None: ...
+
+    async def status(self, client: str, allowance: Allowance) -> ThrottleStatus: ...
+
+
+class AwaitedBuckets:
+    """This process's ``CostBuckets`` behind the awaited steps of ``AsyncBuckets``."""
+
+    def __init__(self, buckets: CostBuckets) -> None:
+        self.local = buckets
+
+    async def take(self, client: str, cost: int, allowance: Allowance) -> Taken:
+        return self.local.take(client, cost, allowance)
+
+    async def give_back(self, client: str, points: float, allowance: Allowance) -> None:
+        self.local.give_back(client, points, allowance)
+
+    async def status(self, client: str, allowance: Allowance) -> ThrottleStatus:
+        return self.local.status(client, allowance)

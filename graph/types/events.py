@@ -175,7 +175,7 @@ async def follow_events(
                 if not batch:
                     await log.wait(marker)
         finally:
-            billing.settle()
+            await billing.settle()
 
 
 @strawberry.type(description="An event this API key's webhook could not take after every try.")

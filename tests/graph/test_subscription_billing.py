@@ -14,7 +14,7 @@ import pytest
 from adapters.upstream_scope import UpstreamScope
 from graph.events.model import EventType, NewEvent
 from graph.subscription_billing import EventBilling
-from graph.throttle import Allowance, CostBuckets
+from graph.throttle import Allowance, AwaitedBuckets, CostBuckets
 from graph.types.events import encode_event_cursor
 from sandbox import SandboxOptions
 from tests.graph.conftest import FULL_KEY, Api, start_api
@@ -39,7 +39,9 @@ def billing(
 ) -> tuple[EventBilling, CostBuckets, Allowance]:
     buckets = CostBuckets(clock)
     allowance = Allowance(capacity=capacity, restore_rate=rate)
-    bill = EventBilling(buckets, "acme", allowance, cost, upstream, sleep=clock.sleep)
+    bill = EventBilling(
+        AwaitedBuckets(buckets), "acme", allowance, cost, upstream, sleep=clock.sleep
+    )
     return bill, buckets, allowance
 
 
@@ -58,7 +60,7 @@ async def test_each_event_takes_its_cost_and_waits_for_an_empty_bucket() -> None
     await bill.admit()
     assert clock.slept == [1.0]  # until one point refilled at 1 a second
     upstream.sent()
-    bill.settle()
+    await bill.settle()
     assert level(buckets, allowance) == 0
 
 
@@ -69,9 +71,9 @@ async def test_what_an_event_did_not_send_is_given_back() -> None:
     upstream.sent()  # planned 3, sent 1
     await bill.admit()  # settles the first (2 back), takes 3 again
     assert level(buckets, allowance) == 5 - 1 - 3
-    bill.settle()  # the second sent nothing
+    await bill.settle()  # the second sent nothing
     assert level(buckets, allowance) == 5 - 1
-    bill.settle()  # nothing taken since: nothing more back
+    await bill.settle()  # nothing taken since: nothing more back
     assert level(buckets, allowance) == 5 - 1
 
 
