@@ -103,7 +103,7 @@ class RedisWindow:
         leaves_at = self._shared.wall() + budget.per_seconds
         lifetime_ms = int((budget.per_seconds + IN_FLIGHT_LEASE) * 1000)
         self._shared.later(
-            self._window_key,
+            slot,  # releases need no order among themselves
             lambda: self._release(
                 keys=[self._window_key], args=[repr(leaves_at), slot, lifetime_ms]
             ),

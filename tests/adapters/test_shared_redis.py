@@ -28,6 +28,7 @@ from adapters.registry import build_adapter
 from adapters.response_cache import NO_CACHE
 from adapters.shared import SharedCredentials, credential_digest
 from adapters.shared_redis import RedisShared
+from adapters.shared_redis.lock import RedisLock
 from adapters.supergood.auth import SupergoodSessionAuth
 from graph.config import ConfigError, SharedConfig
 from graph.shared_state import shared_redis
@@ -332,3 +333,33 @@ async def test_redis_without_the_key_refuses_to_start() -> None:
     unreachable = SharedConfig(redis_url="redis://127.0.0.1:1/0")
     with pytest.raises(ConfigError, match="unreachable"):
         await shared_redis(unreachable, {"DEALERGRAPH_SHARED_KEY": KEY})
+
+
+# --- the sign-in lock ------------------------------------------------------------------------
+
+
+async def test_a_dead_holders_lock_lapses_and_a_late_release_frees_nothing_of_another(
+    replica: Replica,
+) -> None:
+    shared = redis_of(await replica(InstantClock()))
+    first = RedisLock(shared, shared.key("lock", "test"), lease=0.3)
+    second = RedisLock(shared, shared.key("lock", "test"), lease=30)
+    order: list[str] = []
+
+    async def hold(lock: RedisLock, name: str, seconds: float) -> None:
+        async with lock.held():
+            order.append(f"{name} in")
+            await asyncio.sleep(seconds)  # real time: the lease runs on Redis's clock
+            order.append(f"{name} out")
+
+    # The first holder outlives its lease (as a process that died would): the second gets
+    # the lock then, and the first's late release leaves the second's lock alone.
+    key = shared.key("lock", "test")
+    late = asyncio.ensure_future(hold(first, "first", 0.6))
+    await asyncio.sleep(0.05)
+    taken = asyncio.ensure_future(hold(second, "second", 0.5))
+    await late
+    assert order == ["first in", "second in", "first out"]
+    assert await shared.redis.get(key) is not None  # still the second's
+    await taken
+    assert order[-1] == "second out" and await shared.redis.get(key) is None
