@@ -54,7 +54,11 @@ _WRITES = (
 
 # The test files that exercise each module of the scope.
 TEST_FILES: dict[str, tuple[str, ...]] = {
-    "adapters/circuit.py": (*_ADAPTER_HTTP, "tests/adapters/test_circuit_arguments.py"),
+    "adapters/circuit.py": (
+        *_ADAPTER_HTTP,
+        "tests/adapters/test_circuit_arguments.py",
+        "tests/adapters/test_circuit_shared.py",
+    ),
     "adapters/ratelimit.py": ("tests/adapters/test_rate_fairness.py", *_ADAPTER_HTTP),
     "adapters/supergood/auth.py": (
         "tests/adapters/test_supergood_auth.py",
