@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from keyword import iskeyword
 from typing import Any
 
 from graphql import (
@@ -62,10 +64,12 @@ class _NotPlain(Exception):
 Completer = Callable[[Any], Any]
 
 
+@lru_cache(maxsize=1024)
 def _leaf_completer(return_type: GraphQLOutputType) -> Completer | None:
     """A function completing a value of this type as graphql-core does when that raises
     no error, raising ``_NotPlain`` otherwise; None for types that are not leaves or lists
-    of leaves."""
+    of leaves. One per type (the schema's types live as long as it), so the row functions
+    made of them (``_row_function``) serve every request."""
     non_null = is_non_null_type(return_type)
     inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
     if is_leaf_type(inner):
@@ -252,8 +256,10 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         object_type, plan = rows
         is_type_of = object_type.is_type_of
         is_awaitable = self.is_awaitable
-        typename = object_type.name
-        fields = [(f.response_name, f.typename, f.get, f.attribute, f.complete) for f in plan]
+        row = _row_function(
+            object_type.name,
+            tuple((f.response_name, f.typename, f.get, f.attribute, f.complete) for f in plan),
+        )
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         index = 0
@@ -263,12 +269,7 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
                     try:
                         if is_type_of is not None and is_type_of(item, info) is not True:
                             raise _NotPlain
-                        completed.append(
-                            {
-                                name: typename if is_typename else complete(get(item, attribute))
-                                for name, is_typename, get, attribute, complete in fields
-                            }
-                        )
+                        completed.append(row(item))
                         index += 1
                         continue
                     except Exception:  # the standard path below reports it
@@ -332,6 +333,31 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         if not all(field.plain for field in plan):
             return None
         return object_type, plan  # type: ignore[return-value]
+
+
+RowField = tuple[str, bool, Callable[[Any, str], Any] | None, str, Completer | None]
+
+
+@lru_cache(maxsize=512)
+def _row_function(typename: str, fields: tuple[RowField, ...]) -> Callable[[Any], Any]:
+    """One function completing a row of plain leaves into its response dict, the fields in
+    selection order: ``__typename``, else ``complete(get(row, attribute))``, an attribute
+    read directly where Strawberry's resolver is ``getattr``. Any error it raises sends
+    the row the standard way (``complete_iterable_value``)."""
+    names: dict[str, Any] = {"typename": typename}
+    entries = []
+    for index, (response_name, is_typename, get, attribute, complete) in enumerate(fields):
+        if is_typename:
+            entries.append(f"{response_name!r}: typename")
+            continue
+        names[f"c{index}"], names[f"g{index}"] = complete, get
+        direct = get is getattr and attribute.isidentifier() and not iskeyword(attribute)
+        read = f"item.{attribute}" if direct else f"g{index}(item, {attribute!r})"
+        entries.append(f"{response_name!r}: c{index}({read})")
+    source = "def row(item):\n    return {" + ", ".join(entries) + "}"
+    exec(source, names)  # source made above from the selection's own names
+    row: Callable[[Any], Any] = names["row"]
+    return row
 
 
 async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
