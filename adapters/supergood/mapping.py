@@ -53,14 +53,17 @@ def photo(url: str, primary: bool, position: int | None) -> Photo:
 
 def photos(raw: Any) -> tuple[Photo, ...]:
     """``[{"url": ...}, ...]`` in display order; listing feeds lead with the first."""
-    return tuple(
-        photo(str(_photo_object(p)["url"]), i == 0, i + 1) for i, p in enumerate(raw or ())
-    )
-
-
-def _photo_object(raw: Any) -> Raw:
+    if not raw:
+        return ()
     # Decoded JSON objects are dicts: skip the Mapping check (an ABC, slow) for them.
-    return raw if type(raw) is dict else to.obj(raw)
+    return photo_list(tuple([str((p if type(p) is dict else to.obj(p))["url"]) for p in raw]))
+
+
+@lru_cache(maxsize=4096)
+def photo_list(urls: tuple[str, ...]) -> tuple[Photo, ...]:
+    """A vehicle's photos, shared as a whole: a page read again lists the same photos of
+    the same vehicle, found by their URLs at one lookup instead of one per photo."""
+    return tuple(photo(url, i == 0, i + 1) for i, url in enumerate(urls))
 
 
 def repair_order_totals(raw: Any) -> RepairOrderTotals:
