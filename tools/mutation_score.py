@@ -59,7 +59,11 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
         "tests/adapters/test_circuit_arguments.py",
         "tests/adapters/test_circuit_shared.py",
     ),
-    "adapters/ratelimit.py": ("tests/adapters/test_rate_fairness.py", *_ADAPTER_HTTP),
+    "adapters/ratelimit.py": (
+        "tests/adapters/test_rate_fairness.py",
+        "tests/adapters/test_rate_slots_given_back.py",
+        *_ADAPTER_HTTP,
+    ),
     "adapters/supergood/auth.py": (
         "tests/adapters/test_supergood_auth.py",
         "tests/adapters/test_supergood_mfa.py",
