@@ -45,6 +45,10 @@ def text(value: Any) -> str | None:
 
 
 def decimal(value: Any) -> Decimal | None:
+    if type(value) is Decimal:  # as JSON decoding gives numbers with a fraction: checked first
+        if value.is_finite():
+            return value
+        raise ValueError("not a finite number")
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -70,6 +74,8 @@ money = decimal
 
 
 def integer(value: Any) -> int | None:
+    if type(value) is int:  # as JSON decoding gives whole numbers: already one
+        return value
     number = decimal(value)
     if number is None:
         return None
