@@ -1,5 +1,5 @@
 """OpenTelemetry spans for GraphQL operations and vendor requests (the ``tracing`` extra;
-imported by ``graph.tracing`` only when tracing is on).
+imported by ``graph.tracing_setup`` only when tracing is on).
 
 - The operation span (kind SERVER, named ``query Board`` once parsed) continues the caller's
   ``traceparent`` and carries ``graphql.operation.name``, ``graphql.operation.type``,

@@ -50,7 +50,8 @@ from graph.metrics import Metrics
 from graph.oauth import OAuthLinks
 from graph.shared_state import shared_redis
 from graph.token_vault import EncryptedTokenFile, TokenKeyError
-from graph.tracing import NoTracing, build_tracing
+from graph.tracing import NoTracing
+from graph.tracing_setup import build_tracing
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """Tracing, optional: the server runs without OpenTelemetry installed.
 
-With ``[tracing] exporter`` other than ``"none"`` (and the ``tracing`` extra installed),
-``graph.otel_tracing`` makes a span per GraphQL operation, continuing the caller's W3C
-``traceparent``, and a child span per vendor request (sign-ins included), whose context
-goes to the vendor as ``traceparent``. Off, ``NoTracing`` does nothing and nothing of
-OpenTelemetry is imported.
+With ``[tracing] exporter`` other than ``"none"`` (and the ``tracing`` extra installed;
+``graph.tracing_setup`` picks it), ``graph.otel_tracing`` makes a span per GraphQL
+operation, continuing the caller's W3C ``traceparent``, and a child span per vendor request
+(sign-ins included), whose context goes to the vendor as ``traceparent``. Off,
+``NoTracing`` does nothing and nothing of OpenTelemetry is imported.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from adapters.observing import RequestObserver
-from graph.config import ConfigError, TracingConfig
 
 
 class OperationTrace:
@@ -40,18 +39,3 @@ class NoTracing:
 
     async def close(self) -> None:
         """Send what is still buffered."""
-
-
-def build_tracing(config: TracingConfig) -> NoTracing:
-    """The tracing ``config`` asks for; a ``ConfigError`` when the extra is missing."""
-    if config.exporter == "none":
-        return NoTracing()
-    try:
-        from graph.otel_tracing import OtelTracing
-
-        return OtelTracing.from_config(config)
-    except ImportError as exc:
-        raise ConfigError(
-            f"[tracing] exporter = {config.exporter!r} needs OpenTelemetry, which is not"
-            f" installed ({exc.name}): pip install 'dealergraph[tracing]'"
-        ) from None

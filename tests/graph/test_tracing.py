@@ -20,7 +20,8 @@ from adapters.http import HttpClient, HttpPolicy
 from adapters.response_cache import NO_CACHE
 from graph.config import ConfigError, TracingConfig
 from graph.otel_tracing import OtelTracing
-from graph.tracing import NoTracing, build_tracing
+from graph.tracing import NoTracing
+from graph.tracing_setup import build_tracing
 from sandbox import SandboxOptions, start_sandbox
 from sandbox.common.faults import Faults
 from tests.graph.conftest import FULL_KEY, Api, start_api
