@@ -108,6 +108,11 @@ class BudgetExhausted(UpstreamRateLimited):
     deadline: nothing was sent, so the vendor's health is not in question."""
 
 
+class SharedStateUnavailable(UpstreamUnavailable):
+    """The state the deployment's server processes share (Redis) did not answer: nothing was
+    sent, so the vendor's health is not in question either."""
+
+
 class UpstreamRejected(AdapterError):
     """The vendor answered 4xx to a request we built (a bug here, or input it refuses)."""
 

@@ -43,6 +43,7 @@ from adapters.errors import (
     AdapterError,
     BudgetExhausted,
     MfaNotPending,
+    SharedStateUnavailable,
     SignInHeld,
     UpstreamAuthFailed,
     UpstreamOutcomeUnknown,
@@ -428,7 +429,7 @@ class HttpClient:
             )
         try:
             body, retried = await self._exchange(call, authenticate=True)
-        except BudgetExhausted:
+        except (BudgetExhausted, SharedStateUnavailable):
             track.circuit.abandoned(admission)  # never sent: says nothing of the vendor
             raise
         except AdapterError as exc:

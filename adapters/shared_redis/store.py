@@ -14,19 +14,15 @@ from cryptography.fernet import Fernet
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
-from adapters.errors import UpstreamUnavailable
+from adapters.errors import SharedStateUnavailable
 from adapters.ratelimit import Clock, RateBudget
 
 log = logging.getLogger(__name__)
 
-MAX_CONNECTIONS = 32
-"""Connections to Redis per process."""
-POOL_WAIT_SECONDS = 10.0
-"""How long a call may wait for one of them before it fails."""
-
-
-class SharedStateUnavailable(UpstreamUnavailable):
-    """Redis did not answer: what the processes share cannot be read or written."""
+MAX_CONNECTIONS = 64
+"""Connections to Redis per process; a call waits for a free one as long as it takes."""
+SOCKET_TIMEOUT_SECONDS = 5.0
+"""A Redis that stops answering fails the call after this long (connecting: half that)."""
 
 
 @contextmanager
@@ -78,7 +74,11 @@ class RedisShared:
         # A bounded pool that queues for a connection rather than failing: a burst of
         # requests waits its turn for Redis as it does for the vendor.
         pool = BlockingConnectionPool.from_url(
-            url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS
+            url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=None,
+            socket_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS / 2,
         )
         redis = Redis.from_pool(pool)  # closes the pool with the client
         with redis_errors("connecting"):

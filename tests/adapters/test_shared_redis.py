@@ -20,7 +20,8 @@ from redis.asyncio import Redis
 from adapters.auth import BearerKeyAuth
 from adapters.autosync.adapter import AUTOSYNC_BUDGET
 from adapters.base import DmsAdapter
-from adapters.errors import SignInHeld, UpstreamUnavailable
+from adapters.errors import SharedStateUnavailable, SignInHeld, UpstreamUnavailable
+from adapters.health import ConnectionState
 from adapters.http import HttpClient, HttpPolicy
 from adapters.models import Dms
 from adapters.ratelimit import RateBudget
@@ -363,3 +364,36 @@ async def test_a_dead_holders_lock_lapses_and_a_late_release_frees_nothing_of_an
     assert await shared.redis.get(key) is not None  # still the second's
     await taken
     assert order[-1] == "second out" and await shared.redis.get(key) is None
+
+
+async def test_redis_gone_while_serving_fails_the_request_unsent_and_opens_no_circuit(
+    sandbox: StartSandbox,
+) -> None:
+    sb = await sandbox(vendors=("autosync",))
+    handle = sb.vendors["autosync"]
+    clock = InstantClock()
+    gone = RedisShared(
+        Redis.from_url("redis://127.0.0.1:1/0"),  # nothing listens there
+        prefix="dealergraph-test:gone",
+        sealer=fernet_for(KEY),
+        wall=clock,
+        sleep=clock.sleep,
+    )
+    shared = SharedCredentials(clock=clock, sleep=clock.sleep, wall=clock, redis=gone)
+    policy = HttpPolicy(max_retries=0, cache_ttls=NO_CACHE, circuit_failure_threshold=1)
+    async with aiohttp.ClientSession() as session:
+        key = handle.credentials["api_key"]
+        http = HttpClient(
+            session,
+            handle.base_url,
+            vendor="autosync",
+            policy=policy,
+            auth=BearerKeyAuth(SecretStr(key)),
+            gate=shared.gate("autosync", credential_digest(key), AUTOSYNC_BUDGET),
+        )
+        for _ in range(2):
+            with pytest.raises(SharedStateUnavailable, match="shared state on Redis"):
+                await http.get("/shops")
+        assert handle.requests.entries == []
+        assert http.health().state is not ConnectionState.CIRCUIT_OPEN
+    await gone.redis.aclose()
