@@ -77,6 +77,7 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
         "tests/adapters/test_adapter_paging.py",
         "tests/adapters/test_read_union.py",
         "tests/adapters/test_paging_edges.py",
+        "tests/adapters/test_paging_plans_and_lookups.py",
     ),
     "adapters/response_cache.py": (
         "tests/adapters/test_response_cache.py",

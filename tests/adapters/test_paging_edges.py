@@ -20,7 +20,7 @@ class Pages:
         self.read: list[int] = []
 
     async def fetch(self, page: int, size: int) -> VendorPage[int]:
-        assert size == MAX
+        assert 1 <= size <= MAX
         self.read.append(page)
         chunk = self.rows[(page - 1) * size : page * size]
         return VendorPage(chunk, len(self.rows) if self.total_known else None)
@@ -110,3 +110,46 @@ async def test_the_whole_list_reads_each_page_once(total_known: bool) -> None:
 )
 def test_a_window_over_rows_in_memory(window: Window, items: list[int], has_next: bool) -> None:
     assert slice_window(list(range(10)), window) == Page(items=items, total=10, has_next=has_next)
+
+
+@pytest.mark.parametrize(
+    ("count", "total_known", "offset", "total", "has_next"),
+    [
+        (6, True, 5, 6, True),
+        (5, True, 5, 5, False),
+        (3, False, 0, None, True),
+        (0, False, 0, None, False),
+    ],
+)
+async def test_a_window_of_no_rows_reads_one_row_for_the_count(
+    count: int, total_known: bool, offset: int, total: int | None, has_next: bool
+) -> None:
+    asked: list[tuple[int, int]] = []
+    rows = list(range(count))
+
+    async def fetch(page: int, size: int) -> VendorPage[int]:
+        asked.append((page, size))
+        return VendorPage(rows[(page - 1) * size : page * size], count if total_known else None)
+
+    page = await read_window(fetch, Window(offset, 0), max_size=MAX)
+    assert page == Page(items=[], total=total, has_next=has_next)
+    assert asked == [(1, 1)]
+
+
+async def test_a_window_ending_at_the_total_has_no_next() -> None:
+    pages = Pages(10, total_known=True)
+    assert (await read_window(pages.fetch, Window(5, 5), max_size=MAX)).has_next is False
+    assert (await read_window(pages.fetch, Window(4, 5), max_size=MAX)).has_next is True
+
+
+async def test_without_a_total_a_short_last_page_tells_it() -> None:
+    pages = Pages(9, total_known=False)
+    page = await read_window(pages.fetch, Window(8, 4), max_size=MAX)  # page 3 of 4: one row
+    assert (page.items, page.total, page.has_next) == ([8], 9, False)
+    empty = await read_window(Pages(0, total_known=False).fetch, Window(0, 5), max_size=MAX)
+    assert (empty.items, empty.total, empty.has_next) == ([], 0, False)
+
+
+async def test_a_scan_that_ends_with_exactly_the_window_has_no_next() -> None:
+    page = await scan(Pages(10, total_known=True), Window(0, 5))
+    assert (page.items, page.total, page.has_next) == ([0, 2, 4, 6, 8], 5, False)
