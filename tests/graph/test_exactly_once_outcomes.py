@@ -258,3 +258,35 @@ async def test_a_dead_writers_key_is_marked_unknown_for_a_vendor_that_cannot_ded
     assert unknown.value.message == "an earlier attempt with this key stopped mid-write"
     assert (unknown.value.reference_id, unknown.value.resendable) == (REFERENCE, False)
     assert upstream.calls == 0
+
+
+async def test_a_dead_writers_key_taken_over_is_signed_by_this_process_and_resent_as_before(
+    store: SqliteIdempotencyStore,
+) -> None:
+    await store.claim("web", "k-1", "f1", "create_lead", lease_seconds=-1, owner="gone/1/x")
+    owners: list[str | None] = []
+
+    async def perform() -> dict[str, Any]:
+        record = await store.get("web", "k-1")
+        owners.append(record.owner if record is not None else None)
+        if len(owners) == 1:
+            raise UpstreamOutcomeUnknown("reset after sending")
+        return {"id": "ld_1"}
+
+    once = ExactlyOnce(store, sleep=Pauses())
+    assert await write(once, perform, idem=True) == ({"id": "ld_1"}, False)
+    assert owners == [str(this_process())] * 2, "taken over, then resent: deduplicated"
+
+
+async def test_a_dead_writers_key_marked_unknown_records_what_to_reconcile(
+    store: SqliteIdempotencyStore,
+) -> None:
+    await store.claim("web", "k-1", "f1", "create_lead", lease_seconds=-1)
+    with pytest.raises(OutcomeUnknown):
+        await write(ExactlyOnce(store), Upstream({"id": "x"}))
+    record = await store.get("web", "k-1")
+    assert record is not None and record.outcome == {
+        "message": "an earlier attempt with this key stopped mid-write",
+        "referenceId": REFERENCE,
+        "resendable": False,
+    }
