@@ -166,3 +166,12 @@ async def test_a_fresh_request_reads_past_the_kept_answers() -> None:
         assert (await read(cache, vendor, "1"))["call"] == 2
         assert (await read(cache, vendor, "1"))["call"] == 2, "once per request still"
     assert (await read(cache, vendor, "1"))["call"] == 1, "the kept answer is untouched"
+
+
+async def test_a_read_sent_after_a_write_to_its_store_is_kept() -> None:
+    vendor = Vendor()
+    cache = ResponseCache()
+    cache.invalidate("1")
+    task = await in_flight(cache, vendor, "1")
+    await landed(task, vendor)
+    assert (await read(cache, vendor, "1"))["call"] == 1, "kept: no write since it was sent"
