@@ -24,6 +24,8 @@ Raw = Mapping[str, Any]
 
 def obj(value: Any) -> Raw:
     """A nested object that may be absent or null."""
+    if type(value) is dict:  # decoded JSON: skip the Mapping check (an ABC, slow)
+        return value
     if value is None:
         return {}
     if not isinstance(value, Mapping):
