@@ -394,3 +394,63 @@ def test_one_dealerships_list_reads_the_window_first_and_after_ask() -> None:
     assert page.page_info.end_cursor == encode_cursor("4")
     with pytest.raises(BadUserInput):
         asyncio.run(listing.dealership_list(info, entry, kind, object, None, 10, None))  # type: ignore[arg-type]
+
+
+def test_every_store_read_gets_the_requests_context_kind_and_filter() -> None:
+    """What reaches the store reads, the dealership choice and the error list is the
+    request's own: its context, the list's kind, the client's filter and ``info``."""
+    seen: list[tuple[str, Any]] = []
+    kind, flt, ids = object(), StoreFilter(), ["d:a", "d:b"]
+    down = GraphError("b is down", code="UPSTREAM_UNAVAILABLE")
+
+    async def fetch(ctx: Any, kind_: Any, entry: Any, flt_: Any, window: Window) -> Page[str]:
+        seen.append(("fetch", (ctx, kind_, flt_, window.limit)))
+        if entry.id == "b":
+            raise down
+        return Page([f"{entry.id}-0"], 1, False)
+
+    def choose(ctx: Any, kind_: Any, given: Any) -> Any:
+        seen.append(("choose", (ctx, kind_, given)))
+        return [SimpleNamespace(id="a"), SimpleNamespace(id="b")], []
+
+    context = SimpleNamespace(
+        runtime=SimpleNamespace(server=SimpleNamespace(default_page_size=5, max_page_size=9)),
+        add_partial_error=lambda error, where: seen.append(("error", (error, where))),
+    )
+    info = SimpleNamespace(context=context)
+
+    def names(where: Any) -> frozenset[str]:
+        seen.append(("names", where))
+        return frozenset({"nodes", "total_count"})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listing, "fetch_page", fetch)
+        patch.setattr(listing, "selected_dealerships", choose)
+        patch.setattr(listing, "selected_names", names)
+        patch.setattr(listing, "to_node", lambda graph_type, model, dealer: model)
+        first = asyncio.run(listing.cross_dealership_list(info, kind, object, ids, flt, 5, None))  # type: ignore[arg-type]
+        cursor = encode_cursor("m:a=-1,b=0")
+        asyncio.run(listing.cross_dealership_list(info, kind, object, ids, flt, 5, cursor))  # type: ignore[arg-type]
+    assert first.nodes == ["a-0"]
+    assert seen[:2] == [("choose", (context, kind, ids)), ("names", info)]
+    assert ("fetch", (context, kind, flt, 5)) in seen
+    assert ("fetch", (context, kind, flt, 0)) in seen, "the ended store asked its count"
+    assert ("error", (down, info)) in seen
+
+
+def test_the_count_only_reads_after_a_full_window_go_out_together() -> None:
+    in_flight, most = 0, 0
+
+    async def fetch(ctx: Any, kind: Any, entry: Any, flt: Any, window: Window) -> Page[str]:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0)
+        in_flight -= 1
+        return Page([f"{entry.id}-0"][: window.limit], 1, window.limit < 1)
+
+    stores = Stores({f"s{i}": 1 for i in range(6)})
+    stores.fetch = fetch  # type: ignore[method-assign]
+    page = cross_page(stores, 1, None, totals=True)
+    assert page.nodes == ["s0-0"] and page.total_count == 6
+    assert most == 5, "s1..s5 asked their counts in one wave"
