@@ -8,7 +8,9 @@ request reaches the vendors. Measured: requests a second of the 10 x 10 list (on
 dealership's first 10 vehicles, 10 fields each: ``bench.execution.SMALL_LIST``) and of the
 dashboard (``bench.upstream.DASHBOARD`` over the sandboxes' 5 dealerships but AutoSync's,
 whose budget of 100 requests a minute would pace the runs), with 1 replica without Redis,
-1 and 2 replicas with it. Each row prints the median over rounds with the spread.
+1 and 2 replicas with it. Each row prints the median requests a second over rounds with
+their spread, and the replicas' CPU per request (less sensitive than throughput to whatever
+else the machine runs).
 
 The harness (the sandbox process, the replicas' configuration) is what
 ``tests/scale/test_replicas.py`` runs on too. Run:
@@ -26,7 +28,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection as Pipe
 from typing import Any
@@ -206,8 +208,9 @@ async def throughput(
     variables: dict[str, Any],
     clients: int,
     seconds: float,
-) -> float:
-    """Requests a second with ``clients`` posting back to back, spread over ``apis``."""
+) -> tuple[float, float]:
+    """Requests a second with ``clients`` posting back to back, spread over ``apis``, and
+    the replicas' CPU seconds per request (every thread, from the kernel's accounting)."""
     done = 0
     stop = time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=clients * 2)
@@ -220,43 +223,58 @@ async def throughput(
                 answer = await post(http, api, query, variables)
                 codes = {e["extensions"]["code"] for e in answer.get("errors", ())}
                 if codes - {"NOT_SUPPORTED_BY_DMS"}:
-                    raise RuntimeError(f"unexpected errors {codes}")
+                    messages = {e["message"] for e in answer["errors"]}
+                    raise RuntimeError(f"unexpected errors {codes}: {messages}")
                 done += 1
 
-        begun = time.perf_counter()
+        cpu, begun = sum(api.cpu() for api in apis), time.perf_counter()
         await asyncio.gather(*(worker(n) for n in range(clients)))
-        return done / (time.perf_counter() - begun)
+        wall = time.perf_counter() - begun
+        return done / wall, (sum(api.cpu() for api in apis) - cpu) / max(done, 1)
 
 
 async def run(rounds: int, seconds: float, clients: int) -> None:
     setups = (("1 replica, no Redis", 1, False), ("1 replica, Redis", 1, True))
     setups += (("2 replicas, Redis", 2, True),)
-    rows: dict[str, list[float]] = {}
-    async with sandbox_process(seed=1, scale=4.0, rate_limit_per_minute=10**9) as sandbox:
+    rows: dict[str, list[tuple[float, float]]] = {}
+    prefixes: list[str] = []
+    async with (
+        sandbox_process(seed=1, rate_limit_per_minute=10**9) as sandbox,
+        AsyncExitStack() as stack,
+    ):
         vendors = [v for v in sandbox.vendors if v.name != "autosync"]  # its budget would pace
-        for label, count, on_redis in setups:
-            prefix = f"dealergraph-bench:{secrets.token_hex(6)}" if on_redis else None
-            config, environ = replica_config(vendors, redis_prefix=prefix)
-            small = {"id": dealership_id(config, Dms.AUTOSOFT)}
-            try:
-                async with replicas(config, environ, count) as apis:
-                    await throughput(apis, DASHBOARD, {}, len(apis), 0.5)  # warm up
-                    for _ in range(rounds):
-                        for name, query, variables in (
-                            ("10 x 10 list", SMALL_LIST, small),
-                            ("dashboard", DASHBOARD, {}),
-                        ):
-                            rps = await throughput(apis, query, variables, clients, seconds)
-                            rows.setdefault(f"{name}, {label}", []).append(rps)
-            finally:
-                if prefix is not None:
-                    await forget_keys(prefix)
+        try:
+            # Every setup runs at once (each on a Redis prefix of its own) and the rounds
+            # interleave them, so whatever else the machine does weighs on each alike.
+            running = []
+            for label, count, on_redis in setups:
+                prefix = f"dealergraph-bench:{secrets.token_hex(6)}" if on_redis else None
+                prefixes += [prefix] if prefix is not None else []
+                config, environ = replica_config(vendors, redis_prefix=prefix)
+                apis = await stack.enter_async_context(replicas(config, environ, count))
+                await throughput(apis, DASHBOARD, {}, len(apis), 0.5)  # warm up
+                running.append((label, apis, {"id": dealership_id(config, Dms.AUTOSOFT)}))
+            for _ in range(rounds):
+                for label, apis, small in running:
+                    for name, query, variables in (
+                        ("10 x 10 list", SMALL_LIST, small),
+                        ("dashboard", DASHBOARD, {}),
+                    ):
+                        figures = await throughput(apis, query, variables, clients, seconds)
+                        rows.setdefault(f"{name}, {label}", []).append(figures)
+        finally:
+            await stack.aclose()
+            for prefix in prefixes:
+                await forget_keys(prefix)
     print(f"bench.replicas: {rounds} rounds of {seconds:g} s, {clients} clients,")
     print(f"  {os.cpu_count()} CPUs shared by the replicas, the sandboxes and this client")
-    print(f"{'requests/s':<44}{'median':>10}  [spread]")
-    for label, values in rows.items():
-        spread = f"[{min(values):.1f}-{max(values):.1f}]"
-        print(f"{label:<44}{statistics.median(values):>10.1f}  {spread}")
+    print(f"  load average at the end: {os.getloadavg()}")
+    print(f"{'':<36}{'requests/s':>11} {'[spread]':<15}{'API CPU ms/request':>19}")
+    for label, samples in rows.items():
+        rps = [r for r, _ in samples]
+        cpu = statistics.median(c for _, c in samples) * 1e3
+        spread = f"[{min(rps):.1f}-{max(rps):.1f}]"
+        print(f"{label:<36}{statistics.median(rps):>11.1f} {spread:<15}{cpu:>19.2f}")
 
 
 def main() -> None:

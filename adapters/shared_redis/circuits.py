@@ -1,6 +1,10 @@
 """One store's circuit on Redis (``adapters.circuit.CircuitShare``): a hash of consecutive
 failures and when it opened, counted atomically across processes, and a probe key taken
-with ``SET NX PX`` so one process at a time sends the half-open probe."""
+with ``SET NX PX`` so one process at a time sends the half-open probe.
+
+Each process reads the hash at most every ``FRESH_SECONDS`` (and after each of its own
+writes), not before every vendor request: a circuit another process opened is seen within
+that long, at a Redis round trip per store per interval instead of per request."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from adapters.shared_redis.store import redis_errors
 if TYPE_CHECKING:
     from adapters.shared_redis.store import RedisShared
 
+FRESH_SECONDS = 0.5
 KEEP_SECONDS = 24 * 3600
 """A circuit nobody touched for this long is forgotten (closed)."""
 
@@ -33,15 +38,23 @@ class RedisCircuitShare:
         self._probe_key = key + ":probe"
         self._threshold = threshold
         self._failed = shared.redis.register_script(_FAILED)
+        self._known: tuple[int, float | None] = (0, None)
+        self._read_at: float | None = None  # on ``wall``; None: read at the next load
 
     async def load(self) -> tuple[int, float | None]:
+        now = self.wall()
+        if self._read_at is not None and 0 <= now - self._read_at < FRESH_SECONDS:
+            return self._known
         with redis_errors("reading a circuit"):
             failures, opened_at = await self._shared.redis.hmget(
                 self._key, ["failures", "opened_at"]
             )
-        return int(failures or 0), float(opened_at) if opened_at is not None else None
+        self._known = int(failures or 0), float(opened_at) if opened_at is not None else None
+        self._read_at = now
+        return self._known
 
     def record(self, *, failed: bool, opened_at: float | None) -> None:
+        self._read_at = None  # what this process wrote counts with the others' at once
         redis = self._shared.redis
         if not failed:
             self._shared.later(self._key, lambda: redis.delete(self._key))
