@@ -20,7 +20,12 @@ from redis.asyncio import Redis
 from adapters.auth import BearerKeyAuth
 from adapters.autosync.adapter import AUTOSYNC_BUDGET
 from adapters.base import DmsAdapter
-from adapters.errors import SharedStateUnavailable, SignInHeld, UpstreamUnavailable
+from adapters.errors import (
+    SharedStateUnavailable,
+    SignInHeld,
+    UpstreamNeedsMfa,
+    UpstreamUnavailable,
+)
 from adapters.health import ConnectionState
 from adapters.http import HttpClient, HttpPolicy
 from adapters.models import Dms
@@ -35,6 +40,7 @@ from graph.config import ConfigError, SharedConfig
 from graph.shared_state import shared_redis
 from graph.token_vault import fernet_for
 from sandbox.server import RunningSandbox
+from sandbox.supergood.mfa import latest_code
 from tests.adapters.conftest import StartSandbox
 from tests.virtual_clock import InstantClock, VirtualClock
 
@@ -206,10 +212,11 @@ def supergood_pair(
     sb: RunningSandbox,
     first: SharedCredentials,
     second: SharedCredentials,
+    credentials: dict[str, str] | None = None,
     **changed: str,
 ) -> tuple[DmsAdapter, DmsAdapter]:
     handle = sb.vendors["autosoft"]
-    creds = {**handle.credentials, **changed}
+    creds = {**(credentials or handle.credentials), **changed}
     return tuple(  # type: ignore[return-value]
         build_adapter(
             Dms.AUTOSOFT, http=session, base_url=handle.base_url, secrets=creds, shared=shared
@@ -223,7 +230,7 @@ async def test_one_sign_in_per_login_across_two_replicas(
 ) -> None:
     sb = await sandbox(vendors=("autosoft",))
     handle = sb.vendors["autosoft"]
-    clock = InstantClock()
+    clock = VirtualClock()  # the sessions' keepers sleep until a test moves it
     first, second = await replica(clock), await replica(clock)
     async with aiohttp.ClientSession() as session:
         a, b = supergood_pair(session, sb, first, second)
@@ -397,3 +404,30 @@ async def test_redis_gone_while_serving_fails_the_request_unsent_and_opens_no_ci
         assert handle.requests.entries == []
         assert http.health().state is not ConnectionState.CIRCUIT_OPEN
     await gone.redis.aclose()
+
+
+async def test_a_code_one_replica_waits_for_is_submitted_through_the_other(
+    sandbox: StartSandbox, replica: Replica
+) -> None:
+    sb = await sandbox(vendors=("autosoft",))
+    handle = sb.vendors["autosoft"]
+    clock = VirtualClock()  # the sessions' keepers sleep until a test moves it
+    first, second = await replica(clock), await replica(clock)
+    sms = handle.code_login_credentials("sms")
+    async with aiohttp.ClientSession() as session:
+        a, b = supergood_pair(session, sb, first, second, sms)
+        try:
+            with pytest.raises(UpstreamNeedsMfa):
+                await a.probe()  # the vendor texts a code and holds the sign-in
+            with pytest.raises(UpstreamNeedsMfa):
+                await b.probe()  # the other replica waits for the same code: no second text
+            sent = latest_code(handle.state.auth, handle.state.mfa_users["sms"].username)
+            assert sent is not None
+            await b.submit_mfa_code(sent.code)
+            await a.probe()  # signed in by the other replica's submission
+            assert a_session_token(a) == a_session_token(b)
+        finally:
+            await a.close()
+            await b.close()
+    sign_ins = handle.requests.count(method="POST", path_contains="/sessions")
+    assert sign_ins == 2  # the one that asked for the code, the one that sent it
