@@ -7,6 +7,7 @@ tree, with only the test files that exercise it (TEST_FILES), under `nice -n 19`
 
     .venv/bin/python tools/mutation_score.py                 # the whole scope
     .venv/bin/python tools/mutation_score.py graph/listing.py --max-children 1
+    .venv/bin/python tools/mutation_score.py graph/listing.py --survivors   # after new tests
 
 The copy is of a commit (`--rev`, default HEAD: the score belongs to a commit), or of the
 working tree with `--worktree` (to try tests before committing them). Each copy stays in
@@ -160,26 +161,74 @@ def copy_tree(copy: Path, rev: str | None) -> None:
     subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
 
 
-def run_module(module: str, max_children: int, rev: str | None) -> ModuleScore:
-    copy = WORKDIR / module.replace("/", "_").removesuffix(".py")
-    shutil.rmtree(copy, ignore_errors=True)
-    copy_tree(copy, rev)
+def copy_of(module: str) -> Path:
+    return WORKDIR / module.replace("/", "_").removesuffix(".py")
+
+
+def tests_at(copy: Path, module: str) -> list[str]:
     tests = [path for path in TEST_FILES[module] if (copy / path.split("::")[0]).exists()]
     if len(tests) < len(TEST_FILES[module]):  # an older commit: score it with the tests it has
         print(f"{module}: not at this commit: {sorted(set(TEST_FILES[module]) - set(tests))}")
     if not tests:
         raise SystemExit(f"{module}: none of its test files is at this commit")
-    pyproject = copy / "pyproject.toml"
-    pyproject.write_text(mutmut_section(pyproject.read_text(), module, tests))
+    return tests
+
+
+def exit_codes(copy: Path, module: str) -> dict[str, int | None]:
+    codes: dict[str, int | None] = json.loads((copy / "mutants" / f"{module}.meta").read_text())[
+        "exit_code_by_key"
+    ]
+    return codes
+
+
+def mutmut(copy: Path, max_children: int, names: list[str]) -> float:
+    """Seconds ``mutmut run`` took in ``copy`` (all mutants, or ``names``)."""
     started = time.monotonic()
-    with (copy / "mutmut.log").open("w") as log:
+    with (copy / "mutmut.log").open("a") as log:
         command = ["nice", "-n", "19", str(MUTMUT), "run", "--max-children", str(max_children)]
+        command += names
         subprocess.run(command, cwd=copy, stdout=log, stderr=subprocess.STDOUT, check=True)
-    seconds = time.monotonic() - started
-    exit_codes = json.loads((copy / "mutants" / f"{module}.meta").read_text())["exit_code_by_key"]
-    counts = Counter(_STATUS.get(code, "other") for code in exit_codes.values())
-    survivors = sorted(name for name, code in exit_codes.items() if code == 0)
+    return time.monotonic() - started
+
+
+def scored(copy: Path, module: str, seconds: float) -> ModuleScore:
+    codes = exit_codes(copy, module)
+    counts = Counter(_STATUS.get(code, "other") for code in codes.values())
+    survivors = sorted(name for name, code in codes.items() if code == 0)
     return ModuleScore(module, counts, survivors, seconds)
+
+
+def run_module(module: str, max_children: int, rev: str | None) -> ModuleScore:
+    copy = copy_of(module)
+    shutil.rmtree(copy, ignore_errors=True)
+    copy_tree(copy, rev)
+    pyproject = copy / "pyproject.toml"
+    pyproject.write_text(mutmut_section(pyproject.read_text(), module, tests_at(copy, module)))
+    return scored(copy, module, mutmut(copy, max_children, []))
+
+
+def rerun_survivors(module: str, max_children: int, rev: str | None) -> ModuleScore:
+    """The survivors and untested mutants of the last run, again, with the tests at ``rev``:
+    minutes instead of a whole run while tests are being written. The module must be as it
+    was, and its test files the same files (mutmut would start afresh otherwise)."""
+    copy = copy_of(module)
+    if not (copy / "mutants" / f"{module}.meta").exists():
+        raise SystemExit(f"{module}: no earlier run in {copy}")
+    fresh = copy.with_name(copy.name + ".fresh")
+    shutil.rmtree(fresh, ignore_errors=True)
+    copy_tree(fresh, rev)
+    try:
+        if (fresh / module).read_bytes() != (copy / module).read_bytes():
+            raise SystemExit(f"{module} changed since its last run: score it afresh")
+        selected = tomllib.loads((copy / "pyproject.toml").read_text())["tool"]["mutmut"]
+        if selected["pytest_add_cli_args_test_selection"] != tests_at(fresh, module):
+            raise SystemExit(f"{module}: its test files changed: score it afresh")
+        shutil.rmtree(copy / "tests")
+        shutil.copytree(fresh / "tests", copy / "tests")
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    names = [name for name, code in exit_codes(copy, module).items() if code in (0, 5, 33)]
+    return scored(copy, module, mutmut(copy, max_children, names) if names else 0.0)
 
 
 def report(scores: list[ModuleScore]) -> str:
@@ -210,6 +259,9 @@ def main() -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--rev", default="HEAD", help="the commit to score (default HEAD)")
     where.add_argument("--worktree", action="store_true", help="score the working tree")
+    parser.add_argument(
+        "--survivors", action="store_true", help="run only the last run's survivors again"
+    )
     args = parser.parse_args()
     rev = None if args.worktree else resolve(args.rev)
     modules = args.modules or scope()
@@ -218,7 +270,8 @@ def main() -> None:
         raise SystemExit(f"not in [tool.mutmut] only_mutate: {sorted(unknown)}")
     scores = []
     for module in modules:
-        scores.append(run_module(module, args.max_children, rev))
+        run = rerun_survivors if args.survivors else run_module
+        scores.append(run(module, args.max_children, rev))
         print(report(scores[-1:]).splitlines()[1], flush=True)
     text = f"scored: {rev or 'the working tree'}\n" + report(scores)
     print(text)
