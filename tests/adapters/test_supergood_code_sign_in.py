@@ -13,7 +13,10 @@ import pytest
 from adapters.base import CustomerFilter, DmsAdapter, Window
 from adapters.errors import MfaNotPending, UpstreamAuthFailed, UpstreamNeedsMfa
 from adapters.models import Dms
+from adapters.upstream_scope import UpstreamScope
+from sandbox.common.errors import ApiError
 from tests.adapters.adapter_sandbox_kit import connect, logins
+from tests.virtual_clock import VirtualClock
 
 
 async def read(adapter: DmsAdapter) -> int:
@@ -103,3 +106,107 @@ async def test_the_operators_calls_are_refused_where_no_code_is_awaited(
     assert handle.requests.entries == [], "nothing was sent"
     await totp.close()
     await by_sms.close()
+
+
+# --- the background refresh of a session signed in without TOTP ------------------------
+
+
+def refreshes(handle: Any) -> list[int]:
+    return [
+        e.status
+        for e in handle.requests.entries
+        if e.method == "POST" and e.path.endswith("/sessions/refresh")
+    ]
+
+
+async def kept_session(
+    sandbox: Any, session: aiohttp.ClientSession, clock: VirtualClock
+) -> tuple[DmsAdapter, Any]:
+    """A code login whose DMS signs in at once, tokens of 20 s (refreshed from 10 s on, not
+    sent from 19 s on), on one clock with the sandbox; signed in inside a request."""
+    handle = (await sandbox(vendors=("autosoft",), scale=0.1, token_ttl_seconds=20)).vendors[
+        "autosoft"
+    ]
+    handle.state.auth.clock = clock
+    auth_state, user = handle.state.auth, handle.state.mfa_users["sms"]
+    auth_state.login = lambda authorization, body, **_: auth_state._open_session(user, None)
+    secrets = handle.code_login_credentials("sms") | {"totp_secret": ""}
+    adapter = connect(Dms.AUTOSOFT, session, handle, shared=clock.shared(), **secrets)
+    return adapter, handle
+
+
+def refresh_answering(status: int, code: str) -> Any:
+    def refresh(*args: Any, **kwargs: Any) -> Any:
+        raise ApiError(status, code, "refused by the test")
+
+    return refresh
+
+
+async def test_the_background_refresh_is_not_billed_to_the_request_that_signed_in(
+    sandbox: Any, session: aiohttp.ClientSession
+) -> None:
+    clock = VirtualClock(now=1_800_000_000.0)
+    adapter, handle = await kept_session(sandbox, session, clock)
+    with UpstreamScope(client="web").opened() as scope:
+        assert await read(adapter) == 2
+    billed = scope.requests
+    assert billed == 2, "the sign-in and the read"
+    auth = adapter._api.http.auth  # type: ignore[attr-defined]
+    assert repr(auth) == "SupergoodSessionAuth(session=active)"
+    await clock.advance(10.0)
+    assert refreshes(handle) == [200]
+    assert scope.requests == billed
+    await adapter.close()
+
+
+async def test_the_background_refresh_retries_while_the_token_lives_then_stops(
+    sandbox: Any, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = VirtualClock(now=1_800_000_000.0)
+    adapter, handle = await kept_session(sandbox, session, clock)
+    assert await read(adapter) == 2
+    handle.state.auth.refresh = refresh_answering(503, "service_unavailable")
+    with caplog.at_level(logging.WARNING, logger="adapters.supergood.auth"):
+        await clock.advance(10.0)
+        assert refreshes(handle) == [503]
+        await clock.advance(9.0)  # once a second until 19 s, where the token is no longer sent
+        await clock.advance(30.0)
+    assert refreshes(handle) == [503] * 9
+    assert {r.getMessage() for r in caplog.records} == {
+        "autosoft: session refresh failed (UPSTREAM_UNAVAILABLE)"
+    }
+    assert logins(handle) == 1
+    await adapter.close()
+
+
+async def test_when_the_dms_ends_the_session_the_refresh_stops_and_the_next_call_signs_in(
+    sandbox: Any, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = VirtualClock(now=1_800_000_000.0)
+    adapter, handle = await kept_session(sandbox, session, clock)
+    assert await read(adapter) == 2
+    handle.state.auth.refresh = refresh_answering(401, "invalid_token")
+    with caplog.at_level(logging.WARNING, logger="adapters.supergood.auth"):
+        await clock.advance(10.0)
+    assert [r.getMessage() for r in caplog.records] == ["autosoft: the DMS ended the session"]
+    auth = adapter._api.http.auth  # type: ignore[attr-defined]
+    assert auth.session is None
+    await clock.advance(30.0)
+    assert refreshes(handle) == [401], "the refresh stopped"
+    assert await read(adapter) == 2
+    assert logins(handle) == 2
+    await adapter.close()
+
+
+async def test_a_live_session_is_signed_in_for_when_there_is_none(
+    sandbox: Any, session: aiohttp.ClientSession
+) -> None:
+    handle = await autosoft(sandbox)
+    adapter = connect(Dms.AUTOSOFT, session, handle)
+    http = adapter._api.http  # type: ignore[attr-defined]
+    live = await http.auth.live_session(http)
+    assert live is http.auth.session and live.user_id is not None
+    assert logins(handle) == 1
+    assert await http.auth.live_session(http) is live
+    assert logins(handle) == 1
+    await adapter.close()
