@@ -70,3 +70,47 @@ async def test_giving_back_a_slot_not_held_is_a_bug_named_as_such(held: bool) ->
         limiter.give_back("a")
     assert str(bug.value) == "give_back without a slot held by client 'a'"
     assert limiter.in_flight == 0
+
+
+class GrantingWindow:
+    """A shared window with room: hands out numbered slots and records what comes back."""
+
+    def __init__(self) -> None:
+        self.waits: list[float | None] = []
+        self.released: list[str] = []
+
+    async def take(self, max_wait: float | None) -> str:
+        self.waits.append(max_wait)
+        return f"slot-{len(self.waits)}"
+
+    def release(self, slot: str) -> None:
+        self.released.append(slot)
+
+    def pause(self, seconds: float) -> None:
+        pass
+
+
+async def test_the_shared_window_is_waited_on_until_the_deadline_and_each_slot_released() -> None:
+    clock = ManualClock()
+    window = GrantingWindow()
+    gate = RateGate(clock=clock, sleep=clock.sleep, window=window)  # type: ignore[arg-type]
+    scope = UpstreamScope(client="a", deadline=clock() + 7.0, clock=clock)
+    await promptly(gate.enter(scope))
+    await promptly(gate.enter(None))
+    assert window.waits == [7.0, None]
+    gate.leave(scope)
+    gate.leave(None)
+    gate.leave(None)  # nothing left to release
+    assert window.released == ["slot-1", "slot-2"]
+    without = RateGate(clock=clock, sleep=clock.sleep)
+    await promptly(without.enter(scope))
+    without.leave(scope)  # no shared window: nothing to release
+
+
+async def test_giving_back_needs_a_slot_of_that_client_in_flight() -> None:
+    clock = ManualClock()
+    limiter = limiter_on(clock, RateBudget(5, 60.0))
+    await promptly(limiter.acquire("b"))  # b's request is in flight; a holds nothing
+    with pytest.raises(RuntimeError):
+        limiter.give_back("a")
+    assert (limiter.held("b"), limiter.in_flight) == (1, 1)
