@@ -19,6 +19,7 @@ from adapters.convert import money
 from adapters.fieldmap import FieldMap, Normalized, Required, compile_map, interpret
 from adapters.http import loads
 from adapters.models import Dms, VehicleStatus
+from adapters.supergood.mapping import labor_line, part_record
 from adapters.vendors import VENDORS
 from graph.kinds import KINDS
 from tests.adapters.adapter_sandbox_kit import connect
@@ -155,3 +156,23 @@ def test_each_map_is_compiled_once() -> None:
     first = fieldmap.reader_of(CORNERS)
     assert fieldmap.reader_of(CORNERS) is first
     assert fieldmap.reader_of(dict(CORNERS)) is not first  # another map: its own reader
+
+
+def test_past_the_bound_maps_are_interpreted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fieldmap, "_compiled", {})
+    monkeypatch.setattr(fieldmap, "_MAX_COMPILED", 0)
+    raw = {"vehicleId": "1", "a": {"id": "x"}, "status": "in_stock"}
+    assert fieldmap.read(CORNERS, raw) == interpret(CORNERS, raw)
+    assert fieldmap._compiled == {}
+
+
+def test_the_family_maps_made_per_spelling_are_compiled_once() -> None:
+    line = {"amount": 10, "opCode": "A1", "soldHours": 1.5}
+    part = {"partId": 1, "partNumber": "P-1", "qty": 2}
+    labor_line(line, hours="soldHours")
+    part_record(part, on_hand="qty")
+    compiled = len(fieldmap._compiled)
+    for _ in range(3):
+        labor_line(line, hours="soldHours")
+        part_record(part, on_hand="qty")
+    assert len(fieldmap._compiled) == compiled
