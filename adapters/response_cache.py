@@ -129,6 +129,9 @@ class ResponseCache:
         self._flights: dict[Key, asyncio.Future[Any]] = {}
         self._generation: dict[str | None, int] = {}
         self._all_generation = 0
+        self.announce: Callable[[str | None], None] | None = None
+        """Told of every invalidation made here, so the deployment's other server processes
+        drop their answers of the store too (``adapters.shared_redis.cache_events``)."""
 
     def ttl(self, kind: str) -> float:
         return self._ttls.get(kind, 0.0)
@@ -202,8 +205,21 @@ class ResponseCache:
         return self._all_generation, self._generation.get(store, 0)
 
     def invalidate(self, store: str | None) -> None:
-        """Forget every answer of ``store`` (None: every store of this login), here and in
-        the current request's memo."""
+        """Forget every answer of ``store`` (None: every store of this login), here, in the
+        current request's memo and, through ``announce``, in the other server processes."""
+        self.forget(store)
+        scope = current_scope()
+        if scope is not None:
+            mine = id(self)
+            for memo_key, entry in list(scope.memo.items()):
+                if memo_key[0] == mine and (store is None or entry.store in (store, None)):
+                    del scope.memo[memo_key]
+        if self.announce is not None:
+            self.announce(store)
+
+    def forget(self, store: str | None) -> None:
+        """Forget every answer of ``store`` kept here (what another process's write to the
+        store does here)."""
         if store is None:
             self._all_generation += 1
         else:
@@ -214,12 +230,6 @@ class ResponseCache:
                     cache.pop(key, None)
         for key in list(self._flights):
             self._flights.pop(key, None)  # later readers must not join a stale read
-        scope = current_scope()
-        if scope is not None:
-            mine = id(self)
-            for memo_key, entry in list(scope.memo.items()):
-                if memo_key[0] == mine and (store is None or entry.store in (store, None)):
-                    del scope.memo[memo_key]
 
     def clear(self) -> None:
         self.invalidate(None)

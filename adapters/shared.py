@@ -10,7 +10,8 @@ Credentials are known here only by a SHA-256 digest, never as text.
 
 Given a ``RedisShared`` (``adapters.shared_redis``), the same holds across the server
 processes of a deployment: budgets, pauses, sessions, sign-in locks, refused sign-ins, TOTP
-steps and circuits live on Redis, behind the same seams; cached answers stay per process.
+steps and circuits live on Redis, behind the same seams; cached answers stay per process,
+and a write that drops a store's answers in one drops them in all.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ class SharedCredentials(Timed):
         cache = self._caches.get(key)
         if cache is None:
             cache = self._caches[key] = ResponseCache(ttls)
+            if self.redis is not None:  # a write here drops the store's answers everywhere
+                self.redis.invalidations.watch(credential_digest(*key), cache)
         return cache
 
     def clear_caches(self) -> None:

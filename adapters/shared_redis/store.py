@@ -59,6 +59,8 @@ class RedisShared:
         """This process's name in the slots it holds."""
         self._serial = 0
         self._chains: dict[str, asyncio.Task[None]] = {}
+        self.invalidations = CacheInvalidations(self)
+        """Cached answers a write dropped here are dropped in the other processes too."""
 
     @classmethod
     async def connect(
@@ -122,6 +124,7 @@ class RedisShared:
             await asyncio.wait(list(self._chains.values()))
 
     async def close(self) -> None:
+        await self.invalidations.close()
         await self.settled()
         await self.redis.aclose()
 
@@ -141,6 +144,7 @@ class RedisShared:
         return RedisTotpSteps(self)
 
 
+from adapters.shared_redis.cache_events import CacheInvalidations  # noqa: E402
 from adapters.shared_redis.circuits import RedisCircuitShare  # noqa: E402
 from adapters.shared_redis.sessions import RedisSessionShare  # noqa: E402
 from adapters.shared_redis.totp import RedisTotpSteps  # noqa: E402

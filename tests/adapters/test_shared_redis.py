@@ -24,6 +24,7 @@ from adapters.errors import (
     SharedStateUnavailable,
     SignInHeld,
     UpstreamNeedsMfa,
+    UpstreamRejected,
     UpstreamUnavailable,
 )
 from adapters.health import ConnectionState
@@ -431,3 +432,53 @@ async def test_a_code_one_replica_waits_for_is_submitted_through_the_other(
             await b.close()
     sign_ins = handle.requests.count(method="POST", path_contains="/sessions")
     assert sign_ins == 2  # the one that asked for the code, the one that sent it
+
+
+# --- cached answers ----------------------------------------------------------------------------
+
+
+async def test_a_write_through_one_replica_drops_the_stores_cached_answers_in_the_other(
+    sandbox: StartSandbox, replica: Replica
+) -> None:
+    sb = await sandbox(vendors=("autosync",))
+    handle = sb.vendors["autosync"]
+    clock = InstantClock()
+    first, second = await replica(clock), await replica(clock)
+    policy = HttpPolicy(max_retries=0)  # the default times to live: customers for 5 minutes
+    key = handle.credentials["api_key"]
+    digest = credential_digest(key)
+    path = "/shops/1/customers"
+
+    def reads() -> int:
+        return handle.requests.count(method="GET", path_contains=path)
+
+    async with aiohttp.ClientSession() as session:
+        a, b = (
+            HttpClient(
+                session,
+                handle.base_url,
+                vendor="autosync",
+                policy=policy,
+                auth=BearerKeyAuth(SecretStr(key)),
+                gate=shared.gate("autosync", digest, AUTOSYNC_BUDGET),
+                cache=shared.cache("autosync", handle.base_url, digest, policy.cache_ttls),
+            )
+            for shared in (first, second)
+        )
+        await redis_of(first).invalidations.subscribed()
+        await redis_of(second).invalidations.subscribed()
+        for http in (a, b, a, b):
+            await http.get(path)
+        assert reads() == 2  # each replica read once and keeps the answer
+
+        with pytest.raises(UpstreamRejected):
+            await a.request("POST", path, json_body={})  # refused, yet the store may change
+        await redis_of(first).settled()
+        for _ in range(100):  # the other replica hears of it within milliseconds
+            await b.get(path)
+            if reads() == 3:
+                break
+            await asyncio.sleep(0.01)
+        assert reads() == 3
+        await b.get(path)
+        assert reads() == 3  # and keeps the fresh answer again
