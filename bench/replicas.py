@@ -6,9 +6,9 @@ The vendor sandboxes run in a child process of their own; each replica is a
 client, spreading requests round-robin over the replicas. Every cache is off, so every
 request reaches the vendors. Measured: requests a second of the 10 x 10 list (one
 dealership's first 10 vehicles, 10 fields each: ``bench.execution.SMALL_LIST``) and of the
-dashboard (``bench.upstream.DASHBOARD`` over the sandboxes' 5 dealerships but AutoSync's,
-whose budget of 100 requests a minute would pace the runs), with 1 replica without Redis,
-1 and 2 replicas with it. Each row prints the median requests a second over rounds with
+dashboard (``bench.upstream.DASHBOARD`` over the sandboxes' dealerships, AutoSync's left
+out: its budget of 100 requests a minute would pace the runs), with 1 replica without
+Redis, 1 and 2 replicas with it. Each row prints the median requests a second over rounds with
 their spread, and the replicas' CPU per request (less sensitive than throughput to whatever
 else the machine runs).
 
