@@ -97,7 +97,7 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
     ),
     "graph/listing.py": _GRAPH_LISTS,
     "graph/pagination.py": _GRAPH_LISTS,
-    "graph/idempotency.py": _WRITES,
+    "graph/idempotency.py": (*_WRITES, "tests/graph/test_idempotency_records.py"),
     "graph/exactly_once.py": _WRITES,
 }
 
