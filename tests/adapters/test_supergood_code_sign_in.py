@@ -11,10 +11,17 @@ import aiohttp
 import pytest
 
 from adapters.base import CustomerFilter, DmsAdapter, Window
-from adapters.errors import MfaNotPending, UpstreamAuthFailed, UpstreamNeedsMfa
+from adapters.errors import (
+    MfaCodeExpired,
+    MfaNotPending,
+    SignInHeld,
+    UpstreamAuthFailed,
+    UpstreamNeedsMfa,
+)
 from adapters.models import Dms
 from adapters.upstream_scope import UpstreamScope
 from sandbox.common.errors import ApiError
+from sandbox.supergood.mfa import latest_code
 from tests.adapters.adapter_sandbox_kit import connect, logins
 from tests.virtual_clock import VirtualClock
 
@@ -209,4 +216,67 @@ async def test_a_live_session_is_signed_in_for_when_there_is_none(
     assert logins(handle) == 1
     assert await http.auth.live_session(http) is live
     assert logins(handle) == 1
+    await adapter.close()
+
+
+async def test_a_refused_sign_in_holds_the_next_ones_back_saying_for_how_long(
+    sandbox: Any, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = VirtualClock(now=1_800_000_000.0)
+    handle = await autosoft(sandbox)
+    handle.state.auth.clock = clock
+    secrets = handle.code_login_credentials("sms") | {"totp_secret": "", "password": "wrong"}
+    adapter = connect(Dms.AUTOSOFT, session, handle, shared=clock.shared(), **secrets)
+    with caplog.at_level(logging.WARNING, logger="adapters.supergood.auth"):
+        with pytest.raises(UpstreamAuthFailed) as refused:
+            await read(adapter)
+    assert refused.value.vendor_code == "invalid_credentials"
+    assert [r.getMessage() for r in caplog.records] == [
+        "autosoft: sign-in refused (invalid_credentials)"
+    ]
+    await clock.advance(15.0)
+    with pytest.raises(SignInHeld) as held:
+        await read(adapter)
+    assert str(held.value) == (
+        "autosoft: the DMS refused this login's credentials (invalid_credentials); the next"
+        " sign-in is tried in 45 s, or at once after retryDmsConnection"
+    )
+    assert held.value.vendor_code == "invalid_credentials"
+    assert logins(handle) == 1, "nothing sent while held"
+    await adapter.close()
+
+
+async def test_the_operators_code_signs_in_and_an_expired_one_is_named_as_such(
+    sandbox: Any, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = VirtualClock(now=1_800_000_000.0)
+    handle = await autosoft(sandbox)
+    handle.state.auth.clock = clock
+    adapter = by_code(session, handle)
+    with pytest.raises(UpstreamNeedsMfa):
+        await read(adapter)
+    with pytest.raises(UpstreamNeedsMfa) as still:  # asked again: the same, nothing sent
+        await read(adapter)
+    assert str(still.value).startswith("autosoft is waiting for the verification code it sent")
+    username = handle.state.mfa_users["sms"].username
+    stale = latest_code(handle.state.auth, username)
+    assert stale is not None
+
+    clock.now += 301  # the DMS's challenge is over
+    with pytest.raises(MfaCodeExpired) as expired:
+        await adapter.submit_mfa_code(stale.code)
+    assert str(expired.value).endswith("; ask for a new code")
+    with pytest.raises(MfaCodeExpired) as again:
+        await adapter.submit_mfa_code(stale.code)
+    assert str(again.value) == "autosoft: that code has expired; ask for a new one"
+
+    await adapter.request_mfa_code()
+    fresh = latest_code(handle.state.auth, username)
+    assert fresh is not None and fresh.code
+    with caplog.at_level(logging.INFO, logger="adapters.supergood.auth"):
+        await adapter.submit_mfa_code(fresh.code)
+    assert "autosoft: signed in with the operator's code" in [
+        r.getMessage() for r in caplog.records
+    ]
+    assert await read(adapter) == 2
     await adapter.close()

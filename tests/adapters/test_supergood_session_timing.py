@@ -6,6 +6,7 @@ token's lifetime."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
@@ -118,3 +119,28 @@ async def test_a_refresh_keeps_the_logins_user_and_takes_the_new_tokens_lifetime
     assert await read(adapter) == 2
     assert refreshes(handle) == [200, 200]
     assert logins(handle) == 1
+
+
+async def test_a_refused_refresh_signs_in_again_and_says_so(
+    sandbox: Any,
+    session: aiohttp.ClientSession,
+    clock: InstantClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    adapter, handle, start = await signed_in(sandbox, session, clock, 300)
+    auth = adapter._api.http.auth  # type: ignore[attr-defined]
+    token = auth.session.token.get_secret_value()
+    assert token in list(auth.sensitive_values()), "the token is scrubbed from errors too"
+
+    def refresh_refused(*args: Any, **kwargs: Any) -> Any:
+        raise ApiError(401, "invalid_token", "Unknown or revoked auth token")
+
+    handle.state.auth.refresh = refresh_refused
+    clock.now = start + 240.0
+    with caplog.at_level(logging.INFO, logger="adapters.supergood.auth"):
+        assert await read(adapter) == 2
+    assert refreshes(handle) == [401]
+    assert logins(handle) == 2
+    assert "autosoft: session refresh refused; logging in again" in [
+        r.getMessage() for r in caplog.records
+    ]
