@@ -100,8 +100,10 @@ class RedisShared:
 
     def later(self, chain: str, write: Callable[[], Awaitable[object]]) -> None:
         """Run ``write`` in the background after the earlier writes of ``chain`` (a release,
-        a pause or a circuit's outcome is recorded from code that cannot wait for it); a
-        failure is logged, as the state it loses only errs on the careful side."""
+        a pause or a circuit's outcome is recorded from code that cannot wait for it). A
+        failure is logged and dropped: a lost release counts its slot until its lease ends,
+        and a lost pause or circuit outcome leaves the other processes to meet the vendor's
+        answer themselves, as they would without Redis."""
         before = self._chains.get(chain)
 
         async def run() -> None:
