@@ -10,7 +10,7 @@ refused or not, reports its cost under ``extensions.cost``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -24,13 +24,15 @@ from graph.config import ServerConfig
 from graph.context import Context
 from graph.cost import CostSettings, PlanTooComplex, QueryPlan, alias_count
 from graph.errors import GraphError
-from graph.throttle import Allowance, AsyncBuckets, CostBuckets, Taken, ThrottleStatus
+from graph.throttle import Allowance, AsyncBuckets, Taken, ThrottleStatus
 
 
 class QueryCostLimiter(SchemaExtension):
-    """The limits, with each client's cost bucket in this process (``CostBuckets``)."""
+    """The limits, with each client's cost bucket: this process's (``AwaitedBuckets``) or
+    the one every replica shares on Redis (``graph.throttle_redis``). A bucket Redis cannot
+    answer for refuses the query, as the vendor budgets it also holds would."""
 
-    def __init__(self, *, server: ServerConfig, buckets: CostBuckets) -> None:
+    def __init__(self, *, server: ServerConfig, buckets: AsyncBuckets) -> None:
         self.server = server
         self.buckets = buckets
         self.requested = 0
@@ -44,10 +46,13 @@ class QueryCostLimiter(SchemaExtension):
         # A query larger than the client's whole bucket could never be admitted.
         return min(self.server.max_query_cost, context.client.cost_capacity)
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         planned = self._plan()
         if isinstance(planned, Bill):
-            planned = self._took(planned, self.buckets.take(*planned.take_args()))
+            try:
+                planned = self._took(planned, await self.buckets.take(*planned.take_args()))
+            except SharedStateUnavailable as exc:
+                planned = GraphError(exc.message, code=exc.code)
         if planned is not None:
             self._refuse(planned)
             yield
@@ -57,13 +62,18 @@ class QueryCostLimiter(SchemaExtension):
         finally:
             unspent = self._unspent()
             if unspent is not None:
-                self.buckets.give_back(*unspent)
+                with contextlib.suppress(SharedStateUnavailable):  # errs for the client
+                    await self.buckets.give_back(*unspent)
 
-    def get_results(self) -> dict[str, Any]:  # type: ignore[override]
+    async def get_results(self) -> dict[str, Any]:  # type: ignore[override]
         context = self._context()
         if context is None:
             return {}
-        status = self.buckets.status(context.client.name, _allowance(context))
+        allowance = _allowance(context)
+        try:
+            status = await self.buckets.status(context.client.name, allowance)
+        except SharedStateUnavailable:
+            status = ThrottleStatus(allowance.capacity, 0.0, allowance.restore_rate)
         return self._results(context, status)
 
     def _refuse(self, refusal: GraphError) -> None:
@@ -151,46 +161,6 @@ class QueryCostLimiter(SchemaExtension):
                 "throttleStatus": status.as_extension(),
             }
         }
-
-
-class SharedQueryCostLimiter(QueryCostLimiter):
-    """The same limits with the buckets every replica shares (``graph.throttle_redis``):
-    each step awaits Redis. A bucket Redis cannot answer for refuses the query, as the vendor
-    budgets it also holds would."""
-
-    def __init__(self, *, server: ServerConfig, buckets: AsyncBuckets) -> None:
-        super().__init__(server=server, buckets=CostBuckets())
-        self.shared = buckets
-
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
-        planned = self._plan()
-        if isinstance(planned, Bill):
-            try:
-                planned = self._took(planned, await self.shared.take(*planned.take_args()))
-            except SharedStateUnavailable as exc:
-                planned = GraphError(exc.message, code=exc.code)
-        if planned is not None:
-            self._refuse(planned)
-            yield
-            return
-        try:
-            yield
-        finally:
-            unspent = self._unspent()
-            if unspent is not None:
-                with contextlib.suppress(SharedStateUnavailable):  # errs for the client
-                    await self.shared.give_back(*unspent)
-
-    async def get_results(self) -> dict[str, Any]:  # type: ignore[override]
-        context = self._context()
-        if context is None:
-            return {}
-        allowance = _allowance(context)
-        try:
-            status = await self.shared.status(context.client.name, allowance)
-        except SharedStateUnavailable:
-            status = ThrottleStatus(allowance.capacity, 0.0, allowance.restore_rate)
-        return self._results(context, status)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,25 +7,18 @@ subgraph; on its own it is an ordinary GraphQL API.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.printer import print_schema
 from strawberry.types import ExecutionContext, Info
 from strawberry.types.fields.resolver import StrawberryResolver
 
 from graph.config import ServerConfig
-from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter, SharedQueryCostLimiter
+from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
 from graph.error_contract import OperationNameRequired, is_variable_error
 from graph.errors import BadUserInput, GraphError
 from graph.fast_execution import FastLeafExecutor
@@ -121,14 +114,7 @@ def build_schema(
     """``buckets``: this process's cost buckets (tests pass theirs, with a fake clock);
     ``shared_buckets``: the ones every replica shares instead (``[shared] redis_url``)."""
     server = server or ServerConfig()
-    local_buckets = buckets or CostBuckets()
-    cost_limiter: Callable[[], SchemaExtension]
-    if shared_buckets is None:
-        cost_buckets: AsyncBuckets = AwaitedBuckets(local_buckets)
-        cost_limiter = lambda: QueryCostLimiter(server=server, buckets=local_buckets)  # noqa: E731
-    else:
-        cost_buckets = shared = shared_buckets
-        cost_limiter = lambda: SharedQueryCostLimiter(server=server, buckets=shared)  # noqa: E731
+    cost_buckets = shared_buckets or AwaitedBuckets(buckets or CostBuckets())
     schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
@@ -140,7 +126,7 @@ def build_schema(
         extensions=[
             # Depth, cost and aliases, counted in linear time (graph.cost): Strawberry's own
             # depth and alias limiters re-walk every fragment spread.
-            cost_limiter,
+            lambda: QueryCostLimiter(server=server, buckets=cost_buckets),
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
             # Clients send the same few documents again and again: parse and validate each

@@ -64,7 +64,9 @@ class DeadLetter:
 
 
 class EventLog(Protocol):
-    async def append(self, event: NewEvent) -> Event | None: ...
+    async def append(self, event: NewEvent) -> Event | None:
+        """The event as recorded, or None when one with its dedupe key already was."""
+        ...
 
     async def after(
         self,
@@ -73,15 +75,25 @@ class EventLog(Protocol):
         *,
         dealership_ids: Collection[str] | None = None,
         types: Collection[EventType] | None = None,
-    ) -> list[Event]: ...
+    ) -> list[Event]:
+        """Up to ``limit`` events after ``cursor``, oldest first, narrowed to the given
+        dealerships and types (None: all)."""
+        ...
 
     async def last_cursor(self) -> int: ...
 
-    def marker(self) -> int: ...
+    def marker(self) -> int:
+        """Take before reading; ``wait(marker)`` then misses no append made meanwhile."""
+        ...
 
-    async def wait(self, marker: int) -> None: ...
+    async def wait(self, marker: int) -> None:
+        """Return when an event may have been appended since ``marker``: at once for an
+        append in this process, else when told (another replica) or after the poll."""
+        ...
 
-    async def purge(self, older_than_seconds: float) -> int: ...
+    async def purge(self, older_than_seconds: float) -> int:
+        """Drop events recorded longer ago than that; returns how many."""
+        ...
 
     async def watermark(self, feed: str) -> str | None: ...
 
@@ -101,6 +113,32 @@ class EventLog(Protocol):
     async def close(self) -> None: ...
 
 
+class AppendSignal:
+    """What a log's readers wait on: an append in this process wakes them at once, one
+    elsewhere when the log is told of it (``appended``) or after ``poll_seconds``."""
+
+    def __init__(self, poll_seconds: float) -> None:
+        self._poll_seconds = poll_seconds
+        self._appends = 0
+        self._signal = asyncio.Event()
+
+    def appended(self) -> None:
+        self._appends += 1
+        self._signal.set()  # wakes the waiters of this append, then a fresh one
+        self._signal = asyncio.Event()
+
+    def marker(self) -> int:
+        return self._appends
+
+    async def wait(self, marker: int) -> None:
+        if self._appends != marker:
+            return
+        try:
+            await asyncio.wait_for(self._signal.wait(), self._poll_seconds)
+        except TimeoutError:
+            pass
+
+
 class SqliteEventLog:
     def __init__(
         self,
@@ -112,7 +150,6 @@ class SqliteEventLog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._clock = clock
-        self._poll_seconds = poll_seconds
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -120,8 +157,7 @@ class SqliteEventLog:
         self._db.execute("PRAGMA busy_timeout=5000")
         for statement in _SCHEMA:
             self._db.execute(statement)
-        self._appends = 0
-        self._signal = asyncio.Event()
+        self.signal = AppendSignal(poll_seconds)
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         def locked() -> T:
@@ -131,12 +167,9 @@ class SqliteEventLog:
         return await asyncio.to_thread(locked)
 
     async def append(self, event: NewEvent) -> Event | None:
-        """The event as recorded, or None when one with its dedupe key already was."""
         recorded = await self._run(self._append, event)
         if recorded is not None:
-            self._appends += 1
-            self._signal.set()  # wakes the waiters of this append, then a fresh one
-            self._signal = asyncio.Event()
+            self.signal.appended()
         return recorded
 
     def _append(self, e: NewEvent) -> Event | None:
@@ -144,7 +177,7 @@ class SqliteEventLog:
             "INSERT OR IGNORE INTO events (dedupe, type, dealership_id, occurred_at,"
             " record_type, native_id, changes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                e.dedupe_key or f"{e.type}:{e.dealership_id}:{e.native_id}:{e.occurred_at}",
+                e.dedupe(),
                 e.type.value,
                 e.dealership_id,
                 e.occurred_at.timestamp(),
@@ -157,15 +190,7 @@ class SqliteEventLog:
         if cursor.rowcount == 0:
             return None
         assert cursor.lastrowid is not None
-        return Event(
-            cursor.lastrowid,
-            e.type,
-            e.dealership_id,
-            e.occurred_at,
-            e.record_type,
-            e.native_id,
-            dict(e.changes),
-        )
+        return e.recorded(cursor.lastrowid)
 
     async def after(
         self,
@@ -175,8 +200,6 @@ class SqliteEventLog:
         dealership_ids: Collection[str] | None = None,
         types: Collection[EventType] | None = None,
     ) -> list[Event]:
-        """Up to ``limit`` events after ``cursor``, oldest first, narrowed to the given
-        dealerships and types (None: all)."""
         return await self._run(self._after, cursor, limit, dealership_ids, types)
 
     def _after(
@@ -203,21 +226,12 @@ class SqliteEventLog:
         return int(row[0] or 0)
 
     def marker(self) -> int:
-        """Take before reading; ``wait(marker)`` then misses no append made meanwhile."""
-        return self._appends
+        return self.signal.marker()
 
     async def wait(self, marker: int) -> None:
-        """Return when an event may have been appended since ``marker``: at once for an
-        append here, else after ``poll_seconds`` (another process may have appended)."""
-        if self._appends != marker:
-            return
-        try:
-            await asyncio.wait_for(self._signal.wait(), self._poll_seconds)
-        except TimeoutError:
-            pass
+        await self.signal.wait(marker)
 
     async def purge(self, older_than_seconds: float) -> int:
-        """Drop events recorded longer ago than that; returns how many."""
         cutoff = self._clock() - older_than_seconds
 
         def purge() -> int:

@@ -18,7 +18,6 @@ database without clashing.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -28,7 +27,7 @@ from typing import Any
 
 import asyncpg
 
-from graph.events.log import DeadLetter
+from graph.events.log import AppendSignal, DeadLetter
 from graph.events.model import Event, EventType, NewEvent
 
 log = logging.getLogger(__name__)
@@ -90,9 +89,7 @@ class PostgresEventLog:
         self._dsn = dsn
         self._settings = server_settings
         self._clock = clock
-        self._poll_seconds = poll_seconds
-        self._appends = 0
-        self._signal = asyncio.Event()
+        self.signal = AppendSignal(poll_seconds)
 
     @classmethod
     async def open(
@@ -132,17 +129,10 @@ class PostgresEventLog:
         return events
 
     def _notified(self, *_: Any) -> None:
-        self._wake()
-
-    def _wake(self) -> None:
-        self._appends += 1
-        self._signal.set()  # wakes the waiters of this append, then a fresh one
-        self._signal = asyncio.Event()
+        self.signal.appended()
 
     async def append(self, event: NewEvent) -> Event | None:
-        """The event as recorded, or None when one with its dedupe key already was."""
         e = event
-        dedupe = e.dedupe_key or f"{e.type}:{e.dealership_id}:{e.native_id}:{e.occurred_at}"
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
             cursor = await conn.fetchval(
@@ -151,7 +141,7 @@ class PostgresEventLog:
                 " SELECT nextval('dealergraph_event_cursor'), $1, $2, $3, $4, $5, $6, $7, $8"
                 " WHERE NOT EXISTS (SELECT 1 FROM dealergraph_events WHERE dedupe = $1)"
                 " RETURNING cursor",
-                dedupe,
+                e.dedupe(),
                 e.type.value,
                 e.dealership_id,
                 e.occurred_at.timestamp(),
@@ -163,16 +153,8 @@ class PostgresEventLog:
             if cursor is None:
                 return None
             await conn.execute("SELECT pg_notify($1, '')", _CHANNEL)
-        self._wake()
-        return Event(
-            int(cursor),
-            e.type,
-            e.dealership_id,
-            e.occurred_at,
-            e.record_type,
-            e.native_id,
-            dict(e.changes),
-        )
+        self.signal.appended()
+        return e.recorded(int(cursor))
 
     async def after(
         self,
@@ -182,8 +164,6 @@ class PostgresEventLog:
         dealership_ids: Collection[str] | None = None,
         types: Collection[EventType] | None = None,
     ) -> list[Event]:
-        """Up to ``limit`` events after ``cursor``, oldest first, narrowed to the given
-        dealerships and types (None: all)."""
         rows = await self._pool.fetch(
             f"SELECT {_EVENT_COLUMNS} FROM dealergraph_events WHERE cursor > $1"
             " AND ($2::text[] IS NULL OR dealership_id = ANY($2))"
@@ -201,22 +181,13 @@ class PostgresEventLog:
         return int(last)
 
     def marker(self) -> int:
-        """Take before reading; ``wait(marker)`` then misses no append made meanwhile."""
-        return self._appends
+        return self.signal.marker()
 
     async def wait(self, marker: int) -> None:
-        """Return when an event may have been appended since ``marker``: at once for an
-        append here or a notification from another replica, else after ``poll_seconds``."""
-        if self._appends != marker:
-            return
-        try:
-            await asyncio.wait_for(self._signal.wait(), self._poll_seconds)
-        except TimeoutError:
-            pass
+        await self.signal.wait(marker)
 
     async def purge(self, older_than_seconds: float) -> int:
-        """Drop events recorded longer ago than that; returns how many. The cursor sequence
-        never goes back, so a reader's cursor stays valid after a purge."""
+        # The cursor sequence never goes back: a reader's cursor stays valid after a purge.
         status = await self._pool.execute(
             "DELETE FROM dealergraph_events WHERE recorded_at < $1",
             self._clock() - older_than_seconds,

@@ -41,6 +41,25 @@ class NewEvent:
     """Events with one key are recorded once (a webhook delivered twice, a row polled in
     two overlapping windows)."""
 
+    def dedupe(self) -> str:
+        """The key it is recorded once by (its own, else what it is about and when)."""
+        return (
+            self.dedupe_key
+            or f"{self.type}:{self.dealership_id}:{self.native_id}:{self.occurred_at}"
+        )
+
+    def recorded(self, cursor: int) -> Event:
+        """The event as the log numbered it."""
+        return Event(
+            cursor,
+            self.type,
+            self.dealership_id,
+            self.occurred_at,
+            self.record_type,
+            self.native_id,
+            dict(self.changes),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Event:

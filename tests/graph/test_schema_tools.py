@@ -71,8 +71,8 @@ def test_every_value_type_is_shareable() -> None:
     assert [n for n in names if f"type {n} @shareable {{" not in sdl] == []
 
 
-def test_service_sdl_is_the_checked_in_file() -> None:
-    result = build_served_schema().execute_sync("query Sdl { _service { sdl } }")
+async def test_service_sdl_is_the_checked_in_file() -> None:
+    result = await build_served_schema().execute("query Sdl { _service { sdl } }")
     assert result.errors is None
     assert result.data is not None
     assert result.data["_service"]["sdl"] + "\n" == checked_in()
