@@ -9,6 +9,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from cryptography.fernet import Fernet
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -34,6 +35,27 @@ def redis_errors(what: str) -> Iterator[None]:
         raise SharedStateUnavailable(
             f"shared state on Redis unreachable ({what}: {type(exc).__name__})"
         ) from None
+
+
+async def connect_redis(url: str) -> Redis:
+    """A client on ``url`` that answered a ping, or ``SharedStateUnavailable``."""
+    # A bounded pool that queues for a connection rather than failing: a burst of
+    # requests waits its turn for Redis as it does for the vendor.
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=None,
+        socket_timeout=SOCKET_TIMEOUT_SECONDS,
+        socket_connect_timeout=SOCKET_TIMEOUT_SECONDS / 2,
+    )
+    redis = Redis.from_pool(pool)  # closes the pool with the client
+    with redis_errors("connecting"):
+        try:
+            await redis.ping()
+        except RedisError:
+            await redis.aclose()
+            raise
+    return redis
 
 
 class RedisShared:
@@ -63,33 +85,10 @@ class RedisShared:
         """Cached answers a write dropped here are dropped in the other processes too."""
 
     @classmethod
-    async def connect(
-        cls,
-        url: str,
-        *,
-        prefix: str,
-        sealer: Fernet,
-        wall: Clock = time.time,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> RedisShared:
-        """Connected and answering, or ``SharedStateUnavailable``."""
-        # A bounded pool that queues for a connection rather than failing: a burst of
-        # requests waits its turn for Redis as it does for the vendor.
-        pool = BlockingConnectionPool.from_url(
-            url,
-            max_connections=MAX_CONNECTIONS,
-            timeout=None,
-            socket_timeout=SOCKET_TIMEOUT_SECONDS,
-            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS / 2,
-        )
-        redis = Redis.from_pool(pool)  # closes the pool with the client
-        with redis_errors("connecting"):
-            try:
-                await redis.ping()
-            except RedisError:
-                await redis.aclose()
-                raise
-        return cls(redis, prefix=prefix, sealer=sealer, wall=wall, sleep=sleep)
+    async def connect(cls, url: str, **options: Any) -> RedisShared:
+        """Connected and answering (``options`` as ``__init__`` takes them), or
+        ``SharedStateUnavailable``."""
+        return cls(await connect_redis(url), **options)
 
     def key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
