@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from adapters.supergood.auth import PendingCode, Session
+    from adapters.supergood.session_state import PendingCode, Session
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from adapters.response_cache import ResponseCache
 
 if TYPE_CHECKING:
-    from adapters.shared_redis.store import RedisShared
+    from adapters.shared_redis.store import RedisConnection
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ taken up again after as long."""
 
 
 class CacheInvalidations:
-    def __init__(self, shared: RedisShared) -> None:
+    def __init__(self, shared: RedisConnection) -> None:
         self._shared = shared
         self._channel = shared.key("cache-invalidations")
         self._caches: dict[str, ResponseCache] = {}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from adapters.shared_redis.store import redis_errors
 
 if TYPE_CHECKING:
-    from adapters.shared_redis.store import RedisShared
+    from adapters.shared_redis.store import RedisConnection
 
 FRESH_SECONDS = 0.5
 KEEP_SECONDS = 24 * 3600
@@ -31,7 +31,7 @@ return failures
 
 
 class RedisCircuitShare:
-    def __init__(self, shared: RedisShared, key: str, threshold: int) -> None:
+    def __init__(self, shared: RedisConnection, key: str, threshold: int) -> None:
         self._shared = shared
         self.wall = shared.wall
         self._key = key

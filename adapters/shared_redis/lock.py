@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from adapters.shared_redis.store import redis_errors
 
 if TYPE_CHECKING:
-    from adapters.shared_redis.store import RedisShared
+    from adapters.shared_redis.store import RedisConnection
 
 POLL_SECONDS = 0.02
 """How often a waiter asks again. Real time, not the injected clock: what it waits for is
@@ -26,7 +26,7 @@ return 0
 
 
 class RedisLock:
-    def __init__(self, shared: RedisShared, key: str, *, lease: float) -> None:
+    def __init__(self, shared: RedisConnection, key: str, *, lease: float) -> None:
         self._shared = shared
         self.key = key
         self.lease = lease

@@ -20,10 +20,10 @@ from adapters.session_share import SharedLogin, SharedRefusals
 from adapters.shared_redis.lock import RedisLock
 from adapters.shared_redis.store import redis_errors
 from adapters.sign_in_guard import WINDOW_SECONDS
-from adapters.supergood.auth import TOTP_STEP, PendingCode, Session
+from adapters.supergood.session_state import TOTP_STEP, PendingCode, Session
 
 if TYPE_CHECKING:
-    from adapters.shared_redis.store import RedisShared
+    from adapters.shared_redis.store import RedisConnection
 
 SIGN_IN_LEASE = 3 * TOTP_STEP + 30.0
 """Seconds a sign-in may hold the login's lock: a wait for the next step and two tries."""
@@ -32,7 +32,7 @@ HELD_SIGN_IN_SECONDS = 3600
 
 
 class RedisSessionShare:
-    def __init__(self, shared: RedisShared, login: str) -> None:
+    def __init__(self, shared: RedisConnection, login: str) -> None:
         self._shared = shared
         self._key = shared.key("session", login)
         self._refusals_key = shared.key("refusals", login)

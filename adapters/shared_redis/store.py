@@ -9,14 +9,14 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 
 from cryptography.fernet import Fernet
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from adapters.errors import SharedStateUnavailable
-from adapters.ratelimit import Clock, RateBudget
+from adapters.ratelimit import Clock
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ async def connect_redis(url: str) -> Redis:
     return redis
 
 
-class RedisShared:
+class RedisConnection:
     """``redis`` with every key under ``prefix``; ``sealer`` encrypts what must stay secret;
     ``wall`` (Unix seconds, the same for every process) times windows, pauses, sessions and
     circuits (tests pass one fake clock to every replica)."""
@@ -81,11 +81,9 @@ class RedisShared:
         """This process's name in the slots it holds."""
         self._serial = 0
         self._chains: dict[str, asyncio.Task[None]] = {}
-        self.invalidations = CacheInvalidations(self)
-        """Cached answers a write dropped here are dropped in the other processes too."""
 
     @classmethod
-    async def connect(cls, url: str, **options: Any) -> RedisShared:
+    async def connect(cls, url: str, **options: Any) -> Self:
         """Connected and answering (``options`` as ``__init__`` takes them), or
         ``SharedStateUnavailable``."""
         return cls(await connect_redis(url), **options)
@@ -125,28 +123,5 @@ class RedisShared:
             await asyncio.wait(list(self._chains.values()))
 
     async def close(self) -> None:
-        await self.invalidations.close()
         await self.settled()
         await self.redis.aclose()
-
-    # --- what ``adapters.shared.SharedCredentials`` builds from it -------------------------
-
-    # Built here so each concern's module stays apart; imported late, as they import this.
-    def window(self, vendor: str, credential: str, budget: RateBudget | None) -> RedisWindow:
-        return RedisWindow(self, self.key("budget", vendor, credential), budget)
-
-    def sessions(self, login: str) -> RedisSessionShare:
-        return RedisSessionShare(self, login)
-
-    def circuit(self, name: str, threshold: int) -> RedisCircuitShare:
-        return RedisCircuitShare(self, self.key("circuit", name), threshold)
-
-    def totp_steps(self) -> RedisTotpSteps:
-        return RedisTotpSteps(self)
-
-
-from adapters.shared_redis.cache_events import CacheInvalidations  # noqa: E402
-from adapters.shared_redis.circuits import RedisCircuitShare  # noqa: E402
-from adapters.shared_redis.sessions import RedisSessionShare  # noqa: E402
-from adapters.shared_redis.totp import RedisTotpSteps  # noqa: E402
-from adapters.shared_redis.window import RedisWindow  # noqa: E402

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from adapters.shared_redis.store import redis_errors
 
 if TYPE_CHECKING:
-    from adapters.shared_redis.store import RedisShared
+    from adapters.shared_redis.store import RedisConnection
 
 KEEP_SECONDS = 3600
 """A claim older than this concerns a step the vendor no longer accepts."""
@@ -24,7 +24,7 @@ return step
 
 
 class RedisTotpSteps:
-    def __init__(self, shared: RedisShared) -> None:
+    def __init__(self, shared: RedisConnection) -> None:
         self._shared = shared
         self._claim = shared.redis.register_script(_CLAIM)
 

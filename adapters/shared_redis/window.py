@@ -18,7 +18,7 @@ from adapters.ratelimit import RateBudget
 from adapters.shared_redis.store import redis_errors
 
 if TYPE_CHECKING:
-    from adapters.shared_redis.store import RedisShared
+    from adapters.shared_redis.store import RedisConnection
 
 IN_FLIGHT_LEASE = 120.0
 """Seconds past the window a slot whose release never came still counts (a process that
@@ -61,7 +61,7 @@ _EPSILON = 0.001  # past a member's score, so the wake-up finds it gone
 
 
 class RedisWindow:
-    def __init__(self, shared: RedisShared, key: str, budget: RateBudget | None) -> None:
+    def __init__(self, shared: RedisConnection, key: str, budget: RateBudget | None) -> None:
         self._shared = shared
         self._window_key = key
         self._pause_key = key + ":pause"

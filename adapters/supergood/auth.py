@@ -48,6 +48,7 @@ from adapters.session_share import (
 )
 from adapters.shared import credential_digest
 from adapters.sign_in_guard import SignInGuard
+from adapters.supergood.session_state import TOTP_STEP, PendingCode, Session
 from adapters.totp_steps import AnyTotpSteps, MemoryTotpSteps, claim_step
 from adapters.upstream_scope import outside_any_scope
 
@@ -59,7 +60,6 @@ log = logging.getLogger(__name__)
 SECRET_KEYS = ("client_id", "client_secret", "username", "password")
 TOTP_SECRET = "totp_secret"
 """Optional: without it the login's MFA is a code an operator submits (SMS, e-mail)."""
-TOTP_STEP = 30
 # Refresh this long before expiry (at most; half the lifetime for short-lived tokens), so
 # a request never leaves with a token that dies in flight and refresh, which needs a live
 # token, still works.
@@ -97,17 +97,6 @@ class SupergoodCredentials:
         return "Basic " + base64.b64encode(pair.encode()).decode()
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
-    token: SecretStr
-    expires_in: float
-    user_id: str | None = None
-    user_name: str | None = None
-    entitlements: frozenset[str] = frozenset()
-    rooftops: tuple[str, ...] = ()
-    """The stores the login may read, where the vendor scopes by store (Dealertrack)."""
-
-
 def parse_session(body: Any) -> Session:
     """The answer of ``POST /sessions`` (or ``/sessions/refresh``, which has no user)."""
     try:
@@ -125,15 +114,6 @@ def parse_session(body: Any) -> Session:
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise UpstreamProtocolError("session answer carries no usable token") from None
-
-
-@dataclass(frozen=True, slots=True)
-class PendingCode:
-    """A sign-in the vendor holds until a person's code arrives."""
-
-    challenge_id: str | None
-    """The vendor's id for it; None once the vendor has said it is over."""
-    challenge: MfaChallenge
 
 
 def read_challenge(detail: Mapping[str, Any], now: datetime) -> PendingCode | None:
