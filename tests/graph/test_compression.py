@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
-from graph.compression import MIN_BYTES, accepts_gzip
+from graph.compression import (
+    LARGE_BYTES,
+    LARGE_LEVEL,
+    MIN_BYTES,
+    SMALL_LEVEL,
+    accepts_gzip,
+    compression_middleware,
+)
 from graph.graphiql import ASSET_DIR
 from tests.graph.conftest import FULL_KEY, Api
 
@@ -52,6 +62,30 @@ async def test_large_answer_is_gzipped(api: Api) -> None:
     # The extensions (the client's remaining cost budget) differ between the two answers.
     assert json.loads(gzip.decompress(packed))["data"] == json.loads(raw)["data"]
     assert len(packed) < len(raw) / 3
+
+
+def _answer(size: int) -> bytes:
+    """JSON as repetitive as a page of vehicles, about ``size`` bytes."""
+    rows = [{"id": f"V{n}", "make": "Toyota", "mileage": n * 37 % 90_000} for n in range(size)]
+    return json.dumps(rows).encode()[:size]
+
+
+@pytest.mark.parametrize(
+    ("size", "level"), [(MIN_BYTES * 4, SMALL_LEVEL), (LARGE_BYTES * 4, LARGE_LEVEL)]
+)
+async def test_large_bodies_are_compressed_at_a_lower_level(size: int, level: int) -> None:
+    body = _answer(size)
+    request = make_mocked_request("POST", "/graphql", headers={"Accept-Encoding": "gzip"})
+
+    async def handler(_: web.Request) -> web.StreamResponse:
+        return web.Response(body=body, content_type="application/json")
+
+    response = await compression_middleware(request, handler)
+    assert isinstance(response, web.Response)
+    assert response.headers["Content-Encoding"] == "gzip"
+    packer = zlib.compressobj(level, wbits=16 + zlib.MAX_WBITS)
+    assert response.body == packer.compress(body) + packer.flush()
+    assert gzip.decompress(response.body) == body
 
 
 async def test_small_answer_is_not_compressed(api: Api) -> None:
