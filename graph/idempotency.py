@@ -68,17 +68,24 @@ class IdempotencyStore(Protocol):
         expected_lease: float | None,
         lease_seconds: float,
         owner: str = "",
-    ) -> bool: ...
+    ) -> bool:
+        """Re-claim a pending record whose owner died mid-write (its lease ran out, or its
+        process is gone), if nobody else re-claimed it first."""
+        ...
 
     async def finish(self, client: str, key: str, outcome: dict[str, Any]) -> None: ...
 
     async def mark_unknown(self, client: str, key: str, outcome: dict[str, Any]) -> None: ...
 
-    async def release(self, client: str, key: str) -> None: ...
+    async def release(self, client: str, key: str) -> None:
+        """Forget a pending claim whose write certainly did not happen (or may be resent)."""
+        ...
 
     async def get(self, client: str, key: str) -> IdempotencyRecord | None: ...
 
-    async def purge(self, older_than_seconds: float) -> int: ...
+    async def purge(self, older_than_seconds: float) -> int:
+        """Drop finished records older than the retention window."""
+        ...
 
     async def owner_is_gone(self, owner: str | None) -> bool:
         """Whether the store can tell that ``owner``'s process stopped, beyond what
@@ -233,8 +240,6 @@ class SqliteIdempotencyStore:
         lease_seconds: float,
         owner: str = "",
     ) -> bool:
-        """Re-claim a pending record whose owner died mid-write (its lease ran out, or its
-        process is gone), if nobody else re-claimed it first."""
         taken: bool = await self._run(
             self._take_over, client, key, expected_lease, lease_seconds, owner
         )
@@ -262,7 +267,6 @@ class SqliteIdempotencyStore:
         )
 
     async def release(self, client: str, key: str) -> None:
-        """Forget a pending claim whose write certainly did not happen (or may be resent)."""
         await self._run(self._release, client, key)
 
     def _get(self, client: str, key: str) -> IdempotencyRecord | None:
@@ -283,7 +287,6 @@ class SqliteIdempotencyStore:
         return cursor.rowcount
 
     async def purge(self, older_than_seconds: float) -> int:
-        """Drop finished records older than the retention window."""
         count: int = await self._run(self._purge, older_than_seconds)
         return count
 

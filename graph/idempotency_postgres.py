@@ -219,8 +219,6 @@ class PostgresIdempotencyStore:
         lease_seconds: float,
         owner: str = "",
     ) -> bool:
-        """Re-claim a pending record whose owner died mid-write (its lease ran out, or its
-        process is gone), if nobody else re-claimed it first."""
         if owner:
             await self._presence.hold(owner)
         status = await self._pool.execute(
@@ -255,7 +253,6 @@ class PostgresIdempotencyStore:
         await self._set_state(client, key, RecordState.UNKNOWN, outcome)
 
     async def release(self, client: str, key: str) -> None:
-        """Forget a pending claim whose write certainly did not happen (or may be resent)."""
         await self._pool.execute(
             "DELETE FROM dealergraph_idempotency WHERE client = $1 AND key = $2 AND state = $3",
             client,
@@ -272,7 +269,6 @@ class PostgresIdempotencyStore:
         return None if row is None else _record(row)
 
     async def purge(self, older_than_seconds: float) -> int:
-        """Drop finished records older than the retention window."""
         status = await self._pool.execute(
             f"DELETE FROM dealergraph_idempotency WHERE state <> $1 AND created_at < {_NOW} - $2",
             RecordState.PENDING.value,
