@@ -14,8 +14,12 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from adapters.direct_validation import DirectValidation
 
-class Canonical(BaseModel):
+
+class Canonical(BaseModel, metaclass=DirectValidation):
+    """Validated on construction as ``model_validate`` validates (``DirectValidation``)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
