@@ -32,6 +32,7 @@ from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
 from graph.schema import build_schema
 from graph.throttle_redis import RedisCostBuckets
+from graph.traceback_release import release_tracebacks
 from graph.tracing import OperationTrace
 from graph.ws_frames import TextFrameWebSocketAdapter
 
@@ -113,9 +114,15 @@ class DealerGraphView(GraphQLView):
         scope = UpstreamScope(client=client.name, deadline=deadline, request_id=rid)
         request[_SCOPE] = scope
         traced = self.runtime.tracing.operation(request.headers, client=client.name, request_id=rid)
-        with scope.opened(), today_is(self.runtime.today), traced as trace:
-            request[_TRACE] = trace  # the vendor requests' spans are its children
-            return await super().__call__(request)
+        try:
+            with scope.opened(), today_is(self.runtime.today), traced as trace:
+                request[_TRACE] = trace  # the vendor requests' spans are its children
+                return await super().__call__(request)
+        finally:
+            # aiohttp keeps a keep-alive connection's last request until the next one
+            # comes: without these, its rows, models and vendor answers would stay too.
+            for key in (_CONTEXT, _SCOPE, _TRACE):
+                request.pop(key, None)
 
     async def execute_operation(  # type: ignore[override]
         self,
@@ -202,6 +209,8 @@ class DealerGraphView(GraphQLView):
         if trace is not None:
             kind = context.operation_type if context is not None else None
             trace.finish(name, kind, outcome_of(errors, has_data))
+        partial = context.partial_errors if context is not None else ()
+        release_tracebacks([*(result.errors or ()), *(error for error, _ in partial)])
         return response
 
 

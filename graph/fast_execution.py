@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from keyword import iskeyword
 from typing import Any
+from weakref import WeakMethod
 
 from graphql import (
     GraphQLBoolean,
@@ -43,6 +44,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLResolveInfoHelpers,
     GraphQLScalarType,
     GraphQLString,
     is_leaf_type,
@@ -159,11 +161,29 @@ def _plain_field(field_def: GraphQLField, field_details_list: Any) -> tuple[Any,
     return definition.default_resolver, definition.python_name
 
 
+def _weakly(method: Any) -> Callable[..., Any]:
+    """``method`` of an executor, called through a weak reference to it."""
+    ref = WeakMethod(method)
+
+    def call(*args: Any) -> Any:
+        bound = ref()
+        assert bound is not None, "async work of a finished execution"
+        return bound(*args)
+
+    return call
+
+
 class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor with plain leaf fields read directly (see the module)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core's helpers hold the executor's own bound methods: a reference cycle
+        # that kept each request (context, primed rows, models) alive until the cycle
+        # collector found it, and made each of its passes walk them.
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
+        )
         middleware = self.middleware_manager
         self._fast = middleware is None or not middleware.middlewares
         self._plans: dict[int, tuple[Any, list[_Field]]] = {}
