@@ -58,10 +58,7 @@ async def fetch_page(
         page: Page[Any] = await kind.list(entry.adapter, entry.store_id, adapter_filter, window)
     except AdapterError as exc:
         raise upstream_error(exc, entry.id) from exc
-    loader = ctx.loaders[kind]
-    for model in page.items:
-        if _primable(model):
-            loader.prime((entry.id, model.id), model)
+    ctx.loaders[kind].prime_many(((entry.id, m.id), m) for m in page.items if _primable(m))
     return page
 
 

@@ -289,8 +289,8 @@ class Loader:
     def __init__(self) -> None:
         self.primed: dict[Any, Any] = {}
 
-    def prime(self, key: Any, value: Any) -> None:
-        self.primed[key] = value
+    def prime_many(self, items: Any) -> None:
+        self.primed.update(items)
 
 
 class Adapter:
