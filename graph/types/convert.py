@@ -12,9 +12,13 @@ vehicle's photos were a third of building a page.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from enum import Enum
 from functools import cache
-from typing import Any, TypeVar, overload
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, overload
 
 from pydantic import BaseModel
 from strawberry.types.private import is_private
@@ -156,50 +160,70 @@ _builders: dict[tuple[type, type, tuple[str, ...]], Builder] = {}
 
 
 def _compile_builder(cls: type, model: type[BaseModel], extra: tuple[str, ...]) -> Builder:
-    """One function building ``cls`` from a ``model`` (with ``extra``): the values of the
-    model's fields read from its ``__dict__``, others (properties) by name, public ones
-    converted unless plain. It sets the instance's ``__dict__`` as the dataclass
-    ``__init__`` would (a page of 1,000 rows spent a third of its build in that call)
-    where the type's ``__init__`` is the generated one, and calls it otherwise."""
+    """One function building ``cls`` from a ``model`` (with ``extra``).
+
+    The model's fields are taken as they are, except public ones its annotations do not
+    promise to be scalars or enums (validated, so always plain), which are converted unless
+    they turn out plain; attributes that are not model fields (properties) are read by
+    name. Where the type's ``__init__`` is the generated one, the instance's ``__dict__``
+    is the model's copied and amended, as that ``__init__`` would have set it (the call
+    was a third of building a 1,000-row page, and one statement per field most of the
+    rest); otherwise the type is called."""
     names: dict[str, Any] = {
         "cls": cls,
         "convert": _convert,
         "plain": _PLAIN_TYPES,
         "MISSING": _MISSING,
         "new": object.__new__,
+        "FIELDS": len(model.model_fields),
     }
-    lines = ["def build(model, extra):", "    v = model.__dict__", "    kw = {}"]
-    for name, source, public in _sources(cls):
+    model_fields = model.model_fields
+    sources = _sources(cls)
+    fields = {name for name, _, _ in sources}
+    unknown = [name for name in extra if name not in fields]
+    # A model made without validation may lack a field: the caller asks it by name then.
+    lines = ["def build(model, extra):", "    v = model.__dict__", "    if len(v) != FIELDS:"]
+    lines += ["        raise KeyError(model)", "    d = v.copy()"]
+    lines += [f"    del d[{key!r}]" for key in model_fields if key not in fields]
+    for name, source, public in sources:
         if name in extra:
-            lines.append(f"    kw[{name!r}] = extra[{name!r}]")
             continue
-        if source in model.model_fields:
-            lines.append(f"    x = v[{source!r}]")
+        if source in model_fields:
+            if source != name:
+                lines.append(f"    d[{name!r}] = v[{source!r}]")
+            if public and not _scalar_annotation(model_fields[source].annotation):
+                lines.append(f"    x = d[{name!r}]")
+                lines.append(f"    if type(x) not in plain: d[{name!r}] = convert(x)")
         else:  # a property, or nothing: then the type's default stands
             lines.append(f"    x = getattr(model, {source!r}, MISSING)")
-            lines.append("    if x is not MISSING:")
-        indent = "        " if source not in model.model_fields else "    "
-        value = "x if type(x) in plain else convert(x)" if public else "x"
-        lines.append(f"{indent}kw[{name!r}] = {value}")
-    fields = {name for name, _, _ in _sources(cls)}
-    unknown = [name for name in extra if name not in fields]
-    lines += [f"    kw[{name!r}] = extra[{name!r}]" for name in unknown]  # for __init__ to refuse
+            value = "x if type(x) in plain else convert(x)" if public else "x"
+            lines.append(f"    if x is not MISSING: d[{name!r}] = {value}")
+    lines += [f"    d[{name!r}] = extra[{name!r}]" for name in extra]
     direct = _plain_dataclass_init(cls)
-    given = {n for n, source, _ in _sources(cls) if n in extra or source in model.model_fields}
+    given = {n for n, source, _ in sources if n in extra or source in model_fields}
     if direct is None or unknown or not _required(cls) <= given:  # __init__ would refuse
-        lines.append("    return cls(**kw)")
+        lines.append("    return cls(**d)")
     else:
-        names["DEFAULTS"], names["FACTORIES"] = direct
-        lines += [
-            "    obj = new(cls)",
-            "    obj.__dict__.update(DEFAULTS, **{n: f() for n, f in FACTORIES}, **kw)"
-            if direct[1]
-            else "    obj.__dict__.update(DEFAULTS, **kw)",
-            "    return obj",
-        ]
+        defaults, factories = direct
+        names["DEFAULTS"] = {k: v for k, v in defaults.items() if k not in given}
+        names["FACTORIES"] = tuple((n, f) for n, f in factories if n not in given)
+        if names["DEFAULTS"]:
+            lines.append("    d = {**DEFAULTS, **d}")
+        if names["FACTORIES"]:
+            lines.append("    d.update({n: f() for n, f in FACTORIES if n not in d})")
+        lines += ["    obj = new(cls)", "    obj.__dict__ = d", "    return obj"]
     exec("\n".join(lines), names)  # source made above from the type's own fields
     builder: Builder = names["build"]
     return builder
+
+
+_SCALARS = (str, int, float, Decimal, datetime.date, Enum)  # bool is an int, datetime a date
+
+
+def _scalar_annotation(annotation: Any) -> bool:
+    """A model field's annotation that only admits scalars, enums and None."""
+    kinds = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    return all(k is type(None) or (isinstance(k, type) and issubclass(k, _SCALARS)) for k in kinds)
 
 
 def _required(cls: type) -> set[str]:
