@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from pydantic._internal._model_construction import ModelMetaclass
 
 
@@ -25,3 +26,10 @@ class DirectValidation(ModelMetaclass):
         if args or cls.__pydantic_custom_init__:
             return super().__call__(*args, **kwargs)
         return cls.__pydantic_validator__.validate_python(kwargs)
+
+
+class Canonical(BaseModel, metaclass=DirectValidation):
+    """The base of canonical models (``adapters.models``): frozen, no fields but their own,
+    validated on construction as ``model_validate`` validates."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")

@@ -12,16 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from adapters.direct_validation import DirectValidation
-
-
-class Canonical(BaseModel, metaclass=DirectValidation):
-    """Validated on construction as ``model_validate`` validates (``DirectValidation``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+from adapters.direct_validation import Canonical as Canonical
+from adapters.photos import Photo as Photo
+from adapters.photos import Photos
 
 # --- enums -------------------------------------------------------------------------------
 
@@ -140,12 +135,6 @@ class Address(Canonical):
     country: str | None = None
 
 
-class Photo(Canonical):
-    url: str
-    primary: bool = False
-    position: int | None = None
-
-
 class BookValue(Canonical):
     """A guide-book valuation, for example KBB, NADA or Black Book."""
 
@@ -219,7 +208,7 @@ class InventoryVehicle(Canonical):
     location_id: str | None = None
     lot_id: str | None = None
     lot_name: str | None = None
-    photos: tuple[Photo, ...] = ()
+    photos: Photos = Photos()
     options: tuple[str, ...] = ()
     acquired_on: date | None = None
     days_in_stock: int | None = None

@@ -31,14 +31,14 @@ from adapters.models import (
     Payment,
     PaymentAllocation,
     PaymentMethod,
-    Photo,
+    Photos,
     TradeIn,
     VehicleCondition,
     VehicleRef,
     VehicleStatus,
 )
 from adapters.supergood import fields as family
-from adapters.supergood.mapping import employee, photo
+from adapters.supergood.mapping import employee
 
 # The family's customer record (``customerType`` retail or business), as AutoSoft's.
 from adapters.supergood.mapping import map_customer as map_customer
@@ -90,7 +90,7 @@ def book_values(raw: Any) -> tuple[BookValue, ...]:
     )
 
 
-def photos(raw: Any) -> tuple[Photo, ...]:
+def photos(raw: Any) -> Photos:
     """By the vendor's ``position`` (listed order where it gives none); the first is the
     one listing feeds lead with."""
     rows = [to.obj(p) for p in raw or ()]
@@ -98,8 +98,8 @@ def photos(raw: Any) -> tuple[Photo, ...]:
         ((to.integer(p.get("position")), i, p) for i, p in enumerate(rows)),
         key=lambda x: (x[0] is None, x[0] or 0, x[1]),
     )
-    return tuple(
-        photo(str(p["url"]), rank == 0, position) for rank, (position, _, p) in enumerate(numbered)
+    return Photos(
+        (str(p["url"]), rank == 0, position) for rank, (position, _, p) in enumerate(numbered)
     )
 
 

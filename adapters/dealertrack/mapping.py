@@ -17,7 +17,7 @@ from adapters.models import (
     DealStatus,
     Fee,
     InventoryVehicle,
-    Photo,
+    Photos,
     RepairOrder,
     RepairOrderStatus,
     ServiceAppointment,
@@ -35,7 +35,6 @@ from adapters.supergood.mapping import (
     finance_products,
     labor_line,
     part_line,
-    photo,
     repair_order_totals,
 )
 
@@ -55,10 +54,10 @@ APPOINTMENT_STATUS = family.APPOINTMENT_STATUS
 DOC_FEE = "doc"  # the documentary fee among ``figures.fees``, as the create example shows
 
 
-def photos(raw: Any) -> tuple[Photo, ...]:
+def photos(raw: Any) -> Photos:
     """The vendor flags the primary photo itself; the list is in display order."""
-    return tuple(
-        photo(str(p["url"]), to.boolean(p.get("primary")) is True, i + 1)
+    return Photos(
+        (str(p["url"]), to.boolean(p.get("primary")) is True, i + 1)
         for i, p in enumerate(map(to.obj, raw or ()))
     )
 

@@ -19,7 +19,7 @@ from adapters.models import (
     LaborLine,
     Part,
     PartLine,
-    Photo,
+    Photos,
     RepairOrderTotals,
     ServiceVehicle,
     VehicleRef,
@@ -43,27 +43,13 @@ def address(raw: Any) -> Address | None:
     return Address(**read(ADDRESS, a)) if a else None
 
 
-@lru_cache(maxsize=16_384)
-def photo(url: str, primary: bool, position: int | None) -> Photo:
-    """One photo, shared: a frozen model, and the same few thousand photos come back on
-    every page read, so each is validated once instead of on every read (a vehicle has
-    eight or so; they were half of mapping a page of vehicles)."""
-    return Photo(url=url, primary=primary, position=position)
-
-
-def photos(raw: Any) -> tuple[Photo, ...]:
+def photos(raw: Any) -> Photos:
     """``[{"url": ...}, ...]`` in display order; listing feeds lead with the first."""
     if not raw:
-        return ()
+        return Photos()
     # Decoded JSON objects are dicts: skip the Mapping check (an ABC, slow) for them.
-    return photo_list(tuple([str((p if type(p) is dict else to.obj(p))["url"]) for p in raw]))
-
-
-@lru_cache(maxsize=4096)
-def photo_list(urls: tuple[str, ...]) -> tuple[Photo, ...]:
-    """A vehicle's photos, shared as a whole: a page read again lists the same photos of
-    the same vehicle, found by their URLs at one lookup instead of one per photo."""
-    return tuple(photo(url, i == 0, i + 1) for i, url in enumerate(urls))
+    urls = [str((p if type(p) is dict else to.obj(p))["url"]) for p in raw]
+    return Photos([(url, i == 0, i + 1) for i, url in enumerate(urls)])
 
 
 def repair_order_totals(raw: Any) -> RepairOrderTotals:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin, overload
 from pydantic import BaseModel
 from strawberry.types.private import is_private
 
+from adapters.photos import Photos
 from graph.ids import encode_global_id
 
 T = TypeVar("T")
@@ -68,7 +69,7 @@ class LazyValues(Sequence[Any]):
 
     __slots__ = ("_built", "_models")
 
-    def __init__(self, models: tuple[BaseModel, ...]) -> None:
+    def __init__(self, models: Sequence[BaseModel]) -> None:
         self._models = models
         self._built: list[Any] | None = None
 
@@ -111,6 +112,8 @@ def _convert(value: Any) -> Any:
         if value and type(value[0]) in _VALUE_TYPES:
             return LazyValues(value)
         return [_convert(v) for v in value]
+    if kind is Photos:  # its models too are made only when read
+        return LazyValues(value)
     graph_type = _VALUE_TYPES.get(kind)
     if graph_type is not None:
         return build(graph_type, value)

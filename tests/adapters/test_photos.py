@@ -1,12 +1,14 @@
-"""The Supergood family's photo lists: display order, the first one primary, shared models."""
+"""Photo lists: the Supergood family's display order (the first one primary), and ``Photos``,
+which makes its models only when an item is read."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from adapters.models import Photo
+from adapters.models import InventoryVehicle, Photo, Photos
 from adapters.supergood.mapping import photos
 
 
@@ -22,9 +24,34 @@ def test_no_photos(raw: Any) -> None:
     assert photos(raw) == ()
 
 
-def test_a_list_read_again_is_the_same_objects() -> None:
-    raw = [{"url": "x/1.jpg"}, {"url": "x/2.jpg"}]
-    assert photos(raw) is photos([dict(p) for p in raw])
+def test_models_are_made_on_the_first_read_of_an_item_and_kept() -> None:
+    listed = photos([{"url": "x/1.jpg"}, {"url": "x/2.jpg"}])
+    again = photos([{"url": "x/1.jpg"}, {"url": "x/2.jpg"}])
+    # Counting, comparing and hashing need no models.
+    assert len(listed) == 2 and listed == again and hash(listed) == hash(again)
+    assert listed._models is None
+    assert listed[1] == Photo(url="x/2.jpg", primary=False, position=2)
+    assert listed._models is not None and list(listed) == list(listed._models)
+    assert listed[0] is next(iter(listed))  # made once
+
+
+def test_a_vehicle_takes_photos_as_they_are_or_as_photo_models() -> None:
+    listed = photos([{"url": "a.jpg"}])
+    made = (Photo(url="a.jpg", primary=True, position=1),)
+    given = InventoryVehicle(id="v1", photos=listed)
+    assert given.photos is listed
+    from_models = InventoryVehicle(id="v1", photos=made)
+    assert type(from_models.photos) is Photos and from_models == given
+    from_dicts = InventoryVehicle.model_validate({"id": "v1", "photos": [made[0].model_dump()]})
+    assert from_dicts == given and hash(from_dicts) == hash(given)
+    assert given.model_dump()["photos"] == (made[0].model_dump(),)
+    assert given.model_dump(mode="json")["photos"] == [made[0].model_dump(mode="json")]
+    assert InventoryVehicle(id="v2").photos == () and not InventoryVehicle(id="v2").photos
+
+
+def test_photos_that_are_not_photos_are_refused() -> None:
+    with pytest.raises(ValidationError):
+        InventoryVehicle(id="v1", photos=("a.jpg",))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("raw", "error"), [(["a.jpg"], TypeError), ([{}], KeyError)])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import aiohttp
@@ -61,7 +61,8 @@ def _filled(value: Any) -> bool:
 def _walk(prefix: str, model: BaseModel, out: set[str]) -> None:
     for name, value in model.__dict__.items():
         path = f"{prefix}{name}"
-        items: Iterable[Any] = value if isinstance(value, tuple) else (value,)
+        listed = isinstance(value, Sequence) and not isinstance(value, str)
+        items: Iterable[Any] = value if listed else (value,)
         for item in items:
             if isinstance(item, BaseModel):
                 _walk(f"{path}.", item, out)

@@ -26,10 +26,12 @@ FILLED, EMPTY, ABSENT = "✓", "—", "n/a"
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The model inside ``X | None`` or ``tuple[X, ...]``, if any."""
+    """The model inside ``X | None``, ``tuple[X, ...]`` or a ``Sequence[X]`` subclass
+    (``Photos``), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    for arg in typing.get_args(annotation):
+    bases = getattr(annotation, "__orig_bases__", ())
+    for arg in (*typing.get_args(annotation), *bases):
         found = _nested_model(arg)
         if found is not None:
             return found
