@@ -19,7 +19,28 @@ CENT = Decimal("0.01")
 def decimal_text(value: Decimal) -> str:
     """A Decimal as the graph writes it: at least two decimals, and never fewer digits than
     it has. Money reads in cents whatever the vendor sent (``52995.0`` -> ``"52995.00"``);
-    rates and hours share the scalar and keep their digits (``1.375``, ``0.0825``)."""
+    rates and hours share the scalar and keep their digits (``1.375``, ``0.0825``).
+
+    The plain digits are padded to cents where they are short (what quantizing to cents
+    does, at a quarter of its cost: three of a vehicle's twenty fields are money); a
+    negative zero, non-finite values and numbers long enough to meet the context's
+    precision go the arithmetic way."""
+    text = format(value, "f")  # plain digits, never exponent notation
+    if len(text) < _SHORT and text[-1].isdigit() and (text[0] != "-" or not value.is_zero()):
+        point = text.find(".")
+        if point < 0:
+            return text + ".00"
+        if len(text) - point < 3:
+            return text + "0"
+        return text
+    return _decimal_text(value)
+
+
+_SHORT = 26
+"""Digits padded to cents below this length stay within the default context's 28 digits."""
+
+
+def _decimal_text(value: Decimal) -> str:
     if value.is_zero():
         value = value.copy_abs()  # no "-0.00"
     if value.is_finite() and int(value.as_tuple().exponent) > -2:

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 import strawberry
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from graph.schema import build_schema
-from graph.types.values import SCALAR_OVERRIDES, decimal_text
+from graph.types.values import SCALAR_OVERRIDES, _decimal_text, decimal_text
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,24 @@ from graph.types.values import SCALAR_OVERRIDES, decimal_text
 )
 def test_decimal_text(sent: str, shown: str) -> None:
     assert decimal_text(Decimal(sent)) == shown
+
+
+@given(
+    st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True, places=None),
+        st.builds(
+            lambda sign, digits, exponent: Decimal((sign, tuple(digits), exponent)),
+            st.integers(0, 1),
+            st.lists(st.integers(0, 9), min_size=1, max_size=30),
+            st.integers(-12, 6),
+        ),
+    )
+)
+@example(Decimal("1" * 27))  # cents would pass the context's 28 digits: left whole
+@example(Decimal("9" * 26 + ".5"))
+@example(Decimal("1" * 24))
+def test_padding_writes_what_quantizing_to_cents_writes(value: Decimal) -> None:
+    assert decimal_text(value) == _decimal_text(value)
 
 
 @strawberry.type
