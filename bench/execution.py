@@ -464,12 +464,19 @@ async def run(rounds: int, scale: float, seconds: float) -> None:
                 row("  per row at 1,000 rows", "us", 1e6).samples.append(page_cpu / 1000)
                 small = await client.cpu_of(PAGE, {**dealership, "first": 100})
                 row("API CPU per row at 100 rows", "us", 1e6).samples.append(small / 100)
+                # What each further row adds: flat per-row cost means this stays put.
+                row("  each row from 100 to 1,000 rows", "us", 1e6).samples.append(
+                    (page_cpu - small) / 900
+                )
                 six = await client.cpu_of(DASHBOARD, {}, key=SIX_KEY)
                 many = await client.cpu_of(DASHBOARD, {})
                 row("API CPU, dashboard of 6 dealerships", "ms", 1e3).samples.append(six)
                 row("  per dealership at 6", "ms", 1e3).samples.append(six / FEW)
                 row("API CPU, dashboard of 33 dealerships", "ms", 1e3).samples.append(many)
                 row("  per dealership at 33", "ms", 1e3).samples.append(many / MANY)
+                row("  each dealership from 6 to 33", "ms", 1e3).samples.append(
+                    (many - six) / (MANY - FEW)
+                )
                 for query, name, variables in (
                     (TYPENAME, "{ __typename }", {}),
                     (SMALL_LIST, "10 x 10 list", dealership),
