@@ -23,10 +23,15 @@ from tests.graph.conftest import Api
 
 LIST = """query($id: ID!) { dealership(id: $id) { name vehicles(first: 20) {
   nodes { id vin askingPrice photos { url } } } } }"""
+DASHBOARD = """query($id: ID!) { dealership(id: $id) { name }
+  dealerships { vehicles(first: 3) { nodes { vin } }
+    deals(first: 3) { nodes { buyer { displayName } vehicle { vin } } }
+    repairOrders(first: 3) { nodes { customer { displayName phone } advisor { name } } } } }"""
 READS = {  # (query, DMS, error codes in the answer)
     "rows": (LIST, "autosoft", set()),
     "rows and a store's error": (LIST, "autosync", {"NOT_SUPPORTED_BY_DMS"}),
     "an invalid document": ("{ dealership { nope } }", "autosoft", {"GRAPHQL_VALIDATION_FAILED"}),
+    "relations across dealerships": (DASHBOARD, "autosoft", {"NOT_SUPPORTED_BY_DMS"}),
 }
 
 
