@@ -49,6 +49,7 @@ from adapters.supergood.mapping import (
     photos,
     vehicle_ref,
 )
+from adapters.typed_maps import made
 
 VEHICLE_STATUS = {
     "in_stock": VehicleStatus.IN_STOCK,
@@ -118,8 +119,10 @@ VEHICLE: FieldMap = {
 
 def map_vehicle(raw: Raw) -> InventoryVehicle:
     mileage, unit = odometer(raw.get("odometer"))
-    return InventoryVehicle(
-        **read(VEHICLE, raw),
+    return made(
+        InventoryVehicle,
+        VEHICLE,
+        raw,
         mileage=mileage,
         mileage_unit=unit,
         photos=photos(raw.get("photos")),

@@ -47,6 +47,7 @@ from adapters.supergood.mapping import (
 from adapters.supergood.mapping import map_customer as map_customer
 from adapters.supergood.mapping import map_part as map_part
 from adapters.supergood.mapping import map_user as map_user
+from adapters.typed_maps import made
 
 VEHICLE_STATUS = {
     "in_stock": VehicleStatus.IN_STOCK,
@@ -115,7 +116,7 @@ PAYMENT: FieldMap = {
 
 
 def map_vehicle(raw: Raw) -> InventoryVehicle:
-    return InventoryVehicle(**read(VEHICLE, raw), photos=photos(raw.get("photos")))
+    return made(InventoryVehicle, VEHICLE, raw, photos=photos(raw.get("photos")))
 
 
 def trade_in(raw: Any, *, allowance: Any = None, payoff: Any = None) -> TradeIn:

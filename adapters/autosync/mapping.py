@@ -28,6 +28,7 @@ from adapters.models import (
     Store,
     TechnicianAssignment,
 )
+from adapters.typed_maps import made
 
 WORK_ORDER_STATUS = {
     **same_words(RepairOrderStatus, "draft", "in_progress", "waiting_parts", "completed"),
@@ -130,7 +131,7 @@ def map_customer(raw: Raw) -> Customer:
 
 
 def map_vehicle(raw: Raw) -> ServiceVehicle:
-    return ServiceVehicle(**read(VEHICLE, raw))
+    return made(ServiceVehicle, VEHICLE, raw)
 
 
 def map_work_order(raw: Raw) -> RepairOrder:

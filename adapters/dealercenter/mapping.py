@@ -42,6 +42,7 @@ from adapters.supergood.mapping import employee
 
 # The family's customer record (``customerType`` retail or business), as AutoSoft's.
 from adapters.supergood.mapping import map_customer as map_customer
+from adapters.typed_maps import made
 
 VEHICLE_STATUS = same_words(VehicleStatus, "in_stock", "pending", "sold", "wholesale")
 LEAD_STATUS = {
@@ -135,8 +136,8 @@ def derived_condition(mileage: int | None) -> VehicleCondition:
 
 
 def map_vehicle(raw: Raw) -> InventoryVehicle:
-    fields = read(VEHICLE, raw)
-    return InventoryVehicle(**fields, condition=derived_condition(fields.get("mileage")))
+    mileage = to.integer(raw.get("mileage"))
+    return made(InventoryVehicle, VEHICLE, raw, condition=derived_condition(mileage))
 
 
 def map_lead(raw: Raw) -> Lead:

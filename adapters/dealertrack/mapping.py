@@ -37,6 +37,7 @@ from adapters.supergood.mapping import (
     part_line,
     repair_order_totals,
 )
+from adapters.typed_maps import made
 
 VEHICLE_STATUS = {
     **same_words(VehicleStatus, "in_stock", "in_transit", "sold"),
@@ -78,7 +79,7 @@ VEHICLE: FieldMap = {
 
 
 def map_vehicle(raw: Raw) -> InventoryVehicle:
-    return InventoryVehicle(**read(VEHICLE, raw))
+    return made(InventoryVehicle, VEHICLE, raw)
 
 
 def _technician(raw: Raw) -> TechnicianAssignment:

@@ -25,6 +25,7 @@ from adapters.models import (
     VehicleRef,
 )
 from adapters.supergood import fields as family
+from adapters.typed_maps import made
 
 USER_ROLE = {r.value: r for r in EmployeeRole if r is not EmployeeRole.OTHER}
 # customerType values that mean a company rather than a person.
@@ -72,7 +73,7 @@ CUSTOMER: FieldMap = {
 def map_customer(raw: Raw) -> Customer:
     """The customer record of AutoSoft and Dealertrack (``customerType`` retail/business)."""
     kind = (to.text(raw.get("customerType")) or "").lower()
-    return Customer(**read(CUSTOMER, raw), is_business=kind in BUSINESS_CUSTOMER_TYPES)
+    return made(Customer, CUSTOMER, raw, is_business=kind in BUSINESS_CUSTOMER_TYPES)
 
 
 PART: FieldMap = {
