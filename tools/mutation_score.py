@@ -99,6 +99,11 @@ TEST_FILES: dict[str, tuple[str, ...]] = {
     "graph/pagination.py": _GRAPH_LISTS,
     "graph/idempotency.py": (*_WRITES, "tests/graph/test_idempotency_records.py"),
     "graph/exactly_once.py": _WRITES,
+    "adapters/typed_maps.py": ("tests/adapters/test_typed_maps.py",),
+    "graph/traceback_release.py": (
+        "tests/graph/test_request_memory.py",
+        "tests/graph/test_traceback_release.py",
+    ),
 }
 
 _COPY_IGNORE = shutil.ignore_patterns(

@@ -33,6 +33,17 @@ def test_models_are_made_on_the_first_read_of_an_item_and_kept() -> None:
     assert listed[1] == Photo(url="x/2.jpg", primary=False, position=2)
     assert listed._models is not None and list(listed) == list(listed._models)
     assert listed[0] is next(iter(listed))  # made once
+    assert hash(listed) != hash(photos([{"url": "x/2.jpg"}, {"url": "x/1.jpg"}]))
+
+
+def test_photos_made_elsewhere_are_kept_as_they_are() -> None:
+    made = (Photo(url="a.jpg", primary=True, position=1), Photo(url="b.jpg"))
+    kept = Photos.of(made)
+    assert (
+        kept[0] is made[0]
+        and kept == made
+        and kept == Photos([("a.jpg", True, 1), ("b.jpg", False, None)])
+    )
 
 
 def test_a_vehicle_takes_photos_as_they_are_or_as_photo_models() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from pydantic import ValidationError
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from adapters import convert as to
 from adapters import typed_maps
@@ -129,7 +129,109 @@ def test_maps_whose_converters_give_another_type_are_validated() -> None:
     assert made(Priced, as_text, {"id": "1", "price": "2.50"}).price == Decimal("2.50")
 
 
-def test_a_vehicle_map_is_checked() -> None:
+def test_the_vehicle_maps_are_checked() -> None:
     from adapters.autosoft.mapping import VEHICLE
+    from adapters.dealertrack.mapping import VEHICLE as WITH_LISTS  # options, book values
 
     assert typed_maps._plan_of(InventoryVehicle, VEHICLE, ("photos",)) is not None
+    assert typed_maps._plan_of(InventoryVehicle, WITH_LISTS, ()) is not None
+
+
+class Checked(Canonical):
+    id: str
+    price: Decimal | None = None
+
+
+class Constrained(Canonical):
+    id: str
+    price: Decimal | None = Field(default=None, ge=0)
+
+
+class Upper(Canonical):
+    id: str
+    price: Decimal | None = None
+
+    @field_validator("id")
+    @classmethod
+    def upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class Whole(Canonical):
+    id: str
+    price: Decimal | None = None
+
+    @model_validator(mode="after")
+    def priced(self) -> Whole:
+        if self.price is None:
+            raise ValueError("a whole record has a price")
+        return self
+
+
+class Tagged(Canonical):
+    id: str
+    price: Decimal | None = None
+    tags: tuple[str, ...] = Field(default_factory=tuple)
+
+
+class Open(Checked):
+    model_config = ConfigDict(extra="allow")
+
+
+class Noted(Checked):
+    def model_post_init(self, context: Any) -> None:
+        object.__setattr__(self, "__pydantic_private__", {"noted": True})
+
+
+ID_AND_PRICE: FieldMap = {"id": Required("id", to.ident), **renames(to.money, price="price")}
+
+
+@pytest.mark.parametrize("model", [Constrained, Upper, Whole, Tagged, Open, Noted])
+def test_models_that_validation_would_change_are_validated(model: type[Canonical]) -> None:
+    assert typed_maps._plan_of(Checked, ID_AND_PRICE, ()) is not None
+    assert typed_maps._plan_of(model, ID_AND_PRICE, ()) is None
+    row = {"id": "ab", "price": Decimal(1)}
+    assert made(model, ID_AND_PRICE, row) == model(id="ab", price=Decimal(1))
+
+
+def test_validation_that_refuses_a_row_still_refuses_it() -> None:
+    with pytest.raises(ValidationError):
+        made(Constrained, ID_AND_PRICE, {"id": "a", "price": Decimal(-1)})
+    with pytest.raises(ValidationError):
+        made(Whole, ID_AND_PRICE, {"id": "a"})
+    assert made(Upper, ID_AND_PRICE, {"id": "ab"}).id == "AB"
+
+
+def test_maps_that_miss_or_overrun_the_model_are_validated() -> None:
+    no_id: FieldMap = renames(to.money, price="price")
+    stray: FieldMap = {**ID_AND_PRICE, **renames(to.text, colour="colour")}
+    assert typed_maps._plan_of(Checked, no_id, ()) is None
+    assert typed_maps._plan_of(Checked, stray, ()) is None
+    with pytest.raises(ValidationError):
+        made(Checked, stray, {"id": "a", "colour": "red"})
+
+
+def test_a_field_that_takes_none_is_not_checked_row_by_row() -> None:
+    plan = typed_maps._plan_of(Priced, PRICED, ())
+    assert plan is not None and plan.not_none == ("id",)
+    built = made(Priced, PRICED, {"id": "7"})
+    assert (built.status, built.status_raw, built.price) == (VehicleStatus.UNKNOWN, None, None)
+    assert built.model_fields_set == {"id", "status", "status_raw", "price"}
+    assert built.note is None and "note" not in built.model_fields_set
+
+
+def test_a_plan_is_made_once_per_map_and_belongs_to_it() -> None:
+    first = typed_maps._plan_of(Checked, ID_AND_PRICE, ())
+    assert typed_maps._plan_of(Checked, ID_AND_PRICE, ()) is first
+    other: FieldMap = dict(ID_AND_PRICE)
+    assert typed_maps._plan_of(Checked, other, ()) is not first
+    assert typed_maps._plan_of(Checked, ID_AND_PRICE, ("price",)) is not first
+
+
+class Loose(Canonical):
+    id: str
+    price: Any = None
+
+
+def test_a_field_of_any_type_is_validated() -> None:
+    assert typed_maps._plan_of(Loose, ID_AND_PRICE, ()) is None
