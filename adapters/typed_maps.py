@@ -6,13 +6,13 @@ types are the model's own field types, pydantic's validation of each row repeats
 converters already did: about 3 us of the 10 us a listed vehicle costs to map. ``made``
 checks the map against the model once and then builds rows as ``model_construct`` does:
 
-- every field the map writes must take exactly what its converter is annotated to return
-  (a converter without annotations, or a field with constraints, leaves the map checked
-  row by row as before);
+- every field the map writes must take exactly what its converter is annotated to return,
+  every required field must be written, and the model must have nothing validation would
+  add (constraints, validators, default factories, extra fields, post-init); otherwise
+  every row of the map is validated as before;
 - a field that takes no ``None`` from a converter that may return it is checked on each
   row (a null id), and such a row is validated as before, so that it fails as before;
-- the values the mapper adds (``extras``) are validated on each row, those whose type is
-  the field's own class taken as they are.
+- so is a row whose added values (``extras``) are not each of one of its field's classes.
 
 The model is the same either way: same values, same fields set (tests compare both paths
 over every row each sandbox vendor lists).
