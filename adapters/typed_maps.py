@@ -116,13 +116,26 @@ def _plan(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) 
     return _Plan(template, tuple(not_none), taken_as_is)
 
 
+def _written(field_map: FieldMap) -> set[str]:
+    names = set(field_map)
+    return names | {f"{n}_raw" for n, spec in field_map.items() if isinstance(spec, Normalized)}
+
+
 _plans: dict[tuple[type[BaseModel], int, tuple[str, ...]], tuple[FieldMap, _Plan | None]] = {}
+_MAX_PLANS = 1024
+"""Maps are declared once, at import: the bound guards against maps made per call, whose
+plans would otherwise be kept for ever (past it, rows are validated)."""
 
 
 def _plan_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Plan | None:
     key = (model, id(field_map), extras)
     entry = _plans.get(key)
     if entry is None or entry[0] is not field_map:  # maps are kept, so an id is their own
+        twice = _written(field_map).intersection(extras)
+        if twice:  # as model(**read(...), **extras) would refuse it
+            raise TypeError(f"{model.__name__}: {sorted(twice)} given twice")
+        if len(_plans) >= _MAX_PLANS:
+            return None
         entry = _plans[key] = (field_map, _plan(model, field_map, extras))
     return entry[1]
 

@@ -176,7 +176,7 @@ def trade_in(raw: Any) -> TradeIn | None:
     if not t:
         return None
     mileage, _ = odometer(t.get("odometer"))
-    return TradeIn(**read(TRADE_IN, t), mileage=mileage)
+    return made(TradeIn, TRADE_IN, t, mileage=mileage)
 
 
 def percent_as_fraction(value: Any) -> Decimal | None:
@@ -231,9 +231,9 @@ def map_deal(raw: Raw) -> Deal:
     return Deal(
         **read(DEAL, raw),
         vehicle=vehicle_ref(raw.get("vehicle")),
-        pricing=DealPricing(**read(PRICING, raw), doc_fee=doc_fee, fees=other_fees),
+        pricing=made(DealPricing, PRICING, raw, doc_fee=doc_fee, fees=other_fees),
         trade_ins=(trade,) if trade else (),
-        financing=DealFinancing(**read(FINANCING, finance)) if financed else None,
+        financing=made(DealFinancing, FINANCING, finance) if financed else None,
         products=finance_products(finance.get("products")),
     )
 
@@ -274,7 +274,7 @@ def _labor(line: Any, job: Raw, declined: bool) -> tuple[LaborLine, ...]:
 def _parts(line: Any, job: Raw, declined: bool) -> tuple[PartLine, ...]:
     job_name = to.text(job.get("description"))
     return tuple(
-        PartLine(**read(PART_LINE, x), declined=declined, job_name=job_name)
+        made(PartLine, PART_LINE, x, declined=declined, job_name=job_name)
         for x in map(to.obj, line)
     )
 
@@ -308,7 +308,7 @@ def map_repair_order(raw: Raw) -> RepairOrder:
         technician_ids=tuple(to.ident(t) for t in raw.get("technicianIds") or () if t is not None),
         labor_lines=tuple(labor),
         part_lines=tuple(parts),
-        totals=RepairOrderTotals(**read(TOTALS, to.obj(raw.get("totals")))),
+        totals=made(RepairOrderTotals, TOTALS, to.obj(raw.get("totals"))),
     )
 
 
@@ -365,8 +365,8 @@ RECEIPT: FieldMap = {
 
 
 def map_receivable(raw: Raw) -> Account:
-    return Account(**read(RECEIVABLE, raw), kind=AccountKind.RECEIVABLE)
+    return made(Account, RECEIVABLE, raw, kind=AccountKind.RECEIVABLE)
 
 
 def map_receipt(raw: Raw) -> Payment:
-    return Payment(**read(RECEIPT, raw))
+    return made(Payment, RECEIPT, raw)

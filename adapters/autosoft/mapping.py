@@ -214,12 +214,11 @@ def map_repair_order(raw: Raw) -> RepairOrder:
         technician_ids=tuple(to.ident(t) for t in raw.get("technicians") or () if t is not None),
         # AutoSoft flags no line as declined.
         labor_lines=tuple(
-            LaborLine(**read(family.LABOR_LINE, line))
+            made(LaborLine, family.LABOR_LINE, line)
             for line in map(to.obj, lines.get("labor") or ())
         ),
         part_lines=tuple(
-            PartLine(**read(family.PART_LINE, line))
-            for line in map(to.obj, lines.get("parts") or ())
+            made(PartLine, family.PART_LINE, line) for line in map(to.obj, lines.get("parts") or ())
         ),
         totals=repair_order_totals(raw.get("totals")),
     )
@@ -240,8 +239,8 @@ def map_appointment(raw: Raw) -> ServiceAppointment:
 
 
 def map_account(raw: Raw) -> Account:
-    return Account(**read(ACCOUNT, raw), kind=AccountKind.RECEIVABLE)
+    return made(Account, ACCOUNT, raw, kind=AccountKind.RECEIVABLE)
 
 
 def map_payment(raw: Raw) -> Payment:
-    return Payment(**read(PAYMENT, raw))
+    return made(Payment, PAYMENT, raw)

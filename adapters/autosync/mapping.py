@@ -118,7 +118,7 @@ PART: FieldMap = {
 
 
 def map_shop(raw: Raw) -> Store:
-    return Store(**read(SHOP, raw))
+    return made(Store, SHOP, raw)
 
 
 def map_customer(raw: Raw) -> Customer:
@@ -126,7 +126,7 @@ def map_customer(raw: Raw) -> Customer:
     return Customer(
         **read(CUSTOMER, raw),
         is_business=bool(to.boolean(raw.get("is_business"))),
-        address=Address(**read(ADDRESS, a)) if a else None,
+        address=made(Address, ADDRESS, a) if a else None,
     )
 
 
@@ -158,11 +158,9 @@ def map_work_order(raw: Raw) -> RepairOrder:
             line = {"amount": amount, "declined": declined, "job_name": name}
             if kind == "labor":
                 technician_id = to.ident(job.get("technician_id"))
-                labor.append(
-                    LaborLine(**read(LABOR_LINE, item), **line, technician_id=technician_id)
-                )
+                labor.append(made(LaborLine, LABOR_LINE, item, **line, technician_id=technician_id))
             elif kind == "part":
-                parts.append(PartLine(**read(PART_LINE, item), **line))
+                parts.append(made(PartLine, PART_LINE, item, **line))
             # "fee" lines (shop supplies and the like) have no line home: they count in
             # totals.shop_supplies.
     technicians = _technicians(to.obj(raw.get("technician")), jobs)
@@ -221,15 +219,15 @@ def _technicians(lead: Raw, jobs: list[Raw]) -> tuple[TechnicianAssignment, ...]
 
 
 def map_appointment(raw: Raw) -> ServiceAppointment:
-    return ServiceAppointment(**read(APPOINTMENT, raw))
+    return made(ServiceAppointment, APPOINTMENT, raw)
 
 
 def map_payment(raw: Raw) -> Payment:
-    return Payment(**read(PAYMENT, raw))
+    return made(Payment, PAYMENT, raw)
 
 
 def map_part(raw: Raw) -> Part:
-    return Part(**read(PART, raw))
+    return made(Part, PART, raw)
 
 
 def map_employee(raw: Raw) -> Employee:

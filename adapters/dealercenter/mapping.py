@@ -281,4 +281,4 @@ PAYMENT: FieldMap = {
 def map_payment(raw: Raw) -> Payment:
     """A payment as listed, or as the post request and its answer describe it."""
     allocation = to.obj(raw.get("allocation"))
-    return Payment(**read(PAYMENT, raw), allocation=_allocation(allocation) if allocation else None)
+    return made(Payment, PAYMENT, raw, allocation=_allocation(allocation) if allocation else None)

@@ -149,7 +149,7 @@ FINANCING: FieldMap = {
 
 
 def _vehicle_ref(raw: Raw) -> VehicleRef | None:
-    ref = VehicleRef(**read(VEHICLE_REF, raw))
+    ref = made(VehicleRef, VEHICLE_REF, raw)
     return ref if ref.vehicle_id or ref.vin or ref.stock_number else None
 
 
@@ -174,7 +174,7 @@ def _financing(raw: Raw) -> DealFinancing | None:
     lender_status = to.text(raw.get("lenderStatus"))
     if not (finance or decision or lender_status):
         return None  # a cash deal
-    return DealFinancing(**read(FINANCING, raw), lender_status=lender_status)
+    return made(DealFinancing, FINANCING, raw, lender_status=lender_status)
 
 
 DEAL: FieldMap = {
@@ -192,7 +192,7 @@ def map_deal(raw: Raw) -> Deal:
         buyer=embedded_customer(to.obj(raw.get("customer"))),
         vehicle=_vehicle_ref(raw),
         pricing=_pricing(figures),
-        trade_ins=(TradeIn(**read(TRADE_IN, trade)),) if trade else (),
+        trade_ins=(made(TradeIn, TRADE_IN, trade),) if trade else (),
         financing=_financing(raw),
         products=finance_products(to.obj(raw.get("finance")).get("products")),
     )

@@ -41,7 +41,7 @@ ADDRESS: FieldMap = {
 def address(raw: Any) -> Address | None:
     """``{"line1", "city", "region", "postalCode", "country"}``; None when absent."""
     a = to.obj(raw)
-    return Address(**read(ADDRESS, a)) if a else None
+    return made(Address, ADDRESS, a) if a else None
 
 
 def photos(raw: Any) -> Photos:
@@ -100,7 +100,7 @@ def part_record(
 ) -> Part:
     """A part as the family shapes it: ``partId``, ``partNumber``, ``description``,
     ``reorderPoint``, ``updatedAt``, and the vendor's own names for the rest."""
-    return Part(**read(_part_fields(on_hand, cost, price, bin_location, vendor), raw))
+    return made(Part, _part_fields(on_hand, cost, price, bin_location, vendor), raw)
 
 
 @lru_cache
@@ -159,7 +159,7 @@ VEHICLE_REF: FieldMap = {
 def vehicle_ref(raw: Any) -> VehicleRef | None:
     """``{"vehicleId", "vin", "stockNumber"}`` as deals and leads point at a vehicle."""
     v = to.obj(raw)
-    return VehicleRef(**read(VEHICLE_REF, v)) if v else None
+    return made(VehicleRef, VEHICLE_REF, v) if v else None
 
 
 def book_values(raw: Any) -> tuple[BookValue, ...]:
@@ -187,7 +187,7 @@ def declined(raw: Raw) -> bool:
 
 def labor_line(raw: Raw, *, hours: str = "hours") -> LaborLine:
     """``{opCode, description, <hours>, rate, amount, declined}``."""
-    return LaborLine(**read(_labor_fields(hours), raw), declined=declined(raw))
+    return made(LaborLine, _labor_fields(hours), raw, declined=declined(raw))
 
 
 @lru_cache
@@ -197,7 +197,7 @@ def _labor_fields(hours: str) -> FieldMap:
 
 def part_line(raw: Raw) -> PartLine:
     """``{partNumber, description, qty, unitPrice, amount, declined}``."""
-    return PartLine(**read(family.PART_LINE, raw), declined=declined(raw))
+    return made(PartLine, family.PART_LINE, raw, declined=declined(raw))
 
 
 def embedded_vehicle(

@@ -1,6 +1,7 @@
 """Models made from checked field maps equal the validated ones, row by row.
 
-Every kind each sandbox vendor lists (its first store, up to 60 rows) is mapped twice: with
+Every kind each sandbox vendor lists (its first store, up to 60 rows, and the detail of 10
+repair orders, which carries their lines) is mapped twice: with
 the maps checked once and their rows taken as their converters made them, and with every
 map left to pydantic's validation. The models must be equal, value by value of the same
 type, with the same fields set."""
@@ -16,7 +17,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 
 from adapters import convert as to
 from adapters import typed_maps
-from adapters.base import Window
+from adapters.base import Capability, Window
 from adapters.fieldmap import FieldMap, Normalized, Required, renames
 from adapters.models import Canonical, InventoryVehicle, VehicleStatus
 from adapters.registry import build_adapter
@@ -41,6 +42,9 @@ async def every_row() -> list[Any]:
                     if kind.capability in adapter.capabilities:
                         page = await kind.list(adapter, store, kind.empty_filter, Window(0, 60))
                         rows += page.items
+                        if kind.capability is Capability.REPAIR_ORDERS:  # lines: the detail
+                            ids = [r.id for r in page.items[:10]]
+                            rows += [r for r in await adapter.get_repair_orders(store, ids) if r]
                 await adapter.close()
     finally:
         await sb.stop()
@@ -225,7 +229,8 @@ def test_a_plan_is_made_once_per_map_and_belongs_to_it() -> None:
     assert typed_maps._plan_of(Checked, ID_AND_PRICE, ()) is first
     other: FieldMap = dict(ID_AND_PRICE)
     assert typed_maps._plan_of(Checked, other, ()) is not first
-    assert typed_maps._plan_of(Checked, ID_AND_PRICE, ("price",)) is not first
+    with_note = typed_maps._plan_of(Priced, PRICED, ("note",))
+    assert with_note is not typed_maps._plan_of(Priced, PRICED, ())
 
 
 class Loose(Canonical):
@@ -235,3 +240,20 @@ class Loose(Canonical):
 
 def test_a_field_of_any_type_is_validated() -> None:
     assert typed_maps._plan_of(Loose, ID_AND_PRICE, ()) is None
+
+
+def test_a_value_both_read_and_added_is_refused() -> None:
+    with pytest.raises(TypeError, match="given twice"):
+        made(Priced, PRICED, {"id": "1"}, status_raw="x")
+    with pytest.raises(TypeError, match="given twice"):  # every time, not only the first
+        made(Priced, PRICED, {"id": "1"}, status_raw="x")
+
+
+def test_past_the_bound_rows_are_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(typed_maps, "_plans", {})
+    monkeypatch.setattr(typed_maps, "_MAX_PLANS", 1)
+    first: FieldMap = dict(ID_AND_PRICE)
+    second: FieldMap = dict(ID_AND_PRICE)
+    assert typed_maps._plan_of(Checked, first, ()) is not None
+    assert typed_maps._plan_of(Checked, second, ()) is None
+    assert made(Checked, second, {"id": "1", "price": Decimal(2)}).price == Decimal(2)
