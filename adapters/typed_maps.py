@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from adapters.convert import Raw
-from adapters.fieldmap import FieldMap, Normalized, Required, read
+from adapters.fieldmap import FieldMap, Normalized, Reader, Required, reader_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -38,12 +38,18 @@ _NONE = type(None)
 _set = object.__setattr__
 
 
+def union_members(annotation: Any) -> tuple[Any, ...]:
+    """``(X, Y, NoneType)`` for ``X | Y | None`` (either spelling), ``(X,)`` for ``X``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return typing.get_args(annotation)
+    return (annotation,)
+
+
 def _kinds(annotation: Any) -> frozenset[Any] | None:
     """The types a ``X | Y | None`` annotation admits, each exactly; None for annotations
     that are not plain classes or ``tuple[...]`` (``Any``, a ``TypeVar``...)."""
-    args = typing.get_args(annotation) if _is_union(annotation) else (annotation,)
     kinds: set[Any] = set()
-    for arg in args:
+    for arg in union_members(annotation):
         if arg is None or arg is _NONE:
             kinds.add(_NONE)
         elif isinstance(arg, type) or typing.get_origin(arg) is tuple:
@@ -51,10 +57,6 @@ def _kinds(annotation: Any) -> frozenset[Any] | None:
         else:
             return None
     return frozenset(kinds)
-
-
-def _is_union(annotation: Any) -> bool:
-    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
 
 
 def _returns(convert: Callable[[Any], Any]) -> frozenset[Any] | None:
@@ -121,30 +123,38 @@ def _written(field_map: FieldMap) -> set[str]:
     return names | {f"{n}_raw" for n, spec in field_map.items() if isinstance(spec, Normalized)}
 
 
-_plans: dict[tuple[type[BaseModel], int, tuple[str, ...]], tuple[FieldMap, _Plan | None]] = {}
+_Entry = tuple[FieldMap, Reader, _Plan | None, frozenset[str]]
+_plans: dict[tuple[type[BaseModel], int, tuple[str, ...]], _Entry] = {}
 _MAX_PLANS = 1024
 """Maps are declared once, at import: the bound guards against maps made per call, whose
 plans would otherwise be kept for ever (past it, rows are validated)."""
 
 
-def _plan_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Plan | None:
+def _entry_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Entry:
+    """(the map, its reader, its plan, the names both read and added), found with one
+    lookup per row."""
     key = (model, id(field_map), extras)
     entry = _plans.get(key)
     if entry is None or entry[0] is not field_map:  # maps are kept, so an id is their own
-        twice = _written(field_map).intersection(extras)
-        if twice:  # as model(**read(...), **extras) would refuse it
-            raise TypeError(f"{model.__name__}: {sorted(twice)} given twice")
+        twice = frozenset(_written(field_map).intersection(extras))
         if len(_plans) >= _MAX_PLANS:
-            return None
-        entry = _plans[key] = (field_map, _plan(model, field_map, extras))
-    return entry[1]
+            return field_map, reader_of(field_map), None, twice
+        plan = _plan(model, field_map, extras)
+        entry = _plans[key] = (field_map, reader_of(field_map), plan, twice)
+    return entry
+
+
+def _plan_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Plan | None:
+    return _entry_of(model, field_map, extras)[2]
 
 
 def made(model: type[M], field_map: FieldMap, raw: Raw, **extras: Any) -> M:
     """``model(**read(field_map, raw), **extras)``, without validating again what the map's
     converters already made of the row's values."""
-    values = read(field_map, raw)
-    plan = _plan_of(model, field_map, tuple(extras))
+    _, reader, plan, twice = _entry_of(model, field_map, tuple(extras))
+    values = reader(raw)
+    if twice:  # as model(**read(...), **extras) would refuse it
+        raise TypeError(f"{model.__name__}: {sorted(twice)} given twice")
     if extras:
         values.update(extras)
     if plan is None:

@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-from types import UnionType
-from typing import Any, TypeVar, Union, get_args, get_origin, overload
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 from strawberry.types.private import is_private
 
 from adapters.photos import Photos
+from adapters.typed_maps import union_members
 from graph.ids import encode_global_id
 
 T = TypeVar("T")
@@ -225,8 +225,10 @@ _SCALARS = (str, int, float, Decimal, datetime.date, Enum)  # bool is an int, da
 
 def _scalar_annotation(annotation: Any) -> bool:
     """A model field's annotation that only admits scalars, enums and None."""
-    kinds = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
-    return all(k is type(None) or (isinstance(k, type) and issubclass(k, _SCALARS)) for k in kinds)
+    return all(
+        k is type(None) or (isinstance(k, type) and issubclass(k, _SCALARS))
+        for k in union_members(annotation)
+    )
 
 
 def _required(cls: type) -> set[str]:
