@@ -12,7 +12,6 @@ are short and run in a worker thread, as the idempotency store's do.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import threading
 import time
@@ -176,16 +175,7 @@ class SqliteEventLog:
         cursor = self._db.execute(
             "INSERT OR IGNORE INTO events (dedupe, type, dealership_id, occurred_at,"
             " record_type, native_id, changes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                e.dedupe(),
-                e.type.value,
-                e.dealership_id,
-                e.occurred_at.timestamp(),
-                e.record_type,
-                e.native_id,
-                json.dumps(e.changes),
-                self._clock(),
-            ),
+            e.row(self._clock()),
         )
         if cursor.rowcount == 0:
             return None
@@ -299,12 +289,4 @@ class SqliteEventLog:
 
 def _event(row: tuple[Any, ...]) -> Event:
     cursor, _, type_, dealership_id, occurred_at, record_type, native_id, changes, _ = row
-    return Event(
-        cursor=int(cursor),
-        type=EventType(type_),
-        dealership_id=str(dealership_id),
-        occurred_at=datetime.fromtimestamp(float(occurred_at), UTC),
-        record_type=record_type,
-        native_id=native_id,
-        changes=json.loads(changes),
-    )
+    return Event.stored(cursor, type_, dealership_id, occurred_at, record_type, native_id, changes)

@@ -18,7 +18,6 @@ database without clashing.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -141,14 +140,7 @@ class PostgresEventLog:
                 " SELECT nextval('dealergraph_event_cursor'), $1, $2, $3, $4, $5, $6, $7, $8"
                 " WHERE NOT EXISTS (SELECT 1 FROM dealergraph_events WHERE dedupe = $1)"
                 " RETURNING cursor",
-                e.dedupe(),
-                e.type.value,
-                e.dealership_id,
-                e.occurred_at.timestamp(),
-                e.record_type,
-                e.native_id,
-                json.dumps(e.changes),
-                self._clock(),
+                *e.row(self._clock()),
             )
             if cursor is None:
                 return None
@@ -268,12 +260,12 @@ class PostgresEventLog:
 
 
 def _event(row: asyncpg.Record) -> Event:
-    return Event(
-        cursor=int(row["cursor"]),
-        type=EventType(row["type"]),
-        dealership_id=str(row["dealership_id"]),
-        occurred_at=datetime.fromtimestamp(float(row["occurred_at"]), UTC),
-        record_type=row["record_type"],
-        native_id=row["native_id"],
-        changes=json.loads(row["changes"]),
+    return Event.stored(
+        row["cursor"],
+        row["type"],
+        row["dealership_id"],
+        row["occurred_at"],
+        row["record_type"],
+        row["native_id"],
+        row["changes"],
     )

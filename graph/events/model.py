@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class EventType(StrEnum):
@@ -48,6 +50,22 @@ class NewEvent:
             or f"{self.type}:{self.dealership_id}:{self.native_id}:{self.occurred_at}"
         )
 
+    def row(
+        self, recorded_at: float
+    ) -> tuple[str, str, str, float, str | None, str | None, str, float]:
+        """Its values as either log stores them: dedupe, type, dealership_id, occurred_at,
+        record_type, native_id, changes (JSON), recorded_at."""
+        return (
+            self.dedupe(),
+            self.type.value,
+            self.dealership_id,
+            self.occurred_at.timestamp(),
+            self.record_type,
+            self.native_id,
+            json.dumps(self.changes),
+            recorded_at,
+        )
+
     def recorded(self, cursor: int) -> Event:
         """The event as the log numbered it."""
         return Event(
@@ -71,3 +89,25 @@ class Event:
     record_type: str | None
     native_id: str | None
     changes: dict[str, str | None]
+
+    @classmethod
+    def stored(
+        cls,
+        cursor: Any,
+        type_: str,
+        dealership_id: Any,
+        occurred_at: Any,
+        record_type: str | None,
+        native_id: str | None,
+        changes: str,
+    ) -> Event:
+        """The event from its columns as either log stores them (``NewEvent.row``)."""
+        return cls(
+            cursor=int(cursor),
+            type=EventType(type_),
+            dealership_id=str(dealership_id),
+            occurred_at=datetime.fromtimestamp(float(occurred_at), UTC),
+            record_type=record_type,
+            native_id=native_id,
+            changes=json.loads(changes),
+        )
