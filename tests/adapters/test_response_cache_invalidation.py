@@ -5,39 +5,13 @@ store-scoped paths and the shortest time to live."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from adapters.response_cache import NO_CACHE, ResponseCache, kind_of_path
 from adapters.upstream_scope import UpstreamScope
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Vendor:
-    """Counts the reads that reach it; a read waits at ``gate`` when one is set."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.gate: asyncio.Event | None = None
-
-    def reader(self, path: str) -> Callable[[], Awaitable[Any]]:
-        async def fetch() -> Any:
-            self.calls += 1
-            call = self.calls
-            if self.gate is not None:
-                await self.gate.wait()
-            return {"path": path, "call": call}
-
-        return fetch
+from tests.adapters.cache_fakes import FakeClock, Vendor
 
 
 async def read(cache: ResponseCache, vendor: Vendor, store: str | None, path: str = "") -> Any:
