@@ -37,6 +37,7 @@ from adapters.shared import SharedCredentials, credential_digest
 from adapters.shared_redis import RedisShared
 from adapters.shared_redis.lock import RedisLock
 from adapters.supergood.auth import SupergoodSessionAuth
+from bench.replicas import REDIS_URL, forget_keys
 from graph.config import ConfigError, SharedConfig
 from graph.shared_state import shared_redis
 from graph.token_vault import fernet_for
@@ -45,7 +46,6 @@ from sandbox.supergood.mfa import latest_code
 from tests.adapters.conftest import StartSandbox
 from tests.virtual_clock import InstantClock, VirtualClock
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 KEY = "replica-test-key-of-at-least-32-characters"
 NO_WAITS = HttpPolicy(max_retries=0, cache_ttls=NO_CACHE)
 
@@ -57,12 +57,7 @@ async def redis_prefix() -> AsyncIterator[str]:
     """A key prefix of this test's own; its keys are deleted afterwards."""
     prefix = f"dealergraph-test:{secrets.token_hex(6)}"
     yield prefix
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        async for key in redis.scan_iter(match=f"{prefix}:*"):
-            await redis.delete(key)
-    finally:
-        await redis.aclose()
+    await forget_keys(prefix)
 
 
 @pytest.fixture
