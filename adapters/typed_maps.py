@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from adapters.convert import Raw
-from adapters.fieldmap import FieldMap, Normalized, Reader, Required, reader_of
+from adapters.fieldmap import FieldMap, Normalized, Required, read
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -123,38 +123,30 @@ def _written(field_map: FieldMap) -> set[str]:
     return names | {f"{n}_raw" for n, spec in field_map.items() if isinstance(spec, Normalized)}
 
 
-_Entry = tuple[FieldMap, Reader, _Plan | None, frozenset[str]]
-_plans: dict[tuple[type[BaseModel], int, tuple[str, ...]], _Entry] = {}
+_plans: dict[tuple[type[BaseModel], int, tuple[str, ...]], tuple[FieldMap, _Plan | None]] = {}
 _MAX_PLANS = 1024
 """Maps are declared once, at import: the bound guards against maps made per call, whose
 plans would otherwise be kept for ever (past it, rows are validated)."""
 
 
-def _entry_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Entry:
-    """(the map, its reader, its plan, the names both read and added), found with one
-    lookup per row."""
+def _plan_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Plan | None:
     key = (model, id(field_map), extras)
     entry = _plans.get(key)
     if entry is None or entry[0] is not field_map:  # maps are kept, so an id is their own
-        twice = frozenset(_written(field_map).intersection(extras))
+        twice = _written(field_map).intersection(extras)
+        if twice:  # as model(**read(...), **extras) would refuse it
+            raise TypeError(f"{model.__name__}: {sorted(twice)} given twice")
         if len(_plans) >= _MAX_PLANS:
-            return field_map, reader_of(field_map), None, twice
-        plan = _plan(model, field_map, extras)
-        entry = _plans[key] = (field_map, reader_of(field_map), plan, twice)
-    return entry
-
-
-def _plan_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Plan | None:
-    return _entry_of(model, field_map, extras)[2]
+            return None
+        entry = _plans[key] = (field_map, _plan(model, field_map, extras))
+    return entry[1]
 
 
 def made(model: type[M], field_map: FieldMap, raw: Raw, **extras: Any) -> M:
     """``model(**read(field_map, raw), **extras)``, without validating again what the map's
     converters already made of the row's values."""
-    _, reader, plan, twice = _entry_of(model, field_map, tuple(extras))
-    values = reader(raw)
-    if twice:  # as model(**read(...), **extras) would refuse it
-        raise TypeError(f"{model.__name__}: {sorted(twice)} given twice")
+    values = read(field_map, raw)
+    plan = _plan_of(model, field_map, tuple(extras))
     if extras:
         values.update(extras)
     if plan is None:
