@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from enum import Enum
 from functools import partial
 from typing import Any, TypeVar
 
-from adapters.convert import Raw, normalize, obj
+from adapters.convert import Raw, decimal, ident, integer, normalize, obj, text
 
 Converter = Callable[[Any], Any]
 E = TypeVar("E", bound=Enum)
@@ -78,10 +79,16 @@ def _lookup(raw: Raw, path: str) -> tuple[bool, Any]:
     return True, value
 
 
-def interpret(field_map: FieldMap, raw: Raw, *, given_only: bool = False) -> dict[str, Any]:
+def interpret(
+    field_map: FieldMap,
+    raw: Raw,
+    into: dict[str, Any] | None = None,
+    *,
+    given_only: bool = False,
+) -> dict[str, Any]:
     """What ``read`` answers, worked out spec by spec: the reference the compiled readers
     are held to (tests), and the reader of maps past the compiled ones' bound."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {} if into is None else into
     for name, spec in field_map.items():
         found, value = _lookup(raw, key_of(spec))
         if not found:
@@ -96,13 +103,18 @@ def interpret(field_map: FieldMap, raw: Raw, *, given_only: bool = False) -> dic
     return out
 
 
-Reader = Callable[[Raw], dict[str, Any]]
+Reader = Callable[[Raw, dict[str, Any] | None], dict[str, Any]]
+"""A map's reader: ``reader(raw, into)`` writes the fields into ``into`` (a new dict when
+None) and answers it."""
 
 
-def read(field_map: FieldMap, raw: Raw, *, given_only: bool = False) -> dict[str, Any]:
+def read(
+    field_map: FieldMap, raw: Raw, *, given_only: bool = False, into: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The keyword arguments ``field_map`` reads from ``raw``. ``given_only``: only the
-    fields whose key the record carries (embeds, whose ``model_fields_set`` the graph reads)."""
-    return reader_of(field_map, given_only)(raw)
+    fields whose key the record carries (embeds, whose ``model_fields_set`` the graph reads).
+    ``into``: the dict to write them into (a model's defaults: no second dict to merge)."""
+    return reader_of(field_map, given_only)(raw, into)
 
 
 # Maps are declared once, at import, so their number is bounded; the bound guards against
@@ -123,15 +135,26 @@ def reader_of(field_map: FieldMap, given_only: bool = False) -> Reader:
     return entry[2] if given_only else entry[1]
 
 
+# The commonest input of each converter answered without calling it: a value of exactly
+# the type the converter answers it as (the value itself), as JSON decoding gives them. Every
+# other value still goes through the converter. A call per field was most of reading a row.
+_AS_IS: dict[Converter, str] = {
+    text: "type(x) is str",
+    ident: "type(x) is str and x",  # an empty id is None
+    integer: "type(x) is int",  # not a bool: its type is bool
+    decimal: "type(x) is Decimal and x.is_finite()",  # ``money`` is ``decimal``
+}
+
+
 def compile_map(field_map: FieldMap, *, given_only: bool = False) -> Reader:
     """Python source doing what ``interpret`` does for this map, step by step in the same
     order (so the same error comes first), compiled once."""
-    names: dict[str, Any] = {"obj": obj, "normalize": normalize, "dict": dict}
+    names: dict[str, Any] = {"obj": obj, "normalize": normalize, "dict": dict, "Decimal": Decimal}
     parents: dict[str, str] = {"": "raw"}  # dotted prefix -> the variable holding it
-    lines = ["def read_map(raw):"]
+    lines = ["def read_map(raw, into=None):"]
     if field_map:
         lines.append("    raw = raw if type(raw) is dict else obj(raw)")
-    lines.append("    out = {}")
+    lines.append("    out = {} if into is None else into")
 
     def parent_of(prefix: str) -> str:
         """The variable holding the object at ``prefix``, read where first needed, as
@@ -148,20 +171,34 @@ def compile_map(field_map: FieldMap, *, given_only: bool = False) -> Reader:
         prefix, _, step = key_of(spec).rpartition(".")
         holder = parent_of(prefix)
         if isinstance(spec, Normalized):
-            names[f"t{index}"], names[f"f{index}"] = spec.table, spec.fallback
-            target = f"out[{name!r}], out[{f'{name}_raw'!r}]"
-            convert = f"normalize({{}}, t{index}, f{index})"
+            table, fallback = f"t{index}", f"f{index}"
+            names[table], names[fallback] = spec.table, spec.fallback
+            # normalize() of a str: the table's member for it, else for it in lower case
+            convert = [
+                "if type(x) is str:",
+                f"    out[{name!r}] = {table}[x] if x in {table} else"
+                f" {table}.get(x.lower(), {fallback})",
+                f"    out[{f'{name}_raw'!r}] = x",
+                "else:",
+                f"    out[{name!r}], out[{f'{name}_raw'!r}] = normalize(x, {table}, {fallback})",
+            ]
         else:
-            names[f"c{index}"] = spec.convert if isinstance(spec, Required) else spec[1]
-            target, convert = f"out[{name!r}]", f"c{index}({{}})"
-        present = f"{holder}[{step!r}]"
+            function = spec.convert if isinstance(spec, Required) else spec[1]
+            names[f"c{index}"] = function
+            as_is = _AS_IS.get(function)
+            value = f"x if {as_is} else c{index}(x)" if as_is else f"c{index}(x)"
+            convert = [f"out[{name!r}] = {value}"]
         if isinstance(spec, Required):
             lines.append(f"    if {step!r} not in {holder}: raise KeyError({spec.key!r})")
-            lines.append(f"    {target} = {convert.format(present)}")
+            lines.append(f"    x = {holder}[{step!r}]")
+            lines += [f"    {line}" for line in convert]
         elif given_only:
-            lines.append(f"    if {step!r} in {holder}: {target} = {convert.format(present)}")
+            lines.append(f"    if {step!r} in {holder}:")
+            lines.append(f"        x = {holder}[{step!r}]")
+            lines += [f"        {line}" for line in convert]
         else:  # absent or null: the converter sees None either way
-            lines.append(f"    {target} = {convert.format(f'{holder}.get({step!r})')}")
+            lines.append(f"    x = {holder}.get({step!r})")
+            lines += [f"    {line}" for line in convert]
     lines.append("    return out")
     exec("\n".join(lines), names)  # source made above from the map's own keys
     reader: Reader = names["read_map"]

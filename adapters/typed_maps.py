@@ -77,6 +77,8 @@ class _Plan:
     """Fields whose converter may answer None where the model takes none."""
     extras: dict[str, tuple[type, ...]]
     """The classes each extra is taken as without validation."""
+    given: frozenset[str]
+    """The fields every row sets: what the map writes, and the extras."""
 
 
 def _plan(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) -> _Plan | None:
@@ -115,7 +117,7 @@ def _plan(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...]) 
         declared = _kinds(fields[name].annotation) or frozenset()
         taken_as_is[name] = tuple(k for k in declared if isinstance(k, type))
     template = {n: None if f.is_required() else f.default for n, f in fields.items()}
-    return _Plan(template, tuple(not_none), taken_as_is)
+    return _Plan(template, tuple(not_none), taken_as_is, frozenset(given))
 
 
 def _written(field_map: FieldMap) -> set[str]:
@@ -145,23 +147,21 @@ def _plan_of(model: type[BaseModel], field_map: FieldMap, extras: tuple[str, ...
 def made(model: type[M], field_map: FieldMap, raw: Raw, **extras: Any) -> M:
     """``model(**read(field_map, raw), **extras)``, without validating again what the map's
     converters already made of the row's values."""
-    values = read(field_map, raw)
     plan = _plan_of(model, field_map, tuple(extras))
-    if extras:
-        values.update(extras)
     if plan is None:
-        return model(**values)
+        return model(**read(field_map, raw), **extras)
+    # Read straight into the model's defaults, in its field order: no second dict to merge.
+    fields = read(field_map, raw, into=plan.template.copy())
     for name in plan.not_none:
-        if values[name] is None:
-            return model(**values)
+        if fields[name] is None:  # validation refuses it, as it always did
+            return model(**read(field_map, raw), **extras)
     for name, value in extras.items():
         if type(value) not in plan.extras[name]:
-            return model(**values)
+            return model(**read(field_map, raw), **extras)
+        fields[name] = value
     built = model.__new__(model)
-    fields = dict(plan.template)
-    fields.update(values)
     _set(built, "__dict__", fields)
-    _set(built, "__pydantic_fields_set__", set(values))
+    _set(built, "__pydantic_fields_set__", set(plan.given))
     _set(built, "__pydantic_extra__", None)
     _set(built, "__pydantic_private__", None)
     return built

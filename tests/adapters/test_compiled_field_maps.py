@@ -15,7 +15,7 @@ import pytest
 
 from adapters import fieldmap
 from adapters.base import Window
-from adapters.convert import money
+from adapters.convert import ident, integer, money, text
 from adapters.fieldmap import FieldMap, Normalized, Required, compile_map, interpret
 from adapters.http import loads
 from adapters.models import Dms, VehicleStatus
@@ -49,14 +49,19 @@ class Comparing:
     def __call__(self, field_map: FieldMap, given_only: bool = False) -> fieldmap.Reader:
         compiled = compile_map(field_map, given_only=given_only)
 
-        def read(raw: Any) -> dict[str, Any]:
+        def read(raw: Any, into: dict[str, Any] | None = None) -> dict[str, Any]:
             self.reads += 1
             self.maps.add(id(field_map))
-            ours = outcome(lambda: compiled(raw))
-            theirs = outcome(lambda: interpret(field_map, raw, given_only=given_only))
+            # Each way writes into its own copy of what it is given (a model's defaults).
+            ours = outcome(lambda: compiled(raw, None if into is None else dict(into)))
+            theirs = outcome(
+                lambda: interpret(
+                    field_map, raw, None if into is None else dict(into), given_only=given_only
+                )
+            )
             if ours != theirs:
                 self.mismatches.append(f"{list(field_map)} on {raw!r}: {ours} != {theirs}")
-            return interpret(field_map, raw, given_only=given_only)
+            return interpret(field_map, raw, into, given_only=given_only)
 
         return read
 
@@ -176,3 +181,63 @@ def test_the_family_maps_made_per_spelling_are_compiled_once() -> None:
         labor_line(line, hours="soldHours")
         part_record(part, on_hand="qty")
     assert len(fieldmap._compiled) == compiled
+
+
+class Label(str):
+    """A str subclass: converters answer it as ``str(value)``, a plain str."""
+
+
+INLINED: FieldMap = {
+    "id": Required("id", ident),
+    "name": ("name", text),
+    "year": ("year", integer),
+    "price": ("price", money),
+    "status": Normalized(
+        "status", {**STATUS, "Hold": VehicleStatus.ON_HOLD}, VehicleStatus.UNKNOWN
+    ),
+}
+EDGES = [
+    None,
+    "",
+    "x",
+    "IN_STOCK",
+    "in_stock",
+    "Hold",
+    "hold",
+    0,
+    7,
+    -3,
+    2**40,
+    True,
+    False,
+    Decimal("1.50"),
+    Decimal("-0"),
+    Decimal("NaN"),
+    Decimal("Infinity"),
+    Decimal("sNaN"),
+    1.5,
+    "12",
+    "1.0",
+    "1e3",
+    [],
+    {},
+    Label("in_stock"),
+]
+
+
+@pytest.mark.parametrize("given_only", [False, True])
+@pytest.mark.parametrize("key", ["id", "name", "year", "price", "status"])
+def test_converters_answered_inline_as_called(key: str, given_only: bool) -> None:
+    """The commonest values are answered without calling the converter: every value,
+    of every type, comes out as the converter itself answers it (or fails as it fails)."""
+    compiled = compile_map(INLINED, given_only=given_only)
+    base = {"id": "v1", "name": "n", "year": 2020, "price": Decimal("1.00"), "status": "hold"}
+    for value in EDGES:
+        raw = {**base, key: value}
+        ours = outcome(lambda: compiled(raw))  # noqa: B023 - called at once
+        theirs = outcome(lambda: interpret(INLINED, raw, given_only=given_only))  # noqa: B023
+        assert ours == theirs, (key, value)
+        if ours[0] == "fields":
+            got = compiled(raw)
+            for name, expected in interpret(INLINED, raw, given_only=given_only).items():
+                assert type(got[name]) is type(expected), (key, value, name)

@@ -57,7 +57,8 @@ def _values(model: Any) -> Any:
         return (
             type(model).__name__,
             sorted(model.model_fields_set),
-            {k: _values(v) for k, v in model.__dict__.items()},
+            # in the model's field order, as model_dump and repr list them
+            [(k, _values(v)) for k, v in model.__dict__.items()],
         )
     if isinstance(model, tuple | list):
         return [_values(v) for v in model]
