@@ -179,6 +179,8 @@ def _compile_builder(cls: type, model: type[BaseModel], extra: tuple[str, ...]) 
         "MISSING": _MISSING,
         "new": object.__new__,
         "FIELDS": len(model.model_fields),
+        "Photos": Photos,
+        "LazyValues": LazyValues,
     }
     model_fields = model.model_fields
     sources = _sources(cls)
@@ -195,8 +197,15 @@ def _compile_builder(cls: type, model: type[BaseModel], extra: tuple[str, ...]) 
             if source != name:
                 lines.append(f"    d[{name!r}] = v[{source!r}]")
             if public and not _scalar_annotation(model_fields[source].annotation):
+                # What convert() answers, without the call, for the commonest values of a
+                # list field: an empty tuple (a new empty list) and photos (read lazily).
                 lines.append(f"    x = d[{name!r}]")
-                lines.append(f"    if type(x) not in plain: d[{name!r}] = convert(x)")
+                lines.append("    if type(x) is tuple and not x:")
+                lines.append(f"        d[{name!r}] = []")
+                lines.append("    elif type(x) is Photos:")
+                lines.append(f"        d[{name!r}] = LazyValues(x)")
+                lines.append("    elif type(x) not in plain:")
+                lines.append(f"        d[{name!r}] = convert(x)")
         else:  # a property, or nothing: then the type's default stands
             lines.append(f"    x = getattr(model, {source!r}, MISSING)")
             value = "x if type(x) in plain else convert(x)" if public else "x"

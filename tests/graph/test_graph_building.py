@@ -26,8 +26,8 @@ from sandbox import SandboxOptions, start_sandbox
 
 def snapshot(value: Any) -> Any:
     """A graph object as comparable data: its type and every attribute, nested ones too."""
-    if isinstance(value, LazyValues | list | tuple):
-        return [snapshot(v) for v in value]
+    if isinstance(value, LazyValues | list | tuple):  # which of them, and what it holds
+        return (type(value).__name__, [snapshot(v) for v in value])
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, {k: snapshot(v) for k, v in vars(value).items()})
     return (type(value).__name__, repr(value))
