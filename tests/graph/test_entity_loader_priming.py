@@ -61,3 +61,30 @@ async def test_a_cleared_key_is_read_again(loader: EntityLoader, kind: Kind) -> 
     loader.clear_all()
     assert await loader.load_many([("d1", "a"), ("d1", "b")]) == ["read a", "read b"]
     assert kind.asked == [["a"], ["a", "b"]]
+
+
+async def test_a_page_is_primed_only_when_the_loader_is_next_used(
+    loader: EntityLoader, kind: Kind
+) -> None:
+    """A list's rows cost nothing per row until something loads: then each is primed in
+    the order the uses came, as if primed at once."""
+    walked: list[str] = []
+
+    def page(*ids: str) -> Any:
+        for i in ids:
+            walked.append(i)
+            yield ("d1", i), f"listed {i}"
+
+    loader.prime_many(page("a", "b"))
+    loader.prime_many(page("c"))
+    assert walked == []
+    assert await loader.load(("d1", "c")) == "listed c"
+    assert walked == ["a", "b", "c"]
+    loader.prime_many(page("d"))
+    loader.clear(("d1", "d"))  # the page's row is primed first, then cleared
+    assert await loader.load(("d1", "d")) == "read d"
+    loader.prime_many(page("e"))
+    loader.clear_all()  # a page not yet primed is dropped with the rest
+    assert await loader.load(("d1", "e")) == "read e"
+    assert walked == ["a", "b", "c", "d"]
+    assert kind.asked == [["d"], ["e"]]
