@@ -5,7 +5,8 @@ place serves all five vendors: list pages, detail reads and reference data alike
 
 - **Within a request** an identical GET is answered once, whatever the time to live: the
   request's ``UpstreamScope`` memo holds the answer until the request ends (two dataloader
-  batches of one store landing in different ticks read a listing once).
+  batches of one store landing in different ticks read a listing once), and identical
+  GETs of the request in flight at once share one vendor request (``scope.flights``).
 - **Across requests** answers are kept for the time to live of their resource kind (the
   path says which; ``DEFAULT_TTLS``, 0 disables). Concurrent identical GETs of a kept kind
   share one vendor request.
@@ -155,8 +156,12 @@ class ResponseCache:
         cache = self._kinds.get(kind)
         if scope is not None and scope.fresh:
             cache = None
-        if cache is None:  # not kept across requests: not shared with other requests either
-            entry = _Entry(store, await fetch())
+        if cache is None:  # not kept across requests: shared by this request's reads only
+            if scope is None:
+                value = await fetch()
+            else:
+                value = await one_flight(scope.flights, memo_key, fetch)
+            entry = _Entry(store, value)
         elif (found := cache.get(key)) is not None:
             entry = found
         else:
@@ -172,34 +177,15 @@ class ResponseCache:
         cache: TTLCache[Key, _Entry],
         fetch: Callable[[], Awaitable[Any]],
     ) -> Any:
-        flight = self._flights.get(key)
-        if flight is not None:
-            try:
-                return await asyncio.shield(flight)
-            except asyncio.CancelledError:
-                if not flight.cancelled():
-                    raise  # this reader was cancelled
-                # the reader that was fetching gave up: fetch anew
-                return await self._fetch_once(key, store, cache, fetch)
-        generation = self._generation_of(store)
-        flight = asyncio.get_running_loop().create_future()
-        self._flights[key] = flight
-        try:
+        async def fetch_and_keep() -> Any:
+            generation = self._generation_of(store)
             value = await fetch()
-        except Exception as exc:
-            flight.set_exception(exc)
-            flight.exception()  # retrieved here, so no "never retrieved" warning
-            raise
-        except BaseException:
-            flight.cancel()
-            raise
-        finally:
-            self._flights.pop(key, None)
-        flight.set_result(value)
-        # A write to the store since the fetch began may not be in this answer.
-        if generation == self._generation_of(store):
-            cache[key] = _Entry(store, value)
-        return value
+            # A write to the store since the fetch began may not be in this answer.
+            if generation == self._generation_of(store):
+                cache[key] = _Entry(store, value)
+            return value
+
+        return await one_flight(self._flights, key, fetch_and_keep)
 
     def _generation_of(self, store: str | None) -> tuple[int, int]:
         return self._all_generation, self._generation.get(store, 0)
@@ -214,6 +200,9 @@ class ResponseCache:
             for memo_key, entry in list(scope.memo.items()):
                 if memo_key[0] == mine and (store is None or entry.store in (store, None)):
                     del scope.memo[memo_key]
+            for memo_key in list(scope.flights):
+                if memo_key[0] == mine:  # later readers must not join a stale read
+                    del scope.flights[memo_key]
         if self.announce is not None:
             self.announce(store)
 
@@ -228,8 +217,38 @@ class ResponseCache:
             for key, entry in list(cache.items()):
                 if store is None or entry.store in (store, None):
                     cache.pop(key, None)
-        for key in list(self._flights):
-            self._flights.pop(key, None)  # later readers must not join a stale read
+        self._flights.clear()  # later readers must not join a stale read
 
     def clear(self) -> None:
         self.invalidate(None)
+
+
+async def one_flight(
+    flights: dict[Any, asyncio.Future[Any]], key: Any, fetch: Callable[[], Awaitable[Any]]
+) -> Any:
+    """``fetch()``, or the answer of the identical fetch already in flight in ``flights``
+    (its error too); a reader whose leader was cancelled fetches for itself."""
+    flight = flights.get(key)
+    if flight is not None:
+        try:
+            return await asyncio.shield(flight)
+        except asyncio.CancelledError:
+            if not flight.cancelled():
+                raise  # this reader was cancelled
+            return await one_flight(flights, key, fetch)  # the leader gave up: fetch anew
+    flight = asyncio.get_running_loop().create_future()
+    flights[key] = flight
+    try:
+        value = await fetch()
+    except Exception as exc:
+        flight.set_exception(exc)
+        flight.exception()  # retrieved here, so no "never retrieved" warning
+        raise
+    except BaseException:
+        flight.cancel()
+        raise
+    finally:
+        if flights.get(key) is flight:  # not a later flight started after a write
+            del flights[key]
+    flight.set_result(value)
+    return value

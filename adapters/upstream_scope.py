@@ -36,6 +36,8 @@ class UpstreamScope:
     """Vendor HTTP requests sent for this scope so far (logins included)."""
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     """Vendor answers already read for this scope (``adapters.response_cache``)."""
+    flights: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """This scope's vendor reads in flight, which its identical reads join."""
     fresh: bool = False
     """Read past the answers kept across requests (a change feed must see the DMS now)."""
     request_id: str = ""

@@ -80,6 +80,45 @@ async def test_concurrent_identical_reads_share_one_vendor_request() -> None:
     assert vendor.calls == 1 and all(a == answers[0] for a in answers)
 
 
+async def test_a_request_s_concurrent_identical_reads_share_one_request_with_caching_off() -> None:
+    """Nothing is kept across requests, but one request's identical reads in flight at once
+    (two lookups reading the same listing page) are one vendor request; another request's
+    are its own."""
+    vendor = Vendor()
+    vendor.gate = asyncio.Event()
+    cache = ResponseCache(NO_CACHE)
+    with UpstreamScope(client="a").opened():
+        mine = [asyncio.create_task(read(cache, vendor, "/customers")) for _ in range(3)]
+    with UpstreamScope(client="b").opened():
+        theirs = asyncio.create_task(read(cache, vendor, "/customers"))
+    await asyncio.sleep(0)
+    vendor.gate.set()
+    answers = await asyncio.gather(*mine)
+    assert [a["call"] for a in answers] == [1, 1, 1]
+    assert (await theirs)["call"] == 2
+    assert vendor.calls == 2
+
+
+async def test_a_request_s_failed_read_fails_the_reads_that_joined_it() -> None:
+    cache, calls = ResponseCache(NO_CACHE), []
+    gate = asyncio.Event()
+
+    async def refused() -> Any:
+        calls.append(1)
+        await gate.wait()
+        raise RuntimeError("refused")
+
+    with UpstreamScope(client="a").opened():
+        readers = [
+            asyncio.create_task(cache.get(("/deals",), path="/deals", store=None, fetch=refused))
+            for _ in range(2)
+        ]
+    await asyncio.sleep(0)
+    gate.set()
+    outcomes = await asyncio.gather(*readers, return_exceptions=True)
+    assert [str(o) for o in outcomes] == ["refused", "refused"] and len(calls) == 1
+
+
 async def test_a_cancelled_reader_does_not_fail_the_ones_waiting_for_it() -> None:
     vendor = Vendor()
     vendor.gate = asyncio.Event()

@@ -149,3 +149,36 @@ async def test_a_read_sent_after_a_write_to_its_store_is_kept() -> None:
     task = await in_flight(cache, vendor, "1")
     await landed(task, vendor)
     assert (await read(cache, vendor, "1"))["call"] == 1, "kept: no write since it was sent"
+
+
+async def test_a_request_s_reader_after_its_write_does_not_join_the_stale_read() -> None:
+    """With nothing kept across requests, a request's reads in flight are shared within it;
+    a write of the request ends that sharing, as it does for the kept kinds."""
+    vendor = Vendor()
+    cache = ResponseCache(NO_CACHE)
+    with UpstreamScope(client="a").opened():
+        stale = await in_flight(cache, vendor, "1")
+        cache.invalidate("1")
+        fresh = asyncio.create_task(read(cache, vendor, "1"))
+        await asyncio.sleep(0)
+        assert (await landed(stale, vendor))["call"] == 1
+        assert (await fresh)["call"] == 2
+
+
+async def test_the_read_in_flight_at_a_write_leaves_the_next_one_to_be_joined() -> None:
+    """The stale read landing must not end the fresh read's flight: a reader arriving
+    between the two still joins the fresh one."""
+    vendor = Vendor()
+    cache = ResponseCache()
+    stale = await in_flight(cache, vendor, "1")
+    stale_gate = vendor.gate
+    cache.invalidate("1")
+    fresh = await in_flight(cache, vendor, "1")  # waits at a gate of its own
+    assert stale_gate is not None and vendor.gate is not stale_gate
+    stale_gate.set()
+    assert (await stale)["call"] == 1
+    third = asyncio.create_task(read(cache, vendor, "1"))
+    await asyncio.sleep(0)
+    assert (await landed(fresh, vendor))["call"] == 2
+    assert (await third)["call"] == 2
+    assert vendor.calls == 2

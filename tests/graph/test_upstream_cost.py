@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from graph.config import CacheConfig
 from sandbox import SandboxOptions
 from tests.graph.conftest import Api, start_api
 
@@ -51,6 +52,29 @@ async def test_a_repeated_dashboard_costs_no_vendor_request(fresh: Api) -> None:
     assert again["extensions"]["cost"]["upstreamRequests"] == 0
     stores = again["data"]["dealerships"]
     assert len(stores) == 6 and any(s["vehicles"] and s["vehicles"]["nodes"] for s in stores)
+
+
+async def test_with_caching_off_a_dashboard_reads_each_vendor_answer_once(fresh: Api) -> None:
+    """Nothing kept across requests, yet one request's lookups that read the same listing
+    pages at once (Auto/Mate's deal buyers and repair-order customers) share each read: as
+    many vendor requests as with the cache on, when nothing was kept yet."""
+    await fresh.query(DASHBOARD)  # signed in everywhere: sign-ins are not what is compared
+    fresh.runtime.clear_caches()
+    fresh.reset_upstream_counts()
+    await fresh.query(DASHBOARD)
+    cached = _requests(fresh)
+    off = CacheConfig(**dict.fromkeys(CacheConfig.model_fields, 0))
+    async for uncached in start_api(
+        SandboxOptions(seed=1, rate_limit_per_minute=100_000),
+        vendors=tuple(fresh.sandbox.vendors),
+        cache=off,
+    ):
+        await uncached.query(DASHBOARD)
+        uncached.reset_upstream_counts()
+        answer = await uncached.query(DASHBOARD)
+        assert _requests(uncached) == cached
+        assert answer["extensions"]["cost"]["upstreamRequests"] == sum(cached.values())
+    assert cached["automate"] > 0
 
 
 async def test_a_write_drops_that_store_s_cached_reads_only(fresh: Api) -> None:
