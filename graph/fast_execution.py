@@ -26,8 +26,10 @@ The answers are the same bytes either way (tests/graph/test_fast_execution.py).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from keyword import iskeyword
 from typing import Any
@@ -55,6 +57,8 @@ from graphql import (
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
+
+from graph.types.values import DATE_SCALAR, DATETIME_SCALAR, decimal_text
 
 _TYPENAME = "__typename"
 
@@ -125,14 +129,42 @@ def _with_shortcut(leaf: GraphQLScalarType | GraphQLEnumType, general: Completer
     if leaf is GraphQLInt:
         return lambda value: value if type(value) is int and value in _INT_RANGE else general(value)
     if isinstance(leaf, CustomGraphQLEnumType):
-        # Strawberry answers the first name whose value equals the member's value.
-        names: dict[int, str] = {}
-        for member in leaf.wrapped_cls:
-            names[id(member)] = next(
-                name for name, value in leaf.values.items() if value.value == member.value
-            )
+        names = _enum_names(leaf)
         return lambda value: names.get(id(value)) or general(value)
     return general
+
+
+@lru_cache(maxsize=256)
+def _enum_names(leaf: CustomGraphQLEnumType) -> dict[int, str]:
+    """The name answered for each member of a Strawberry enum, by the member's id."""
+    # Strawberry answers the first name whose value equals the member's value.
+    names: dict[int, str] = {}
+    for member in leaf.wrapped_cls:
+        names[id(member)] = next(
+            name for name, value in leaf.values.items() if value.value == member.value
+        )
+    return names
+
+
+_SERIALIZED_TO_STR: frozenset[tuple[Completer, type]] = frozenset(
+    {
+        (decimal_text, Decimal),
+        (DATE_SCALAR.serialize, datetime.date),
+        (DATETIME_SCALAR.serialize, datetime.datetime),
+    }
+)
+"""Custom scalars' serialize functions, each with the type of value it always answers with
+a str (never None, so never an error in graphql-core's completion): ``decimal_text``
+formats any Decimal, ``isoformat`` any date or datetime."""
+
+
+def _direct_serialize(leaf: GraphQLScalarType) -> tuple[Completer, type] | None:
+    """The scalar's serialize function and the value type for which calling it directly
+    answers what its completer does, when ``_SERIALIZED_TO_STR`` knows them."""
+    definition = leaf.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    # graphql-core's coerce_output_value is the scalar's serialize function itself.
+    known = (leaf.coerce_output_value, getattr(definition, "origin", None))
+    return known if known in _SERIALIZED_TO_STR else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +175,7 @@ class _Field:
     get: Callable[[Any, str], Any] | None = None
     attribute: str = ""
     complete: Completer | None = None
+    return_type: GraphQLOutputType | None = None
 
     @property
     def plain(self) -> bool:
@@ -207,7 +240,15 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             else:
                 get, attribute = plain
                 plan.append(
-                    _Field(response_name, field_details_list, False, get, attribute, complete)
+                    _Field(
+                        response_name,
+                        field_details_list,
+                        False,
+                        get,
+                        attribute,
+                        complete,
+                        field_def.type,  # type: ignore[union-attr]
+                    )
                 )
         # The grouped field set is kept with its plan so that its id is not reused.
         self._plans[key] = (grouped_field_set, plan)
@@ -278,7 +319,10 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         row = _row_function(
             object_type.name,
-            tuple((f.response_name, f.typename, f.get, f.attribute, f.complete) for f in plan),
+            tuple(
+                (f.response_name, f.typename, f.get, f.attribute, f.complete, f.return_type)
+                for f in plan
+            ),
         )
         completed: list[Any] = []
         awaitable_indices: list[int] = []
@@ -355,29 +399,69 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         return object_type, plan  # type: ignore[return-value]
 
 
-RowField = tuple[str, bool, Callable[[Any, str], Any] | None, str, Completer | None]
+RowField = tuple[
+    str,
+    bool,
+    Callable[[Any, str], Any] | None,
+    str,
+    Completer | None,
+    GraphQLOutputType | None,
+]
 
 
 @lru_cache(maxsize=512)
 def _row_function(typename: str, fields: tuple[RowField, ...]) -> Callable[[Any], Any]:
     """One function completing a row of plain leaves into its response dict, the fields in
-    selection order: ``__typename``, else ``complete(get(row, attribute))``, an attribute
-    read directly where Strawberry's resolver is ``getattr``. Any error it raises sends
-    the row the standard way (``complete_iterable_value``)."""
+    selection order: ``__typename``, else ``complete(get(row, attribute))`` with the
+    commonest values answered inline (``_leaf_source``), an attribute read directly where
+    Strawberry's resolver is ``getattr``. Any error it raises sends the row the standard
+    way (``complete_iterable_value``)."""
     names: dict[str, Any] = {"typename": typename}
     entries = []
-    for index, (response_name, is_typename, get, attribute, complete) in enumerate(fields):
+    for index, (response_name, is_typename, get, attribute, complete, return_type) in enumerate(
+        fields
+    ):
         if is_typename:
             entries.append(f"{response_name!r}: typename")
             continue
         names[f"c{index}"], names[f"g{index}"] = complete, get
         direct = get is getattr and attribute.isidentifier() and not iskeyword(attribute)
         read = f"item.{attribute}" if direct else f"g{index}(item, {attribute!r})"
-        entries.append(f"{response_name!r}: c{index}({read})")
+        value = _leaf_source(index, read, return_type, names)  # type: ignore[arg-type]
+        entries.append(f"{response_name!r}: {value}")
     source = "def row(item):\n    return {" + ", ".join(entries) + "}"
     exec(source, names)  # source made above from the selection's own names
     row: Callable[[Any], Any] = names["row"]
     return row
+
+
+def _leaf_source(
+    index: int, read: str, return_type: GraphQLOutputType, names: dict[str, Any]
+) -> str:
+    """The expression completing one field of a row: ``c{index}(read)`` (its completer),
+    with no call for the commonest values, a str for String and ID, a bool for Boolean, a
+    32-bit int for Int, a Strawberry enum's member, a value ``_direct_serialize`` knows,
+    and None in a nullable field. Anything else still takes the completer, which sends
+    the row the standard way wherever it did (a null in a non-null field among them)."""
+    non_null = isinstance(return_type, GraphQLNonNull)
+    leaf = return_type.of_type if non_null else return_type
+    value = f"(x := {read})"
+    other = f"c{index}(x)" if non_null else f"(None if x is None else c{index}(x))"
+    kept = _KEPT_AS_IS.get(leaf)
+    if kept is not None:
+        names[f"t{index}"] = kept
+        return f"(x if type({value}) is t{index} else {other})"
+    if leaf is GraphQLInt:
+        in_range = f"{_INT_RANGE.start} <= x < {_INT_RANGE.stop}"
+        return f"(x if type({value}) is int and {in_range} else {other})"
+    if isinstance(leaf, CustomGraphQLEnumType):
+        names[f"e{index}"] = _enum_names(leaf)
+        return f"(e{index}.get(id({value})) or {other})"
+    direct = _direct_serialize(leaf) if isinstance(leaf, GraphQLScalarType) else None
+    if direct is not None:
+        names[f"s{index}"], names[f"t{index}"] = direct
+        return f"(s{index}(x) if type({value}) is t{index} else {other})"
+    return f"c{index}({read})"  # lists of leaves, other scalars
 
 
 async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 A corpus of queries runs through both paths: on a small schema built for it (aliases,
 fragments, @include/@skip, __typename, enums, Decimals, dates, nulls, null in non-null
-fields, values a scalar rejects, resolvers that raise, arguments, abstract types, lists of
-lists), and over HTTP against the API in front of the sandboxes.
+fields, values a scalar rejects or accepts from another type, resolvers that raise, arguments,
+abstract types, lists of lists), and over HTTP against the API in front of the sandboxes.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 import strawberry
 from aiohttp.test_utils import TestServer
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLObjectType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from graph.app import DealerGraphView, create_app
-from graph.fast_execution import FastLeafExecutor
+from graph.fast_execution import FastLeafExecutor, _row_function
 from graph.ids import encode_global_id
 from graph.types.values import SCALAR_OVERRIDES
 from tests.graph.conftest import FULL_KEY, Api
@@ -52,6 +53,8 @@ class Part(Named):
     tags: list[str]
     grid: list[list[int | None]] | None
     strict_grid: list[list[int]]
+    rank: int | None
+    finish: Color | None
     child: Part | None = None
 
     @strawberry.field
@@ -72,10 +75,17 @@ class Tool(Named):
     size: int
 
 
-def _part(number: str, **changes: Any) -> Part:
+class _NoDate:
+    """Not a date, though the Date scalar's ``isoformat`` call accepts it: it answers None."""
+
+    def isoformat(self) -> None:
+        return None
+
+
+def _part(key: str, **changes: Any) -> Part:
     values: dict[str, Any] = {
-        "name": f"part {number}",
-        "number": number,
+        "name": f"part {key}",
+        "number": key,
         "price": Decimal("52995.0"),
         "discount": None,
         "due": datetime.date(2026, 11, 20),
@@ -86,6 +96,8 @@ def _part(number: str, **changes: Any) -> Part:
         "tags": ["a", "b"],
         "grid": [[1, None], [], [2]],
         "strict_grid": [[1, 2], [3]],
+        "rank": 5,
+        "finish": Color.BLUE,
     }
     values.update(changes)
     return Part(**values)
@@ -95,10 +107,12 @@ CLEAN = [
     _part("1"),
     _part("2", name=None, price=Decimal("1.375"), discount=Decimal("-0"), color=Color.BLUE),
     _part("2b", count=-(2**31), in_stock=False, price=Decimal("1E+3")),
+    _part("2c", count=2**31 - 1, rank=-(2**31), finish=Color.RED),
     _part("3", due=None, seen_at=None, grid=None, tags=[], child=_part("3a")),
+    _part("3b", in_stock=None, rank=None, finish=None, number=""),
 ]
 # Rows that make errors: null in non-null leaves, a value the scalar rejects, a null in a
-# non-null list of lists.
+# non-null list of lists; and values of another type, which the scalar may still accept.
 BROKEN = [
     _part("4", count=None),
     _part("5", count="many"),
@@ -107,6 +121,15 @@ BROKEN = [
     _part("8", tags=None),
     _part("9", count=2**31, in_stock="yes"),
     _part("10", count=True, name=7, in_stock=0),
+    _part("11", number=None),
+    _part("12", price=None),
+    _part("13", color=None),
+    _part("14", count=-(2**31) - 1),
+    _part("15", rank=2**31, finish="green"),
+    _part("16", number=8, rank=True, name=ValueError("a value that is an error")),
+    _part("17", price=2.5, discount="cheap"),
+    _part("18", due=datetime.datetime(2026, 1, 2, 3, 4), seen_at=datetime.date(2026, 1, 2)),
+    _part("19", due=_NoDate()),
 ]
 
 
@@ -115,6 +138,7 @@ class Query:
     parts: list[Part]
     broken: list[Part]
     maybe: list[Part | None]
+    patchy: list[Part | None]
     rows: list[list[Part]]
     one: Part
     things: list[Named]
@@ -124,12 +148,15 @@ ROOT = Query(
     parts=CLEAN,
     broken=[*CLEAN, *BROKEN],
     maybe=[CLEAN[0], None, CLEAN[1]],
+    patchy=[*CLEAN, *BROKEN],  # an error nulls its own row only: every row is completed
     rows=[CLEAN, CLEAN[:1]],
     one=CLEAN[2],
     things=[CLEAN[0], Tool(name="wrench", size=10)],  # type: ignore[list-item]
 )
 
-LEAVES = "number name price discount due seenAt color count inStock tags grid strictGrid"
+LEAVES = (
+    "number name price discount due seenAt color count inStock rank finish tags grid strictGrid"
+)
 CORPUS = [
     f"{{ parts {{ {LEAVES} }} }}",
     f"{{ __typename parts {{ __typename {LEAVES} }} one {{ __typename }} }}",
@@ -144,6 +171,8 @@ CORPUS = [
     "{ broken { color number } }",
     "{ broken { tags } }",
     "{ broken { number inStock } }",
+    f"{{ patchy {{ {LEAVES} }} }}",
+    "{ patchy { count rank } }",
     "{ maybe { number price } }",
     "{ rows { number due } }",
     f"{{ parts {{ number label fails scaled(factor: 2) child {{ {LEAVES} }} }} }}",
@@ -201,6 +230,26 @@ def test_plain_leaves_skip_the_resolver_machinery() -> None:
     _CountingExecutor.fields = []
     _answer(_schema(_CountingExecutor), "{ parts { number label } }")
     assert _CountingExecutor.fields == ["parts"] + ["label"] * len(CLEAN)
+
+
+def _no_call(value: Any) -> Any:
+    raise AssertionError(f"completer called for {value!r}")
+
+
+def test_common_values_complete_without_a_call() -> None:
+    # A str, a bool, a 32-bit int (both ends), an enum member, a Decimal, a date, a datetime,
+    # and None in nullable fields: each row of CLEAN completes with no completer called.
+    inline = "number name price discount due seenAt color count inStock rank finish"
+    part = FAST._schema.type_map["Part"]
+    assert isinstance(part, GraphQLObjectType)
+    fields = []
+    for name in inline.split():
+        field = part.fields[name]
+        python_name = field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].python_name
+        fields.append((name, False, getattr, python_name, _no_call, field.type))
+    row = _row_function("Part", tuple(fields))
+    standard = json.loads(_answer(STANDARD, f"{{ parts {{ {inline} }} }}"))["data"]["parts"]
+    assert json.dumps([row(item) for item in CLEAN]) == json.dumps(standard)  # True is not 1
 
 
 # --- the API over HTTP: the same requests to an app on each path ---------------------------
