@@ -208,10 +208,13 @@ class RestApi:
 
 def _names_any(row: Any, ids: frozenset[str]) -> bool:
     """Whether a raw row carries one of ``ids`` as a top-level value (ids may be numbers)."""
-    if not isinstance(row, Mapping):
+    if type(row) is not dict and not isinstance(row, Mapping):
         return True  # let the mapper report what it cannot read
-    return any(
-        (value if isinstance(value, str) else str(value)) in ids
-        for value in row.values()
-        if isinstance(value, str | int) and not isinstance(value, bool)
-    )
+    # A loop with exact type checks first: it runs for every row of a lookup's listing.
+    for value in row.values():
+        if type(value) is str:
+            if value in ids:
+                return True
+        elif isinstance(value, str | int) and not isinstance(value, bool) and str(value) in ids:
+            return True
+    return False
