@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from cross_web import AiohttpHTTPRequestAdapter
 from graphql import GraphQLError
 from strawberry.aiohttp.views import GraphQLView
@@ -84,6 +84,13 @@ class DealerGraphView(GraphQLView):
 
     def encode_json(self, data: object) -> bytes:
         return encode_response(data)
+
+    def is_websocket_request(self, request: web.Request) -> TypeGuard[web.Request]:
+        # Asked up to three times a request, and the full check builds a WebSocketResponse
+        # to try the handshake; without an Upgrade header that handshake fails at once.
+        if hdrs.UPGRADE not in request.headers:
+            return False
+        return super().is_websocket_request(request)
 
     @cached_property
     def graphql_ide_html(self) -> str:
