@@ -45,6 +45,12 @@ def _is_internal(error: GraphQLError) -> bool:
 
 
 class MaskInternalErrors(MaskErrors):
+    def _process_result(self, result: object) -> None:
+        # Most answers have no errors: this skips the base class's isinstance check against
+        # a runtime-checkable Protocol, which is slow, when there is nothing to mask.
+        if getattr(result, "errors", None):
+            super()._process_result(result)
+
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         return GraphQLError(
             message=self.error_message,
