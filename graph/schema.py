@@ -18,7 +18,7 @@ from strawberry.types import ExecutionContext, Info
 from strawberry.types.fields.resolver import StrawberryResolver
 
 from graph.config import ServerConfig
-from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
+from graph.cost_extension import MaxAliasesLimiter, PlanCache, QueryCostLimiter
 from graph.error_contract import OperationNameRequired, is_variable_error
 from graph.errors import BadUserInput, GraphError
 from graph.fast_execution import FastLeafExecutor
@@ -121,6 +121,7 @@ def build_schema(
     ``shared_buckets``: the ones every replica shares instead (``[shared] redis_url``)."""
     server = server or ServerConfig()
     cost_buckets = shared_buckets or AwaitedBuckets(buckets or CostBuckets())
+    plans = PlanCache(maxsize=DOCUMENT_CACHE_SIZE)
     schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
@@ -132,7 +133,7 @@ def build_schema(
         extensions=[
             # Depth, cost and aliases, counted in linear time (graph.cost): Strawberry's own
             # depth and alias limiters re-walk every fragment spread.
-            lambda: QueryCostLimiter(server=server, buckets=cost_buckets),
+            lambda: QueryCostLimiter(server=server, buckets=cost_buckets, plans=plans),
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
             # Clients send the same few documents again and again: parse and validate each
