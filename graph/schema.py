@@ -11,7 +11,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import (
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.federation.schema import FederationAny
 from strawberry.printer import print_schema
 from strawberry.types import ExecutionContext, Info
@@ -21,6 +28,7 @@ from graph.config import ServerConfig
 from graph.cost_extension import MaxAliasesLimiter, PlanCache, QueryCostLimiter
 from graph.error_contract import OperationNameRequired, is_variable_error
 from graph.errors import BadUserInput, GraphError
+from graph.extension_hooks import CachedHooksRunner
 from graph.fast_execution import FastLeafExecutor
 from graph.metrics import NameOperation
 from graph.mutations import Mutation
@@ -90,6 +98,12 @@ class DealerGraphSchema(strawberry.federation.Schema):
                     argument="representations",
                 )
         return super().entities_resolver(info, representations)
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        # Each extension class's hooks are wrapped once, not on every request.
+        return CachedHooksRunner(execution_context=execution_context, extensions=extensions)
 
     cost_buckets: AsyncBuckets
     """Each API client's cost budget; one set per schema, and the app builds one schema
