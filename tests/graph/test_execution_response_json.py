@@ -41,3 +41,8 @@ def test_escapes_outside_printable_ascii() -> None:
 def test_integers_past_64_bits_and_floats() -> None:
     response = {"data": {"big": 2**70}, "extensions": {"rate": 1e-05, "retry": 47.7}}
     assert encode_response(response) == _standard(response)
+
+
+def test_keys_other_than_the_usual_three() -> None:
+    response = {"hasNext": False, "errors": [], "data": None, "é": float("inf"), "extensions": {}}
+    assert encode_response(response) == _standard(response)
