@@ -85,6 +85,19 @@ class DealerGraphView(GraphQLView):
     def encode_json(self, data: object) -> bytes:
         return encode_response(data)
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        # Strawberry decodes the encoded answer for aiohttp's text setter, which encodes it
+        # again: the bytes go in as they are, under the header that setter wrote.
+        sub_response.body = self.encode_json(response_data)
+        sub_response.content_type = "application/json"
+        if sub_response.charset is None:
+            sub_response.charset = "utf-8"
+        return sub_response
+
     def is_websocket_request(self, request: web.Request) -> TypeGuard[web.Request]:
         # Asked up to three times a request, and the full check builds a WebSocketResponse
         # to try the handshake; without an Upgrade header that handshake fails at once.
