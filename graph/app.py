@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from cross_web import AiohttpHTTPRequestAdapter
 from graphql import GraphQLError
 from strawberry.aiohttp.views import GraphQLView
@@ -84,6 +84,26 @@ class DealerGraphView(GraphQLView):
 
     def encode_json(self, data: object) -> bytes:
         return encode_response(data)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        # Strawberry decodes the encoded answer for aiohttp's text setter, which encodes it
+        # again: the bytes go in as they are, under the header that setter wrote.
+        sub_response.body = self.encode_json(response_data)
+        sub_response.content_type = "application/json"
+        if sub_response.charset is None:
+            sub_response.charset = "utf-8"
+        return sub_response
+
+    def is_websocket_request(self, request: web.Request) -> TypeGuard[web.Request]:
+        # Asked up to three times a request, and the full check builds a WebSocketResponse
+        # to try the handshake; without an Upgrade header that handshake fails at once.
+        if hdrs.UPGRADE not in request.headers:
+            return False
+        return super().is_websocket_request(request)
 
     @cached_property
     def graphql_ide_html(self) -> str:

@@ -4,19 +4,21 @@ they run.
 Runs after parsing and validation and before execution, so a refused query reaches no
 vendor. A refusal is an execution result the extension sets itself: Strawberry then skips
 graphql-core's ``execute`` and answers ``{"data": null, "errors": [...]}``. Every answer,
-refused or not, reports its cost under ``extensions.cost``.
+refused or not, reports its cost under ``extensions.cost``. Plans are kept (``PlanCache``),
+so a document sent again with the same variables is not walked again.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from graphql import DocumentNode, GraphQLError, OperationType, ValidationContext, ValidationRule
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, OperationType, ValidationContext, ValidationRule
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
 from adapters.shared_redis.store import SharedStateUnavailable
@@ -32,9 +34,10 @@ class QueryCostLimiter(SchemaExtension):
     the one every replica shares on Redis (``graph.throttle_redis``). A bucket Redis cannot
     answer for refuses the query, as the vendor budgets it also holds would."""
 
-    def __init__(self, *, server: ServerConfig, buckets: AsyncBuckets) -> None:
+    def __init__(self, *, server: ServerConfig, buckets: AsyncBuckets, plans: PlanCache) -> None:
         self.server = server
         self.buckets = buckets
+        self.plans = plans
         self.requested = 0
         self.taken = 0
 
@@ -88,16 +91,9 @@ class QueryCostLimiter(SchemaExtension):
         if document is None:
             return None
         context = self._context()
-        visible = len(context.visible_dealerships()) if context is not None else 1
-        settings = CostSettings(
-            default_page_size=self.server.default_page_size,
-            max_page_size=self.server.max_page_size,
-            visible_dealerships=visible,
-            sorted_scan_pages=-(-self.server.max_sorted_rows // 100),
-        )
-        plan = QueryPlan(ec.schema._schema, document, ec.operation_name, ec.variables, settings)
+        planned = self._planned(document, context)
         max_depth = self.server.max_query_depth
-        if plan.depth() > max_depth:
+        if planned.depth > max_depth:
             return GraphError(
                 f"the operation exceeds the maximum operation depth of {max_depth}",
                 code="MAX_DEPTH_EXCEEDED",
@@ -106,9 +102,8 @@ class QueryCostLimiter(SchemaExtension):
         if context is None:
             return None  # not served over the API (no client): nothing to bill
         max_cost = self._max_cost(context)
-        try:
-            cost = plan.cost()
-        except PlanTooComplex:
+        cost = planned.cost
+        if cost is None:
             return GraphError(
                 "the query is too complex to plan; split it into smaller queries",
                 code="MAX_COST_EXCEEDED",
@@ -123,12 +118,32 @@ class QueryCostLimiter(SchemaExtension):
                 cost=cost,
                 maxCost=max_cost,
             )
-        if plan.operation is not None and plan.operation.operation is OperationType.SUBSCRIPTION:
+        if planned.subscription:
             # Billed per event, not once (graph.subscription_billing): an open subscription
             # runs its selection, record reads included, for every event it delivers.
             context.event_cost = cost
             return None
         return Bill(context.client.name, cost, _allowance(context))
+
+    def _planned(self, document: DocumentNode, context: Context | None) -> Planned:
+        """The operation's plan: kept from an earlier request when one had the same."""
+        ec = self.execution_context
+        visible = len(context.visible_dealerships()) if context is not None else 1
+        operation_name = ec.operation_name
+        key = PlanCache.key(document, operation_name, ec.variables, visible)
+        planned = self.plans.get(key, document) if key is not None else None
+        if planned is None:
+            settings = CostSettings(
+                default_page_size=self.server.default_page_size,
+                max_page_size=self.server.max_page_size,
+                visible_dealerships=visible,
+                sorted_scan_pages=-(-self.server.max_sorted_rows // 100),
+            )
+            plan = QueryPlan(ec.schema._schema, document, operation_name, ec.variables, settings)
+            planned = Planned.of(plan, self.server.max_query_depth)
+            if key is not None:
+                self.plans.put(key, document, planned)
+        return planned
 
     def _took(self, bill: Bill, taken: Taken) -> GraphError | None:
         if not taken.granted:
@@ -161,6 +176,101 @@ class QueryCostLimiter(SchemaExtension):
                 "throttleStatus": status.as_extension(),
             }
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What ``_plan`` needs of a ``QueryPlan``, small enough to keep."""
+
+    depth: int
+    cost: int | None
+    """None when planning gave up (``PlanTooComplex``), or was not tried: the depth is over
+    the limit, and the cost walk recurses once per level."""
+    subscription: bool
+
+    @classmethod
+    def of(cls, plan: QueryPlan, max_depth: int) -> Planned:
+        depth = plan.depth()
+        cost: int | None = None
+        if depth <= max_depth:
+            with contextlib.suppress(PlanTooComplex):
+                cost = plan.cost()
+        operation = plan.operation
+        subscription = operation is not None and operation.operation is OperationType.SUBSCRIPTION
+        return cls(depth, cost, subscription)
+
+
+PlanKey = tuple[int, str | None, tuple[Any, ...], int]
+
+MAX_KEYED_VALUES = 64
+"""Variables with more values than this (long id lists) are planned every time, not kept."""
+MAX_KEYED_STRING = 256
+"""Nor are variables holding a longer string: a kept plan keeps its key."""
+
+
+class _NotKeyed(Exception):
+    pass
+
+
+class PlanCache:
+    """Plans by document, operation, variables and the number of dealerships the client
+    sees: everything a plan reads besides the server's settings, which one schema keeps.
+    Clients send the same few documents with the same few variables again and again, and
+    planning one walks it all (tens of microseconds for a 20-field list).
+
+    Documents are keyed by identity (the parser cache hands out the same one for the same
+    text); an entry keeps its document, so its id cannot be reused while the entry lives.
+    Least recently used entries go first."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._plans: OrderedDict[PlanKey, tuple[DocumentNode, Planned]] = OrderedDict()
+
+    @staticmethod
+    def key(
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        visible_dealerships: int,
+    ) -> PlanKey | None:
+        """None when the variables are too large (or of a kind JSON cannot send) to keep."""
+        try:
+            frozen = _frozen(variables or {}, [MAX_KEYED_VALUES])
+        except _NotKeyed:
+            return None
+        return id(document), operation_name, frozen, visible_dealerships
+
+    def get(self, key: PlanKey, document: DocumentNode) -> Planned | None:
+        entry = self._plans.get(key)
+        if entry is None or entry[0] is not document:
+            return None
+        self._plans.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: PlanKey, document: DocumentNode, planned: Planned) -> None:
+        self._plans[key] = (document, planned)
+        self._plans.move_to_end(key)
+        while len(self._plans) > self.maxsize:
+            self._plans.popitem(last=False)
+
+
+_KEYED_SCALARS = (str, int, float, bool, type(None))
+
+
+def _frozen(value: Any, room: list[int]) -> tuple[Any, ...]:
+    """A hashable copy of a JSON value that keeps its types apart (1, 1.0 and True hash
+    alike, and coerce differently): each value with its type."""
+    room[0] -= 1
+    if room[0] < 0:
+        raise _NotKeyed
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple((k, _frozen(v, room)) for k, v in value.items()))
+    if kind is list:
+        return (list, tuple(_frozen(v, room) for v in value))
+    if kind not in _KEYED_SCALARS or (kind is str and len(value) > MAX_KEYED_STRING):
+        raise _NotKeyed
+    return (kind, value)
 
 
 @dataclass(frozen=True, slots=True)

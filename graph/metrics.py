@@ -134,6 +134,9 @@ class Metrics(RequestObserver):
             ["vendor", "endpoint", "result"],
             registry=r,
         )
+        # Each (operation, outcome)'s counter and timer, found once: labels() checks and
+        # looks its values up under a lock on every call. As many as the metrics have.
+        self._operation_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
 
     def watch_connections(
         self, states: Callable[[], Iterable[tuple[str, ConnectionState]]]
@@ -173,8 +176,14 @@ class Metrics(RequestObserver):
         self, name: str | None, errors: Iterable[Mapping[str, Any]], has_data: bool, seconds: float
     ) -> None:
         codes = [str((e.get("extensions") or {}).get("code", "-")) for e in errors]
-        self.operations.labels(name or "-", outcome_of(codes, has_data)).inc()
-        self.operation_seconds.labels(name or "-").observe(seconds)
+        key = (name or "-", outcome_of(codes, has_data))
+        children = self._operation_children.get(key)
+        if children is None:
+            children = (self.operations.labels(*key), self.operation_seconds.labels(key[0]))
+            self._operation_children[key] = children
+        counter, timer = children
+        counter.inc()
+        timer.observe(seconds)
         for code in codes:
             self.errors.labels(code).inc()
 

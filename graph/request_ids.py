@@ -6,8 +6,8 @@ followed through this server's log and the vendor's."""
 from __future__ import annotations
 
 import logging
+import os
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 
@@ -24,7 +24,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def request_id_of(request: web.Request) -> str:
     """The request's id (a client's own when it is 1-128 letters, digits, ``._:-``)."""
     given = request.headers.get(HEADER, "")
-    return given if _SANE.match(given) else uuid.uuid4().hex
+    # 32 hex digits as uuid4().hex wrote them, all 128 bits random (uuid4 fixes 6) and from
+    # the same source: unique across replicas, a quarter of uuid4's cost.
+    return given if _SANE.match(given) else os.urandom(16).hex()
 
 
 @web.middleware

@@ -18,10 +18,16 @@ from typing import Any
 import orjson
 
 _NOT_PRINTABLE_ASCII = re.compile(r"[^\x00-\x7e]")
+# The encoder json.dumps(value, separators=(",", ":")) builds anew on every call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def _standard(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
+    return _ENCODER.encode(value).encode()
+
+
+_KEYS = {key: _standard(key) + b":" for key in ("data", "errors", "extensions")}
+"""A response's keys as they are written, worked out once."""
 
 
 def _ascii_escape(match: re.Match[str]) -> str:
@@ -50,7 +56,8 @@ def encode_response(response: Any) -> bytes:
     if not isinstance(response, dict):
         return _standard(response)
     parts = [
-        _standard(key) + b":" + (_encode_data(value) if key == "data" else _standard(value))
+        (_KEYS.get(key) or _standard(key) + b":")
+        + (_encode_data(value) if key == "data" else _standard(value))
         for key, value in response.items()
     ]
     return b"{" + b",".join(parts) + b"}"

@@ -11,16 +11,24 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import (
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.federation.schema import FederationAny
 from strawberry.printer import print_schema
 from strawberry.types import ExecutionContext, Info
 from strawberry.types.fields.resolver import StrawberryResolver
 
 from graph.config import ServerConfig
-from graph.cost_extension import MaxAliasesLimiter, QueryCostLimiter
+from graph.cost_extension import MaxAliasesLimiter, PlanCache, QueryCostLimiter
 from graph.error_contract import OperationNameRequired, is_variable_error
 from graph.errors import BadUserInput, GraphError
+from graph.extension_hooks import CachedHooksRunner
 from graph.fast_execution import FastLeafExecutor
 from graph.metrics import NameOperation
 from graph.mutations import Mutation
@@ -45,6 +53,12 @@ def _is_internal(error: GraphQLError) -> bool:
 
 
 class MaskInternalErrors(MaskErrors):
+    def _process_result(self, result: object) -> None:
+        # Most answers have no errors: this skips the base class's isinstance check against
+        # a runtime-checkable Protocol, which is slow, when there is nothing to mask.
+        if getattr(result, "errors", None):
+            super()._process_result(result)
+
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         return GraphQLError(
             message=self.error_message,
@@ -85,6 +99,12 @@ class DealerGraphSchema(strawberry.federation.Schema):
                 )
         return super().entities_resolver(info, representations)
 
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        # Each extension class's hooks are wrapped once, not on every request.
+        return CachedHooksRunner(execution_context=execution_context, extensions=extensions)
+
     cost_buckets: AsyncBuckets
     """Each API client's cost budget; one set per schema, and the app builds one schema
     (subscriptions bill their events to it)."""
@@ -115,6 +135,7 @@ def build_schema(
     ``shared_buckets``: the ones every replica shares instead (``[shared] redis_url``)."""
     server = server or ServerConfig()
     cost_buckets = shared_buckets or AwaitedBuckets(buckets or CostBuckets())
+    plans = PlanCache(maxsize=DOCUMENT_CACHE_SIZE)
     schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
@@ -126,7 +147,7 @@ def build_schema(
         extensions=[
             # Depth, cost and aliases, counted in linear time (graph.cost): Strawberry's own
             # depth and alias limiters re-walk every fragment spread.
-            lambda: QueryCostLimiter(server=server, buckets=cost_buckets),
+            lambda: QueryCostLimiter(server=server, buckets=cost_buckets, plans=plans),
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
             # Clients send the same few documents again and again: parse and validate each

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from graph.schema import build_schema
 from tests.graph.conftest import FULL_KEY, Api
 
 VEHICLES_FIRST = "query($n: Int) { vehicles(first: $n) { totalCount } }"
@@ -69,6 +70,17 @@ async def test_errors_in_graphql_carry_a_code(
     assert error["extensions"]["code"] == code
     assert message in error["message"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # no traceback
+
+
+async def test_a_fault_is_masked_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    # No request context: the resolver's AttributeError is a fault, not an answer.
+    caplog.set_level(logging.ERROR)
+    result = await build_schema().execute("{ dealerships { id } }", context_value=None)
+    (error,) = result.errors or ()
+    assert (error.message, error.path) == ("Unexpected error.", ["dealerships"])
+    assert error.extensions == {"code": "INTERNAL_ERROR"}
+    (logged,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert logged.getMessage() == "internal error at ['dealerships']" and logged.exc_info
 
 
 async def test_a_named_operation_of_several_runs(api: Api) -> None:

@@ -254,6 +254,23 @@ async def test_a_websocket_without_a_valid_key_is_refused(api: Api) -> None:
     assert ws.close_code == 4403
 
 
+async def test_only_a_websocket_handshake_opens_a_websocket(api: Api) -> None:
+    # The view answers most requests without trying a handshake: those with no Upgrade
+    # header; one that has it without being a handshake stays an ordinary request.
+    auth = {"Authorization": f"Bearer {FULL_KEY}"}
+    for extra in ({}, {"Upgrade": "websocket"}, {"Upgrade": "h2c"}):
+        params = {"query": "{ __typename }"}
+        async with api.http.get(api.url, params=params, headers={**auth, **extra}) as response:
+            body = await response.json()
+        assert response.status == 200, extra
+        assert body["data"] == {"__typename": "Query"} and "errors" not in body, extra
+    url = api.url.replace("http://", "ws://")
+    async with api.http.ws_connect(url, protocols=["graphql-transport-ws"]) as ws:
+        assert ws.protocol == "graphql-transport-ws"
+        await ws.send_json({"type": "connection_init", "payload": auth})
+        assert (await ws.receive_json(timeout=DEADLINE))["type"] == "connection_ack"
+
+
 async def test_polled_changes_become_events_once_across_restarts(api: Api, tmp_path: Path) -> None:
     log = SqliteEventLog(tmp_path / "polled.sqlite3")
     autosoft = [d for d in api.runtime.dealerships.values() if d.dms.value == "autosoft"]

@@ -1,4 +1,4 @@
-"""Responses encoded with orjson are the bytes the standard encoder wrote."""
+"""Responses encoded with orjson are the bytes the standard encoder wrote, and the bytes sent."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.response_json import encode_response
+from tests.graph.conftest import FULL_KEY, Api
 
 _leaves = st.none() | st.booleans() | st.integers() | st.text()
 _data = st.recursive(
@@ -41,3 +42,24 @@ def test_escapes_outside_printable_ascii() -> None:
 def test_integers_past_64_bits_and_floats() -> None:
     response = {"data": {"big": 2**70}, "extensions": {"rate": 1e-05, "retry": 47.7}}
     assert encode_response(response) == _standard(response)
+
+
+def test_keys_other_than_the_usual_three() -> None:
+    response = {"hasNext": False, "errors": [], "data": None, "é": float("inf"), "extensions": {}}
+    assert encode_response(response) == _standard(response)
+
+
+async def test_answers_go_out_as_encoded_in_utf_8_json(api: Api) -> None:
+    headers = {"Authorization": f"Bearer {FULL_KEY}"}
+    statuses = (
+        "query($s: [RepairOrderStatus!]) { repairOrders(filter: {status: $s}) { totalCount } }"
+    )
+    for body in (
+        {"query": "{ __typename }"},
+        {"query": statuses, "variables": {"s": ["N\u00d6PE"]}},  # the error quotes the 'Ö'
+    ):
+        async with api.http.post(api.url, json=body, headers=headers) as response:
+            raw = await response.read()
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert raw == _standard(json.loads(raw)), raw
+    assert b"N\\u00d6PE" in raw

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from graph.metrics import Metrics
 from sandbox import SandboxOptions
 from tests.graph.conftest import Api, start_api
 
@@ -66,3 +67,42 @@ async def test_operations_errors_and_connection_states(api: Api) -> None:
         for labels, _ in metrics["dealergraph_dealership_connection_state"]
     }
     assert len(states) == 2 and states[next(iter(api.runtime.dealerships))] == "ok"
+
+
+def test_operations_count_by_name_and_outcome() -> None:
+    metrics = Metrics()
+    answers: list[tuple[str | None, list[dict[str, object]], bool]] = [
+        ("Board", [], True),
+        ("Board", [{"extensions": {"code": "THROTTLED"}}], False),
+        ("Board", [], True),
+        ("Board", [{"message": "no code"}], True),
+        (None, [], True),
+    ]
+    for name, errors, has_data in answers:
+        metrics.operation(name, errors, has_data=has_data, seconds=0.25)
+    families = {
+        f.name: f.samples for f in text_string_to_metric_families(metrics.render().decode())
+    }
+    operations = {
+        (s.labels["operation"], s.labels["outcome"]): s.value
+        for s in families["dealergraph_graphql_operations"]
+        if s.name.endswith("_total")
+    }
+    assert operations == {
+        ("Board", "ok"): 2,
+        ("Board", "error"): 1,
+        ("Board", "partial"): 1,
+        ("-", "ok"): 1,
+    }
+    timed = {
+        s.labels["operation"]: s.value
+        for s in families["dealergraph_graphql_operation_seconds"]
+        if s.name.endswith("_count")
+    }
+    assert timed == {"Board": 4, "-": 1}
+    errors = {
+        s.labels["code"]: s.value
+        for s in families["dealergraph_graphql_errors"]
+        if s.name.endswith("_total")
+    }
+    assert errors == {"THROTTLED": 1, "-": 1}

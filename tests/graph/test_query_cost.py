@@ -11,12 +11,13 @@ import pytest
 from graphql import GraphQLSchema, parse
 
 from graph.cost import CostSettings, PlanTooComplex, QueryPlan, alias_count
+from graph.cost_extension import PlanCache, Planned
 from graph.ids import encode_global_id
 from graph.schema import build_schema
 from graph.throttle import Allowance, CostBuckets
 from sandbox import SandboxOptions
 from sandbox.server import VENDOR_FACTORIES
-from tests.graph.conftest import Api, start_api
+from tests.graph.conftest import AUTOSYNC_ONLY_KEY, FULL_KEY, Api, start_api
 
 NESTED = """query($d: ID!) { dealership(id: $d) {
   vehicles(first: 50) { nodes { dealership {
@@ -221,6 +222,25 @@ def test_a_plan_too_large_to_walk_gives_up(
         cost(schema, DASHBOARD)
 
 
+def test_kept_plans_are_bounded_and_belong_to_their_document() -> None:
+    plans = PlanCache(maxsize=2)
+    planned = Planned(depth=1, cost=1, subscription=False)
+    documents = [parse("{ __typename }") for _ in range(3)]
+    keys = [PlanCache.key(d, None, {"n": 1}, 6) for d in documents]
+    for i, (document, key) in enumerate(zip(documents, keys, strict=True)):
+        assert key is not None
+        plans.put(key, document, planned)
+        if i == 1:
+            assert plans.get(keys[0], documents[0]) is planned
+    assert plans.get(keys[1], documents[1]) is None  # the least recently used went
+    assert plans.get(keys[0], documents[0]) is planned
+    assert plans.get(keys[2], documents[2]) is planned
+    assert plans.get(keys[2], documents[1]) is None  # another document under that id
+    # Variables too many or too long to be worth keeping are planned each time.
+    assert PlanCache.key(documents[0], None, {"ids": ["x"] * 100}, 6) is None
+    assert PlanCache.key(documents[0], None, {"s": "x" * 1000}, 6) is None
+
+
 # -- buckets -----------------------------------------------------------------------------
 
 
@@ -382,6 +402,25 @@ async def test_every_response_reports_its_cost(api: Api) -> None:
             assert result["data"]["createLead"]["lead"]["id"]
             assert reported["requestedQueryCost"] == 1 + 1
             assert reported["upstreamRequests"] >= 1
+
+
+async def test_a_kept_plan_serves_only_the_same_variables_and_dealerships(api: Api) -> None:
+    # Plans are kept per document (graph.cost_extension.PlanCache): the same text sent again
+    # costs what its variables and the key's dealerships make it. 1 and true hash alike, but
+    # true is no Int: the default page size applies.
+    query = """query($d: ID!, $n: Int) { vehicles(first: 1) { totalCount }
+      dealership(id: $d) { vehicles(first: $n) { nodes { dealership {
+        customers(first: 1) { totalCount } } } } } }"""
+    ghost = gid("Dealership", "gone", "gone")  # answered null without a vendor request
+    for n, key, planned in [
+        (1, FULL_KEY, 6 + 1 + 1),
+        (2, FULL_KEY, 6 + 1 + 2),
+        (True, FULL_KEY, 6 + 1 + 25),
+        (1, AUTOSYNC_ONLY_KEY, 1 + 1 + 1),
+        (1, FULL_KEY, 6 + 1 + 1),
+    ]:
+        result = await api.query(query, {"d": ghost, "n": n}, key=key)
+        assert result["extensions"]["cost"]["requestedQueryCost"] == planned, (n, key)
 
 
 async def test_readme_and_dashboard_queries_are_admitted(api: Api) -> None:
