@@ -41,6 +41,9 @@ DIRECT_LOOKUP_MAX = 2
 async def gather_all(aws: Iterable[Awaitable[T]]) -> list[T]:
     """Run concurrently, results in order; the first failure cancels the rest and is raised
     as itself (not an ExceptionGroup), so callers see plain ``AdapterError`` s."""
+    aws = list(aws)
+    if len(aws) == 1:  # nothing to run beside it: no task group and task (most windows)
+        return [await aws[0]]
     try:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(_run(aw)) for aw in aws]

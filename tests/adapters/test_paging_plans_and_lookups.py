@@ -125,5 +125,8 @@ async def test_a_failure_among_concurrent_reads_is_raised_as_itself() -> None:
 
     with pytest.raises(LookupError, match="vendor said no"):
         await gather_all([ok(), failing(), ok()])
+    with pytest.raises(LookupError, match="vendor said no"):
+        await gather_all([failing()])
     assert await gather_all([ok(), ok()]) == [1, 1]
+    assert await gather_all(ok() for _ in range(1)) == [1]
     assert await gather_all([]) == []
