@@ -31,11 +31,20 @@ PhotoValues = tuple[str, bool, int | None]
 class Photos(Sequence[Photo]):
     """An immutable sequence of ``Photo``; equal to the tuple of the same photos."""
 
-    __slots__ = ("_models", "_values")
+    __slots__ = ("_given", "_models", "_urls")
 
     def __init__(self, values: Iterable[PhotoValues] = ()) -> None:
-        self._values: tuple[PhotoValues, ...] = tuple(values)
+        self._given: tuple[PhotoValues, ...] | None = tuple(values)
+        self._urls: Sequence[str] = ()
         self._models: tuple[Photo, ...] | None = None
+
+    @classmethod
+    def in_order(cls, urls: Sequence[str]) -> Photos:
+        """Photos in display order, the first one primary, positioned 1, 2, ...: their
+        values are made only when something reads them (most listed vehicles are not)."""
+        made = cls()
+        made._given, made._urls = None, urls
+        return made
 
     @classmethod
     def of(cls, photos: Iterable[Photo]) -> Photos:
@@ -44,6 +53,12 @@ class Photos(Sequence[Photo]):
         made = cls((p.url, p.primary, p.position) for p in models)
         made._models = models
         return made
+
+    @property
+    def _values(self) -> tuple[PhotoValues, ...]:
+        if self._given is None:
+            self._given = tuple((url, i == 0, i + 1) for i, url in enumerate(self._urls))
+        return self._given
 
     def models(self) -> tuple[Photo, ...]:
         if self._models is None:
@@ -61,7 +76,7 @@ class Photos(Sequence[Photo]):
         return self.models()[index]
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._urls) if self._given is None else len(self._given)
 
     def __iter__(self) -> Iterator[Photo]:
         return iter(self.models())

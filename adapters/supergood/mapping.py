@@ -49,12 +49,7 @@ def photos(raw: Any) -> Photos:
     if not raw:
         return Photos()
     # Decoded JSON objects are dicts: skip the Mapping check (an ABC, slow) for them.
-    return Photos(
-        [
-            (str((p if type(p) is dict else to.obj(p))["url"]), i == 0, i + 1)
-            for i, p in enumerate(raw)
-        ]
-    )
+    return Photos.in_order([str((p if type(p) is dict else to.obj(p))["url"]) for p in raw])
 
 
 def repair_order_totals(raw: Any) -> RepairOrderTotals:

@@ -3,7 +3,8 @@ which makes its models only when an item is read."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 import pytest
 from pydantic import ValidationError
@@ -69,3 +70,38 @@ def test_photos_that_are_not_photos_are_refused() -> None:
 def test_a_photo_that_is_not_an_object_with_a_url_is_refused(raw: Any, error: type) -> None:
     with pytest.raises(error):
         photos(raw)
+
+
+class Urls(Sequence[str]):
+    """Listed urls that count how often something walks them."""
+
+    def __init__(self, *urls: str) -> None:
+        self.urls = urls
+        self.walks = 0
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self.urls[index]
+
+    def __iter__(self) -> Iterator[str]:
+        self.walks += 1
+        return iter(self.urls)
+
+
+def test_photos_in_display_order_are_the_first_primary_and_numbered_from_one() -> None:
+    urls = Urls("a.jpg", "b.jpg", "c.jpg")
+    listed = Photos.in_order(urls)
+    assert len(listed) == 3 and urls.walks == 0  # counted without making their values
+    same = Photos([("a.jpg", True, 1), ("b.jpg", False, 2), ("c.jpg", False, 3)])
+    assert listed == same and hash(listed) == hash(same) and repr(listed) == repr(same)
+    assert urls.walks == 1  # made once, then kept
+    assert listed[0] == Photo(url="a.jpg", primary=True, position=1)
+    assert listed == tuple(same) and [p.position for p in listed] == [1, 2, 3]
+    assert urls.walks == 1
+    assert len(Photos.in_order([])) == 0 and Photos.in_order([]) == Photos()
