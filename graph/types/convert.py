@@ -135,6 +135,10 @@ def to_graph_value(value: Any) -> Any:
 
 def build(cls: type[T], model: BaseModel, **extra: Any) -> T:
     """A ``cls`` from ``model``'s same-named fields, ``extra`` given as they are."""
+    return _build(cls, model, extra)
+
+
+def _build(cls: type[T], model: BaseModel, extra: dict[str, Any]) -> T:
     key = (cls, type(model), tuple(extra))
     builder = _builders.get(key)
     if builder is None:
@@ -278,14 +282,17 @@ def _plain_dataclass_init(
 
 def build_node(cls: type[T], model: BaseModel, dealership_id: str, **extra: Any) -> T:
     native = model.id  # type: ignore[attr-defined]
-    return build(
-        cls,
-        model,
-        id=encode_global_id(cls.__name__, dealership_id, native),
-        vendor_id=native,
-        dealership_id=dealership_id,
-        **extra,
-    )
+    # One dict for the builder, not keywords packed here and again in build(): every row.
+    given = {
+        "id": encode_global_id(cls.__name__, dealership_id, native),
+        "vendor_id": native,
+        "dealership_id": dealership_id,
+    }
+    if extra:
+        given.update(extra)
+        if len(given) != 3 + len(extra):  # as the keywords would refuse it
+            raise TypeError(f"{cls.__name__}: {sorted(given.keys() & extra.keys())} given twice")
+    return _build(cls, model, given)
 
 
 def to_node(cls: type[T], model: BaseModel, dealership_id: str) -> T:

@@ -18,7 +18,7 @@ from adapters.registry import build_adapter
 from adapters.vendors import VENDORS
 from graph import kinds
 from graph.types import convert
-from graph.types.convert import LazyValues, build, to_node
+from graph.types.convert import LazyValues, build, build_node, to_node
 from graph.types.registry import graph_type
 from graph.types.values import Fee
 from sandbox import SandboxOptions, start_sandbox
@@ -118,3 +118,11 @@ def test_arguments_the_model_lacks_take_the_type_defaults() -> None:
     one, two = (build(WithDefaults, FeeModel(code=c, amount=1)) for c in ("a", "b"))
     assert (one.code, one.note, one.tags) == ("a", "none", [])
     assert one.tags is not two.tags  # a factory's value per object, as __init__ makes it
+
+
+def test_a_node_s_own_values_cannot_be_given_again() -> None:
+    """A node's id, vendor id and dealership come from ``build_node``: a type's extra of
+    the same name is a mistake, refused as keywords given twice are."""
+    model = FeeModel(code="doc", amount=1).model_copy(update={"id": "f1"})
+    with pytest.raises(TypeError, match="given twice"):
+        build_node(Fee, model, "d-1", vendor_id="other")
