@@ -48,6 +48,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
     GraphQLScalarType,
+    GraphQLSchema,
     GraphQLString,
     is_leaf_type,
     is_list_type,
@@ -182,16 +183,31 @@ class _Field:
         return self.typename or self.complete is not None
 
 
-def _plain_field(field_def: GraphQLField, field_details_list: Any) -> tuple[Any, str] | None:
+def _plain_field(field_def: GraphQLField) -> tuple[Any, str] | None:
     """(read function, attribute) when Strawberry resolves the field with ``getattr``."""
     if not getattr(field_def.resolve, "_is_default", False) or field_def.args:
-        return None
-    if any(details.node.arguments for details in field_details_list):
         return None
     definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if definition is None or not definition.is_basic_field:
         return None
     return definition.default_resolver, definition.python_name
+
+
+@lru_cache(maxsize=4096)
+def _plain_leaf(
+    schema: GraphQLSchema, parent_type: GraphQLObjectType, field_name: str
+) -> tuple[Callable[[Any, str], Any], str, Completer, GraphQLOutputType] | None:
+    """(read function, attribute, completer, type) of a field read and completed the fast
+    way, or None: worked out once per schema field, not on every request. A field taking
+    no arguments is never passed any in a valid document, so the schema field decides."""
+    field_def = schema.get_field(parent_type, field_name)
+    if field_def is None:
+        return None
+    plain = _plain_field(field_def)
+    complete = _leaf_completer(field_def.type) if plain else None
+    if plain is None or complete is None:
+        return None
+    return plain[0], plain[1], complete, field_def.type
 
 
 def _weakly(method: Any) -> Callable[..., Any]:
@@ -232,24 +248,11 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             if field_name == _TYPENAME:
                 plan.append(_Field(response_name, field_details_list, typename=True))
                 continue
-            field_def = self.schema.get_field(parent_type, field_name)
-            plain = _plain_field(field_def, field_details_list) if field_def else None
-            complete = _leaf_completer(field_def.type) if field_def and plain else None
-            if plain is None or complete is None:
+            found = _plain_leaf(self.schema, parent_type, field_name)
+            if found is None:
                 plan.append(_Field(response_name, field_details_list))
             else:
-                get, attribute = plain
-                plan.append(
-                    _Field(
-                        response_name,
-                        field_details_list,
-                        False,
-                        get,
-                        attribute,
-                        complete,
-                        field_def.type,  # type: ignore[union-attr]
-                    )
-                )
+                plan.append(_Field(response_name, field_details_list, False, *found))
         # The grouped field set is kept with its plan so that its id is not reused.
         self._plans[key] = (grouped_field_set, plan)
         return plan
