@@ -5,11 +5,13 @@ store-scoped paths and the shortest time to live."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any
 
 import pytest
 
-from adapters.response_cache import NO_CACHE, ResponseCache, kind_of_path
+from adapters.response_cache import DEFAULT_TTLS, NO_CACHE, ResponseCache, kind_of_path
 from adapters.upstream_scope import UpstreamScope
 from tests.adapters.cache_fakes import FakeClock, Vendor
 
@@ -86,15 +88,25 @@ async def test_every_write_of_unknown_store_spoils_the_reads_in_flight_then() ->
     assert (await read(cache, vendor, "1"))["call"] == 2, "not kept"
 
 
-async def test_a_reader_arriving_after_the_write_does_not_join_the_stale_read() -> None:
+@pytest.mark.parametrize(
+    ("ttls", "in_a_request"),
+    [(DEFAULT_TTLS, False), (NO_CACHE, True)],
+    ids=["kept across requests", "shared within a request only"],
+)
+async def test_a_reader_arriving_after_the_write_does_not_join_the_stale_read(
+    ttls: Mapping[str, float], in_a_request: bool
+) -> None:
+    """Reads in flight are shared across requests for the kept kinds, and within a request
+    for the others: a write ends that sharing either way."""
     vendor = Vendor()
-    cache = ResponseCache()
-    stale = await in_flight(cache, vendor, "1")
-    cache.invalidate("1")
-    fresh = asyncio.create_task(read(cache, vendor, "1"))
-    await asyncio.sleep(0)
-    assert (await landed(stale, vendor))["call"] == 1
-    assert (await fresh)["call"] == 2
+    cache = ResponseCache(ttls)
+    with UpstreamScope(client="a").opened() if in_a_request else nullcontext():
+        stale = await in_flight(cache, vendor, "1")
+        cache.invalidate("1")
+        fresh = asyncio.create_task(read(cache, vendor, "1"))
+        await asyncio.sleep(0)
+        assert (await landed(stale, vendor))["call"] == 1
+        assert (await fresh)["call"] == 2
 
 
 async def test_a_reader_that_read_for_itself_after_a_cancelled_one_keeps_its_answer() -> None:
@@ -149,20 +161,6 @@ async def test_a_read_sent_after_a_write_to_its_store_is_kept() -> None:
     task = await in_flight(cache, vendor, "1")
     await landed(task, vendor)
     assert (await read(cache, vendor, "1"))["call"] == 1, "kept: no write since it was sent"
-
-
-async def test_a_request_s_reader_after_its_write_does_not_join_the_stale_read() -> None:
-    """With nothing kept across requests, a request's reads in flight are shared within it;
-    a write of the request ends that sharing, as it does for the kept kinds."""
-    vendor = Vendor()
-    cache = ResponseCache(NO_CACHE)
-    with UpstreamScope(client="a").opened():
-        stale = await in_flight(cache, vendor, "1")
-        cache.invalidate("1")
-        fresh = asyncio.create_task(read(cache, vendor, "1"))
-        await asyncio.sleep(0)
-        assert (await landed(stale, vendor))["call"] == 1
-        assert (await fresh)["call"] == 2
 
 
 async def test_the_read_in_flight_at_a_write_leaves_the_next_one_to_be_joined() -> None:
