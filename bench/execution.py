@@ -5,10 +5,11 @@ Three processes, so the API's CPU is its own: the vendor sandboxes (one child pr
 API as ``dealergraph serve --config`` (a second child, started as an operator would), and
 this client. API CPU per request is read from the kernel's scheduler statistics of the API
 process (nanoseconds, every thread) around each request. Every cache is off, so every
-request decodes and maps its vendor rows. The 33-dealership configuration repeats the
-sandbox logins under new ids (every vendor but AutoSync, whose budget of 100 requests a
-minute per API key would pace the runs); one API key sees the first 6 dealerships, another
-all 33.
+request decodes and maps its vendor rows. The 33 dealerships are distinct stores: the
+sandbox child runs seven sandboxes (seeds 1 to 7, each its own logins and records) of every
+vendor but AutoSync, whose budget of 100 requests a minute per API key would pace the runs;
+one API key sees the first 6 dealerships, another all 33. (Copies of one sandbox's stores
+would read the same vendor answers, which one request shares: not what 33 stores cost.)
 
 Last, what the serving GC settings cost in memory: a fresh API with them and one with
 Python's defaults (``serve --default-gc``) get the same work; each prints its peak memory.
@@ -86,21 +87,36 @@ VENDOR_NAMES = [v.name for v in VENDORS]
 # --- the sandboxes, in a child process -----------------------------------------------------
 
 
+SANDBOXES = 7
+"""Sandboxes of distinct stores, each with five of the 33 dealerships (Dealertrack's two
+rooftops, one store of each other vendor but AutoSync)."""
+
+
 def _sandbox_child(scale: float, pipe: Pipe) -> None:
     async def serve() -> None:
-        # The 33-store configuration signs the same logins in several times at once: let
-        # them share a TOTP step's code, as separate users would each have their own.
+        # The 33-store configuration signs logins in several times at once: let them share
+        # a TOTP step's code, as separate users would each have their own.
         faults = {name: Faults(mfa_replay_check=False) for name in VENDOR_NAMES}
-        options = SandboxOptions(scale=scale, rate_limit_per_minute=10**9, faults=faults)
-        sandbox = await start_sandbox(options)
+        sandboxes = []
+        for seed in range(1, SANDBOXES + 1):
+            options = SandboxOptions(
+                seed=seed, scale=scale, rate_limit_per_minute=10**9, faults=faults
+            )
+            # AutoSync only once: the configuration leaves it out (see bench_config).
+            names = VENDOR_NAMES if seed == 1 else [n for n in VENDOR_NAMES if n != "autosync"]
+            sandboxes.append(await start_sandbox(options, vendors=names))
         pipe.send(
             [
-                LocalVendor(n, h.base_url, dict(h.credentials), list(h.stores))
-                for n, h in sandbox.vendors.items()
+                [
+                    LocalVendor(n, h.base_url, dict(h.credentials), list(h.stores))
+                    for n, h in sandbox.vendors.items()
+                ]
+                for sandbox in sandboxes
             ]
         )
         await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
-        await sandbox.stop()
+        for sandbox in sandboxes:
+            await sandbox.stop()
 
     asyncio.run(serve())
 
@@ -108,9 +124,9 @@ def _sandbox_child(scale: float, pipe: Pipe) -> None:
 # --- the API's configuration ---------------------------------------------------------------
 
 
-def bench_config(vendors: list[LocalVendor]) -> tuple[AppConfig, dict[str, str]]:
-    """Every cache off, limits out of the way, 33 dealerships; ``KEY`` sees all of them and
-    ``SIX_KEY`` the sandbox's own 6."""
+def bench_config(sandboxes: list[list[LocalVendor]]) -> tuple[AppConfig, dict[str, str]]:
+    """Every cache off, limits out of the way, 33 dealerships of distinct stores, taken
+    sandbox by sandbox; ``KEY`` sees all of them and ``SIX_KEY`` the first 6."""
     server = ServerConfig(
         max_page_size=1000,
         max_query_cost=10**6,
@@ -118,24 +134,35 @@ def bench_config(vendors: list[LocalVendor]) -> tuple[AppConfig, dict[str, str]]
         client_cost_restore_rate=10**9,
         data_dir=tempfile.mkdtemp(prefix="dealergraph-bench-"),
     )
-    # AutoSync's budget (100 requests a minute per API key) would pace the runs.
-    config, environ = local_config([v for v in vendors if v.name != "autosync"], KEY, server)
-    originals = list(config.connections)
+    environ: dict[str, str] = {}
     connections: list[ConnectionConfig] = []
-    count, copy = 0, 0
-    while count < MANY:
-        for conn in originals:
+    config: AppConfig | None = None
+    count = 0
+    for copy, vendors in enumerate(sandboxes):
+        # AutoSync's budget (100 requests a minute per API key) would pace the runs.
+        made, secrets = local_config([v for v in vendors if v.name != "autosync"], KEY, server)
+        config = config or made
+        for conn in made.connections:
             dealerships = conn.dealerships[: MANY - count]
-            if copy and dealerships:
+            if not dealerships:
+                break
+            # Every sandbox's secrets in environment variables of its own.
+            own: dict[str, str] = {}
+            for name, ref in conn.secrets.items():
+                var = ref.removeprefix("env:")
+                mine = f"{var}_{copy}" if copy else var
+                environ[mine], own[name] = secrets[var], f"env:{mine}"
+            update: dict[str, Any] = {"secrets": own}
+            if copy:  # and ids of its own
+                update["id"] = f"{conn.id}-{copy}"
                 dealerships = [
                     d.model_copy(update={"id": f"{d.id}-{copy}", "name": f"{d.name} {copy}"})
                     for d in dealerships
                 ]
-                conn = conn.model_copy(update={"id": f"{conn.id}-{copy}"})
-            if dealerships:
-                connections.append(conn.model_copy(update={"dealerships": dealerships}))
+            connections.append(conn.model_copy(update={**update, "dealerships": dealerships}))
             count += len(dealerships)
-        copy += 1
+    if config is None or count < MANY:
+        raise RuntimeError(f"{count} dealerships in {len(sandboxes)} sandboxes, {MANY} wanted")
     six = [d.id for c in connections for d in c.dealerships][:FEW]
     no_cache = CacheConfig(**dict.fromkeys(CacheConfig.model_fields, 0))
     clients = [
@@ -145,8 +172,8 @@ def bench_config(vendors: list[LocalVendor]) -> tuple[AppConfig, dict[str, str]]
     clients[-1] = ClientConfig.model_validate({**clients[-1].model_dump(), "dealerships": six})
     environ[SIX_KEY_ENV] = SIX_KEY
     environ[DEMO_KEY_ENV] = KEY
-    update = {"connections": connections, "cache": no_cache, "clients": clients}
-    return AppConfig.model_validate({**config.model_dump(), **update}), environ
+    final = {"connections": connections, "cache": no_cache, "clients": clients}
+    return AppConfig.model_validate({**config.model_dump(), **final}), environ
 
 
 def _toml_value(value: Any) -> str:
@@ -418,8 +445,10 @@ async def run(rounds: int, scale: float, seconds: float) -> None:
     ours, theirs = ctx.Pipe()
     child = ctx.Process(target=_sandbox_child, args=(scale, theirs), daemon=True)
     child.start()
-    vendors: list[LocalVendor] = await asyncio.get_running_loop().run_in_executor(None, ours.recv)
-    config, environ = bench_config(vendors)
+    sandboxes: list[list[LocalVendor]] = await asyncio.get_running_loop().run_in_executor(
+        None, ours.recv
+    )
+    config, environ = bench_config(sandboxes)
     api = await start_api(config, environ)
     rows: dict[str, Row] = {}
 
