@@ -485,14 +485,17 @@ async def run(rounds: int, scale: float, seconds: float) -> None:
                 }
                 for label, seconds in stages.items():
                     row(label, "ms", 1e3).samples.append(seconds)
-                page_cpu = await client.cpu_of(PAGE, {**dealership, "first": 1000})
+                # Each round's request figures are medians of several requests (three
+                # pages, five 100-row lists): one request's figure swings with whatever
+                # else the machine does at that moment.
+                page_cpu = statistics.median(
+                    [await client.cpu_of(PAGE, {**dealership, "first": 1000}) for _ in range(3)]
+                )
                 row("API CPU end to end, 1,000 x 20 page", "ms", 1e3).samples.append(page_cpu)
                 row("  end to end / json.dumps", "x").samples.append(page_cpu / dumps)
                 rest = page_cpu - sum(stages.values()) - execution
                 row("  less the stages above and execution", "ms", 1e3).samples.append(rest)
                 row("  per row at 1,000 rows", "us", 1e6).samples.append(page_cpu / 1000)
-                # A 100-row request is short enough for one outlier to swing a round: the
-                # round's figure is the median of five.
                 small = statistics.median(
                     [await client.cpu_of(PAGE, {**dealership, "first": 100}) for _ in range(5)]
                 )
