@@ -20,8 +20,8 @@ middle ones. A request's objects die by reference count when it ends, so the cou
 back after each request and what a collection walks is the working set of the requests in
 flight, which it cannot free. At 50,000 a 1,000-row page ran one in 30 pages; at 200,000 a
 dashboard of 33 distinct stores still ran one each time (10 dashboards between pages: 10
-young collections, about 1.4 s, 1,486 objects collected), at 1,000,000 none, for the same
-peak memory (about 300 MiB in ``bench.execution``, 394 MiB with Python's defaults). Cyclic
+young collections, about 1.4 s, 1,486 objects collected), at 1,000,000 none, for no more
+peak memory (300-391 MiB in ``bench.execution``, 393-394 MiB with Python's defaults). Cyclic
 garbage, which requests no longer make, waits longer."""
 
 
