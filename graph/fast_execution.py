@@ -121,18 +121,16 @@ _KEPT_AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoole
 
 
 def _with_shortcut(leaf: GraphQLScalarType | GraphQLEnumType, general: Completer) -> Completer:
-    """``general``, with the answer for the commonest values found without a call: a str
-    for String and ID, a bool for Boolean, a 32-bit int for Int, a member of a Strawberry
-    enum. Anything else takes ``general`` (graphql-core's own coercion)."""
-    kept = _KEPT_AS_IS.get(leaf)
-    if kept is not None:
-        return lambda value: value if type(value) is kept else general(value)
-    if leaf is GraphQLInt:
-        return lambda value: value if type(value) is int and value in _INT_RANGE else general(value)
-    if isinstance(leaf, CustomGraphQLEnumType):
-        names = _enum_names(leaf)
-        return lambda value: names.get(id(value)) or general(value)
-    return general
+    """``general``, with the answer for the commonest values found without a call
+    (``_shortcut``, as the row functions answer them). Anything else takes ``general``
+    (graphql-core's own coercion)."""
+    names: dict[str, Any] = {"c0": general}
+    expression = _shortcut(0, "value", leaf, False, names)
+    if expression is None:
+        return general
+    exec(f"def complete(value):\n    return {expression}", names)  # made from the rules below
+    complete: Completer = names["complete"]
+    return complete
 
 
 @lru_cache(maxsize=256)
@@ -442,14 +440,24 @@ def _leaf_source(
     index: int, read: str, return_type: GraphQLOutputType, names: dict[str, Any]
 ) -> str:
     """The expression completing one field of a row: ``c{index}(read)`` (its completer),
-    with no call for the commonest values, a str for String and ID, a bool for Boolean, a
-    32-bit int for Int, a Strawberry enum's member, a value ``_direct_serialize`` knows,
-    and None in a nullable field. Anything else still takes the completer, which sends
-    the row the standard way wherever it did (a null in a non-null field among them)."""
+    with no call for the values ``_shortcut`` knows, and None in a nullable field."""
     non_null = isinstance(return_type, GraphQLNonNull)
     leaf = return_type.of_type if non_null else return_type
+    expression = _shortcut(index, read, leaf, not non_null, names)
+    return expression or f"c{index}({read})"  # lists of leaves, other scalars
+
+
+def _shortcut(
+    index: int, read: str, leaf: GraphQLOutputType, nullable: bool, names: dict[str, Any]
+) -> str | None:
+    """An expression answering ``read`` as its completer ``c{index}`` does, without calling
+    it for the commonest values: a str for String and ID, a bool for Boolean, a 32-bit int
+    for Int, a Strawberry enum's member, a value ``_direct_serialize`` knows, and None where
+    ``nullable``. Anything else still takes the completer, which sends the value the
+    standard way wherever it did (a null in a non-null field among them). None for a leaf
+    without such values. The names it uses go into ``names``."""
     value = f"(x := {read})"
-    other = f"c{index}(x)" if non_null else f"(None if x is None else c{index}(x))"
+    other = f"(None if x is None else c{index}(x))" if nullable else f"c{index}(x)"
     kept = _KEPT_AS_IS.get(leaf)
     if kept is not None:
         names[f"t{index}"] = kept
@@ -464,7 +472,7 @@ def _leaf_source(
     if direct is not None:
         names[f"s{index}"], names[f"t{index}"] = direct
         return f"(s{index}(x) if type({value}) is t{index} else {other})"
-    return f"c{index}({read})"  # lists of leaves, other scalars
+    return None
 
 
 async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
