@@ -36,6 +36,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.registry import Collector
 from strawberry.extensions import SchemaExtension
 
@@ -134,9 +135,18 @@ class Metrics(RequestObserver):
             ["vendor", "endpoint", "result"],
             registry=r,
         )
-        # Each (operation, outcome)'s counter and timer, found once: labels() checks and
-        # looks its values up under a lock on every call. As many as the metrics have.
-        self._operation_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+        # Each metric's child for a set of label values, found once: labels() checks and
+        # looks its values up under a lock on every call (several a vendor request). As
+        # many as the metrics themselves keep, which never drop a child.
+        self._children: dict[tuple[MetricWrapperBase, tuple[str, ...]], Any] = {}
+
+    def _child(self, metric: MetricWrapperBase, *labels: str) -> Any:
+        """``metric.labels(*labels)``, looked up once per set of label values."""
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     def watch_connections(
         self, states: Callable[[], Iterable[tuple[str, ConnectionState]]]
@@ -157,35 +167,31 @@ class Metrics(RequestObserver):
     ) -> None:
         endpoint = endpoint_class(path)
         label = str(status) if status is not None else "failed"
-        self.vendor_requests.labels(vendor, store or "-", endpoint, label).inc()
-        self.vendor_seconds.labels(vendor, endpoint).observe(seconds)
+        self._child(self.vendor_requests, vendor, store or "-", endpoint, label).inc()
+        self._child(self.vendor_seconds, vendor, endpoint).observe(seconds)
 
     def budget_waited(self, vendor: str, seconds: float) -> None:
-        self.budget_waits.labels(vendor).observe(max(0.0, seconds))
+        self._child(self.budget_waits, vendor).observe(max(0.0, seconds))
 
     def circuit_moved(self, vendor: str, store: str | None, to: CircuitTo) -> None:
-        self.circuit_transitions.labels(vendor, store or "-", to).inc()
+        self._child(self.circuit_transitions, vendor, store or "-", to).inc()
 
     def signed_in(self, vendor: str, outcome: SignInOutcome) -> None:
-        self.sign_ins.labels(vendor, outcome).inc()
+        self._child(self.sign_ins, vendor, outcome).inc()
 
     def cache_looked_up(self, vendor: str, path: str, hit: bool) -> None:
-        self.cache_lookups.labels(vendor, endpoint_class(path), "hit" if hit else "miss").inc()
+        result = "hit" if hit else "miss"
+        self._child(self.cache_lookups, vendor, endpoint_class(path), result).inc()
 
     def operation(
         self, name: str | None, errors: Iterable[Mapping[str, Any]], has_data: bool, seconds: float
     ) -> None:
         codes = [str((e.get("extensions") or {}).get("code", "-")) for e in errors]
-        key = (name or "-", outcome_of(codes, has_data))
-        children = self._operation_children.get(key)
-        if children is None:
-            children = (self.operations.labels(*key), self.operation_seconds.labels(key[0]))
-            self._operation_children[key] = children
-        counter, timer = children
-        counter.inc()
-        timer.observe(seconds)
+        operation = name or "-"
+        self._child(self.operations, operation, outcome_of(codes, has_data)).inc()
+        self._child(self.operation_seconds, operation).observe(seconds)
         for code in codes:
-            self.errors.labels(code).inc()
+            self._child(self.errors, code).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
