@@ -97,13 +97,13 @@ def _sandbox_child(scale: float, pipe: Pipe) -> None:
         # The 33-store configuration signs logins in several times at once: let them share
         # a TOTP step's code, as separate users would each have their own.
         faults = {name: Faults(mfa_replay_check=False) for name in VENDOR_NAMES}
+        # No AutoSync: its budget (100 requests a minute per API key) would pace the runs.
+        names = [n for n in VENDOR_NAMES if n != "autosync"]
         sandboxes = []
         for seed in range(1, SANDBOXES + 1):
             options = SandboxOptions(
                 seed=seed, scale=scale, rate_limit_per_minute=10**9, faults=faults
             )
-            # AutoSync only once: the configuration leaves it out (see bench_config).
-            names = VENDOR_NAMES if seed == 1 else [n for n in VENDOR_NAMES if n != "autosync"]
             sandboxes.append(await start_sandbox(options, vendors=names))
         pipe.send(
             [
@@ -139,8 +139,7 @@ def bench_config(sandboxes: list[list[LocalVendor]]) -> tuple[AppConfig, dict[st
     config: AppConfig | None = None
     count = 0
     for copy, vendors in enumerate(sandboxes):
-        # AutoSync's budget (100 requests a minute per API key) would pace the runs.
-        made, secrets = local_config([v for v in vendors if v.name != "autosync"], KEY, server)
+        made, secrets = local_config(vendors, KEY, server)
         config = config or made
         for conn in made.connections:
             dealerships = conn.dealerships[: MANY - count]
