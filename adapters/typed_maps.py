@@ -149,15 +149,15 @@ def made(model: type[M], field_map: FieldMap, raw: Raw, **extras: Any) -> M:
     converters already made of the row's values."""
     plan = _plan_of(model, field_map, tuple(extras))
     if plan is None:
-        return model(**read(field_map, raw), **extras)
+        return _validated(model, field_map, raw, extras)
     # Read straight into the model's defaults, in its field order: no second dict to merge.
     fields = read(field_map, raw, into=plan.template.copy())
     for name in plan.not_none:
         if fields[name] is None:  # validation refuses it, as it always did
-            return model(**read(field_map, raw), **extras)
+            return _validated(model, field_map, raw, extras)
     for name, value in extras.items():
         if type(value) not in plan.extras[name]:
-            return model(**read(field_map, raw), **extras)
+            return _validated(model, field_map, raw, extras)
         fields[name] = value
     built = model.__new__(model)
     _set(built, "__dict__", fields)
@@ -165,3 +165,8 @@ def made(model: type[M], field_map: FieldMap, raw: Raw, **extras: Any) -> M:
     _set(built, "__pydantic_extra__", None)
     _set(built, "__pydantic_private__", None)
     return built
+
+
+def _validated(model: type[M], field_map: FieldMap, raw: Raw, extras: dict[str, Any]) -> M:
+    """The row read as keywords and validated by pydantic, as every model once was made."""
+    return model(**read(field_map, raw), **extras)
