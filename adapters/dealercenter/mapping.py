@@ -106,7 +106,7 @@ def photos(raw: Any) -> Photos:
 
 VEHICLE: FieldMap = {
     **family.vehicle(VEHICLE_STATUS),
-    **renames(to.integer, mileage="mileage"),
+    # ``mileage`` is read by map_vehicle, which derives the condition from it.
     **renames(to.text, exterior_color="color.exterior", interior_color="color.interior"),
     **renames(to.money, asking_price="price", cost="cost"),
     **renames(to.ident, lot_id="lotId"),
@@ -136,8 +136,12 @@ def derived_condition(mileage: int | None) -> VehicleCondition:
 
 
 def map_vehicle(raw: Raw) -> InventoryVehicle:
+    """The mileage (whole miles, as the page gives it) is converted once, here, and serves
+    both the vehicle's mileage and its derived condition."""
     mileage = to.integer(raw.get("mileage"))
-    return made(InventoryVehicle, VEHICLE, raw, condition=derived_condition(mileage))
+    return made(
+        InventoryVehicle, VEHICLE, raw, mileage=mileage, condition=derived_condition(mileage)
+    )
 
 
 def map_lead(raw: Raw) -> Lead:

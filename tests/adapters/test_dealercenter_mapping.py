@@ -12,6 +12,7 @@ import pytest
 from adapters.convert import mapped
 from adapters.dealercenter import mapping as m
 from adapters.errors import UpstreamProtocolError
+from adapters.http import loads
 from adapters.models import (
     AccountKind,
     AccountStatus,
@@ -121,6 +122,31 @@ def test_vehicle_source_and_photo_order() -> None:
     ]
     none = m.map_vehicle({**raw, "bookValues": {"kbb": None, "nada": 100}, "photos": None})
     assert none.book_values == (BookValue(source="nada", amount=Decimal(100)),) and not none.photos
+
+
+def test_vehicle_mileage_and_the_condition_it_gives() -> None:
+    """The page's ``mileage`` is a whole number of miles (no unit is sent); the condition is
+    derived from the same value."""
+    raw = fixture("dealercenter_vehicles_list.json")["items"][0]
+    assert raw["mileage"] == 38210 and type(raw["mileage"]) is int
+
+    def vehicle(mileage: object) -> tuple[object, str, VehicleCondition]:
+        v = mapped(m.map_vehicle, {**raw, "mileage": mileage}, source="dealercenter")
+        return v.mileage, v.mileage_unit, v.condition
+
+    assert vehicle(38210) == (38210, "mi", VehicleCondition.USED)
+    # A whole number written with a fraction, as JSON decoding gives it: the same miles.
+    assert loads(b'{"mileage": 38210.0}')["mileage"] == Decimal("38210.0")
+    assert vehicle(Decimal("38210.0")) == (38210, "mi", VehicleCondition.USED)
+    assert vehicle(m.USED_FROM_MILES) == (1000, "mi", VehicleCondition.USED)
+    assert vehicle(m.USED_FROM_MILES - 1) == (999, "mi", VehicleCondition.UNKNOWN)
+    assert vehicle(0) == (0, "mi", VehicleCondition.UNKNOWN)
+    assert vehicle(None) == (None, "mi", VehicleCondition.UNKNOWN)
+    absent = m.map_vehicle({k: v for k, v in raw.items() if k != "mileage"})
+    assert (absent.mileage, absent.condition) == (None, VehicleCondition.UNKNOWN)
+    # Miles are whole on the page: a fraction is refused, never truncated or rounded.
+    with pytest.raises(UpstreamProtocolError):
+        vehicle(Decimal("38210.5"))
 
 
 def test_lead_request_and_answer() -> None:
