@@ -13,8 +13,9 @@ place serves all five vendors: list pages, detail reads and reference data alike
 - **Writes invalidate**: any write this process sends to a store drops every cached answer
   of that store (a deal moves a vehicle's status, a payment an account's balance, so the
   whole store rather than one kind), in the cache and in the current request's memo. A
-  read that was in flight when the write was sent is not stored (generation check), so the
-  mutation's own read-back and every later read see the write.
+  read that was in flight when the write was sent is neither kept nor remembered by its
+  request (generation check), so the mutation's own read-back and every later read see
+  the write.
 
 Answers are kept decoded (JSON values, shared read-only). Errors are never kept.
 """
@@ -130,6 +131,7 @@ class ResponseCache:
         self._flights: dict[Key, asyncio.Future[Any]] = {}
         self._generation: dict[str | None, int] = {}
         self._all_generation = 0
+        self._forgets = 0
         self.announce: Callable[[str | None], None] | None = None
         """Told of every invalidation made here, so the deployment's other server processes
         drop their answers of the store too (``adapters.shared_redis.cache_events``)."""
@@ -152,6 +154,7 @@ class ResponseCache:
         memo_key = (id(self), *key)
         if memo is not None and memo_key in memo:
             return memo[memo_key].value
+        generation = self._generation_of(store)
         kind = kind_of_path(path)
         cache = self._kinds.get(kind)
         if scope is not None and scope.fresh:
@@ -166,7 +169,9 @@ class ResponseCache:
             entry = found
         else:
             entry = _Entry(store, await self._fetch_once(key, store, cache, fetch))
-        if memo is not None:
+        # A write to the store since the read began may not be in this answer: the
+        # request's next read of it must read again, not find it in the memo.
+        if memo is not None and generation == self._generation_of(store):
             memo[memo_key] = entry
         return entry.value
 
@@ -188,6 +193,10 @@ class ResponseCache:
         return await one_flight(self._flights, key, fetch_and_keep)
 
     def _generation_of(self, store: str | None) -> tuple[int, int]:
+        """Changes with every forget that drops ``store``'s answers: a store-less answer
+        goes with any store's."""
+        if store is None:
+            return self._forgets, 0
         return self._all_generation, self._generation.get(store, 0)
 
     def invalidate(self, store: str | None) -> None:
@@ -209,6 +218,7 @@ class ResponseCache:
     def forget(self, store: str | None) -> None:
         """Forget every answer of ``store`` kept here (what another process's write to the
         store does here)."""
+        self._forgets += 1
         if store is None:
             self._all_generation += 1
         else:

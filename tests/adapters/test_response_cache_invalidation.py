@@ -88,6 +88,18 @@ async def test_every_write_of_unknown_store_spoils_the_reads_in_flight_then() ->
     assert (await read(cache, vendor, "1"))["call"] == 2, "not kept"
 
 
+async def test_a_write_to_any_store_spoils_the_store_less_reads_in_flight_then() -> None:
+    """A write to one store drops the answers of no store too, so a store-less read on its
+    way then is not kept either."""
+    vendor = Vendor()
+    cache = ResponseCache()
+    task = await in_flight(cache, vendor, None)
+    cache.invalidate("1")
+    await landed(task, vendor)
+    assert (await read(cache, vendor, None))["call"] == 2, "not kept"
+    assert (await read(cache, vendor, None))["call"] == 2, "the read after the write is"
+
+
 @pytest.mark.parametrize(
     ("ttls", "in_a_request"),
     [(DEFAULT_TTLS, False), (NO_CACHE, True)],
@@ -179,4 +191,26 @@ async def test_the_read_in_flight_at_a_write_leaves_the_next_one_to_be_joined() 
     await asyncio.sleep(0)
     assert (await landed(fresh, vendor))["call"] == 2
     assert (await third)["call"] == 2
+    assert vendor.calls == 2
+
+
+@pytest.mark.parametrize(("read_store", "written"), [("1", "1"), ("1", None), (None, "1")], ids=str)
+@pytest.mark.parametrize(
+    ("ttls", "fresh"),
+    [(DEFAULT_TTLS, False), (DEFAULT_TTLS, True), (NO_CACHE, False)],
+    ids=["kept across requests", "fresh request", "shared within a request only"],
+)
+async def test_a_read_in_flight_at_a_write_is_not_remembered_for_the_rest_of_the_request(
+    ttls: Mapping[str, float], fresh: bool, read_store: str | None, written: str | None
+) -> None:
+    """The request's memo, like the kept answers, must not hold an answer sent before a
+    write that drops it: the request's next read of it reads the vendor again."""
+    vendor = Vendor()
+    cache = ResponseCache(ttls)
+    with UpstreamScope(fresh=fresh).opened():
+        stale = await in_flight(cache, vendor, read_store)
+        cache.invalidate(written)
+        assert (await landed(stale, vendor))["call"] == 1
+        assert (await read(cache, vendor, read_store))["call"] == 2, "read again"
+        assert (await read(cache, vendor, read_store))["call"] == 2, "then remembered"
     assert vendor.calls == 2
