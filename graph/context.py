@@ -55,8 +55,8 @@ class Context:
             return None
         return self.runtime.dealerships.get(dealership_id)
 
-    def visible_dealerships(self) -> list[DealershipEntry]:
-        return [d for d in self.runtime.dealerships.values() if self.client.may_see(d.id)]
+    def visible_dealerships(self) -> tuple[DealershipEntry, ...]:
+        return self.runtime.visible_to(self.client)
 
     def resolve_id(self, value: str) -> tuple[GlobalId, DealershipEntry] | None:
         """Decode a global id the client sent; None if it names nothing this client may see."""

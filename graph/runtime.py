@@ -118,6 +118,9 @@ class Runtime:
     """The date derived fields count from (``graph.derived``); tests set their own."""
     tracing: NoTracing = field(default_factory=NoTracing)
     """Operation and vendor request spans (``graph.tracing``), when configured."""
+    _visible: dict[frozenset[str], tuple[DealershipEntry, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     async def start(
@@ -289,6 +292,17 @@ class Runtime:
         await self.http.close()
         await self.tracing.close()
         await self.shared.close()
+
+    def visible_to(self, client: ApiClient) -> tuple[DealershipEntry, ...]:
+        """The dealerships ``client`` may see, in configuration order. Every request asks
+        (the cost plan counts them), so each set of dealerships is worked out once:
+        walking every configured dealership each time made even ``{ __typename }`` cost
+        more the more stores the deployment serves. The dealerships are fixed at start."""
+        seen = self._visible.get(client.dealership_ids)
+        if seen is None:
+            seen = tuple(d for d in self.dealerships.values() if client.may_see(d.id))
+            self._visible[client.dealership_ids] = seen
+        return seen
 
     def authenticate(self, api_key: str) -> ApiClient | None:
         digest = hash_api_key(api_key)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from graph.runtime import ApiClient
 from tests.graph.conftest import AUTOSYNC_ONLY_KEY, Api
 from tests.guards import each
 
@@ -45,6 +48,25 @@ async def test_full_key_sees_both_stores(api: Api) -> None:
 async def test_restricted_key_sees_only_its_dealerships(api: Api) -> None:
     data = await api.data(DEALERSHIPS, key=AUTOSYNC_ONLY_KEY)
     assert [d["dms"] for d in data["dealerships"]] == ["AUTOSYNC"]
+
+
+async def test_what_a_key_sees_is_worked_out_once_not_on_every_request(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every request counts the key's dealerships (the cost plan): walking every configured
+    # dealership each time would make any request cost more the more stores are served.
+    await api.data(DEALERSHIPS, key=AUTOSYNC_ONLY_KEY)
+    asked: list[str] = []
+
+    def may_see(client: ApiClient, dealership_id: str) -> bool:
+        asked.append(dealership_id)
+        return dealership_id in client.dealership_ids
+
+    monkeypatch.setattr(ApiClient, "may_see", may_see)
+    for _ in range(3):
+        data = await api.data(DEALERSHIPS, key=AUTOSYNC_ONLY_KEY)
+        assert [d["dms"] for d in data["dealerships"]] == ["AUTOSYNC"]
+    assert asked == []
 
 
 async def test_foreign_ids_resolve_as_not_found(api: Api) -> None:
