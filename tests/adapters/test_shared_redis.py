@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -30,7 +31,7 @@ from adapters.errors import (
 from adapters.health import ConnectionState
 from adapters.http import HttpClient, HttpPolicy
 from adapters.models import Dms
-from adapters.ratelimit import RateBudget
+from adapters.ratelimit import RateBudget, SlidingWindowLimiter
 from adapters.registry import build_adapter
 from adapters.response_cache import NO_CACHE
 from adapters.shared import SharedCredentials, credential_digest
@@ -48,8 +49,51 @@ from tests.virtual_clock import InstantClock, VirtualClock
 
 KEY = "replica-test-key-of-at-least-32-characters"
 NO_WAITS = HttpPolicy(max_retries=0, cache_ttls=NO_CACHE)
+HANG = 60.0
+"""Real seconds a test waits for what must come (a hang, not a timing check)."""
 
 Replica = Callable[..., Awaitable[SharedCredentials]]
+
+
+class StoppedClock:
+    """Unix seconds (from the real time) that stand still until the test moves them on.
+    ``sleep`` parks its task until then, however long that takes in real time; ``holds``
+    tells whether a task is parked, so a test can wait until every task it started has
+    ended or waits for the clock, and then nothing more happens until it moves the clock."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+        self._parked: dict[asyncio.Task[Any], tuple[float, asyncio.Future[None]]] = {}
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        wake = asyncio.get_running_loop().create_future()
+        self._parked[task] = (self.now + seconds, wake)
+        try:
+            await wake
+        finally:
+            del self._parked[task]
+
+    def move_on(self, seconds: float) -> None:
+        """``seconds`` later: every sleep that has ended by then wakes."""
+        self.now += seconds
+        for until, wake in self._parked.values():
+            if until <= self.now and not wake.done():
+                wake.set_result(None)
+
+    def holds(self, task: asyncio.Task[Any]) -> bool:
+        parked = self._parked.get(task)
+        return parked is not None and not parked[1].done()
+
+
+AnyClock = InstantClock | VirtualClock | StoppedClock
 
 
 @pytest.fixture
@@ -65,9 +109,7 @@ async def replica(redis_prefix: str) -> AsyncIterator[Replica]:
     """``await replica(clock)``: one more server process's shared credentials."""
     made: list[SharedCredentials] = []
 
-    async def make(
-        clock: InstantClock | VirtualClock, *, sealer: Fernet | None = None
-    ) -> SharedCredentials:
+    async def make(clock: AnyClock, *, sealer: Fernet | None = None) -> SharedCredentials:
         redis = await RedisShared.connect(
             REDIS_URL,
             prefix=redis_prefix,
@@ -114,9 +156,7 @@ def autosync_client(
     )
 
 
-def statuses_at(
-    clock: InstantClock | VirtualClock,
-) -> tuple[aiohttp.TraceConfig, list[tuple[float, int]]]:
+def statuses_at(clock: AnyClock) -> tuple[aiohttp.TraceConfig, list[tuple[float, int]]]:
     """Each answer's status, and the clock when its request left."""
     seen: list[tuple[float, int]] = []
     trace = aiohttp.TraceConfig()
@@ -132,6 +172,23 @@ def statuses_at(
     return trace, seen
 
 
+async def until_all_wait_for(
+    clock: StoppedClock, tasks: list[asyncio.Task[Any]], own: list[SlidingWindowLimiter | None]
+) -> None:
+    """Until each of ``tasks`` has ended or waits for ``clock`` to move: asleep on it (for a
+    shared slot), or queued for a slot of its replica's own budget (which frees slots on a
+    timer asleep on it). Nothing more is sent then until the test moves the clock."""
+    async with asyncio.timeout(HANG):
+        while True:
+            # Whatever can run now (a sleeper the clock just woke) runs first.
+            await asyncio.sleep(0.01)  # the others are on their way over Redis and HTTP
+            pending = [task for task in tasks if not task.done()]
+            asleep = sum(clock.holds(task) for task in pending)
+            queued = sum(limiter.waiting() for limiter in own if limiter is not None)
+            if asleep + queued == len(pending):
+                return
+
+
 # --- request budget and pauses --------------------------------------------------------------
 
 
@@ -139,25 +196,37 @@ async def test_two_replicas_on_one_key_stay_within_its_budget_per_window(
     sandbox: StartSandbox, replica: Replica
 ) -> None:
     sb = await sandbox(vendors=("autosync",), rate_limit_per_minute=100)
-    clock = VirtualClock()
+    clock = StoppedClock()
     # The sandbox counts the key's window on the clock the replicas wait on.
     sb.vendors["autosync"].state.limiter.clock = clock
     first, second = await replica(clock), await replica(clock)
+    digest = credential_digest(sb.vendors["autosync"].credentials["api_key"])
     trace, seen = statuses_at(clock)
     async with aiohttp.ClientSession(trace_configs=[trace]) as session:
         a = autosync_client(session, sb, first)
         b = autosync_client(session, sb, second)
-        # 250 reads, 125 from each replica: each alone would send 100 at once.
-        reads = asyncio.gather(*(http.get("/shops") for http in (a, b) for _ in range(125)))
-        for expected in (100, 200, 250):
-            async with asyncio.timeout(20):
-                while len(seen) < expected:  # noqa: ASYNC110 (answers come over HTTP)
-                    await asyncio.sleep(0.01)
-            await asyncio.sleep(0.2)  # anything more would go now
-            assert len(seen) == expected
-            if expected < 250:
-                await clock.advance(AUTOSYNC_BUDGET.per_seconds + 1)
-        await reads
+        # Each replica's own budget, whose queue holds what its share of a window leaves.
+        own = [
+            shared.gate("autosync", digest, AUTOSYNC_BUDGET).limiter for shared in (first, second)
+        ]
+        # 250 reads, 125 from each replica: each alone would send 90 (its share) at once.
+        reads = [asyncio.create_task(http.get("/shops")) for http in (a, b) for _ in range(125)]
+        try:
+            for expected in (100, 200, 250):
+                await until_all_wait_for(clock, reads, own)
+                await redis_of(first).settled()  # the answered reads' slots are released
+                await redis_of(second).settled()
+                assert len(seen) == sum(read.done() for read in reads) == expected
+                if expected < 250:
+                    clock.move_on(AUTOSYNC_BUDGET.per_seconds - 1)  # the window still holds
+                    await until_all_wait_for(clock, reads, own)
+                    assert len(seen) == expected
+                    clock.move_on(2)
+            await asyncio.gather(*reads)
+        finally:
+            for read in reads:
+                read.cancel()
+            await asyncio.gather(*reads, return_exceptions=True)
 
     assert {status for _, status in seen} == {200}  # no 429 at the vendor
     sent = sorted(at for at, _ in seen)
@@ -346,25 +415,34 @@ async def test_a_dead_holders_lock_lapses_and_a_late_release_frees_nothing_of_an
     replica: Replica,
 ) -> None:
     shared = redis_of(await replica(InstantClock()))
-    first = RedisLock(shared, shared.key("lock", "test"), lease=0.3)
-    second = RedisLock(shared, shared.key("lock", "test"), lease=30)
+    key = shared.key("lock", "test")
+    first = RedisLock(shared, key, lease=0.3)
+    second = RedisLock(shared, key, lease=30)
     order: list[str] = []
+    inside = {name: asyncio.Event() for name in ("first", "second")}
+    done = {name: asyncio.Event() for name in ("first", "second")}
 
-    async def hold(lock: RedisLock, name: str, seconds: float) -> None:
+    async def hold(lock: RedisLock, name: str) -> None:
         async with lock.held():
             order.append(f"{name} in")
-            await asyncio.sleep(seconds)  # real time: the lease runs on Redis's clock
+            inside[name].set()
+            await done[name].wait()  # held until the test lets go
             order.append(f"{name} out")
 
     # The first holder outlives its lease (as a process that died would): the second gets
-    # the lock then, and the first's late release leaves the second's lock alone.
-    key = shared.key("lock", "test")
-    late = asyncio.ensure_future(hold(first, "first", 0.6))
-    await asyncio.sleep(0.05)
-    taken = asyncio.ensure_future(hold(second, "second", 0.5))
+    # the lock once the lease has run out on Redis's clock, and the first's late release
+    # leaves the second's lock alone.
+    late = asyncio.ensure_future(hold(first, "first"))
+    async with asyncio.timeout(HANG):
+        await inside["first"].wait()
+    taken = asyncio.ensure_future(hold(second, "second"))
+    async with asyncio.timeout(HANG):
+        await inside["second"].wait()
+    done["first"].set()
     await late
     assert order == ["first in", "second in", "first out"]
     assert await shared.redis.get(key) is not None  # still the second's
+    done["second"].set()
     await taken
     assert order[-1] == "second out" and await shared.redis.get(key) is None
 
@@ -469,11 +547,12 @@ async def test_a_write_through_one_replica_drops_the_stores_cached_answers_in_th
         with pytest.raises(UpstreamRejected):
             await a.request("POST", path, json_body={})  # refused, yet the store may change
         await redis_of(first).settled()
-        for _ in range(100):  # the other replica hears of it within milliseconds
-            await b.get(path)
-            if reads() == 3:
-                break
-            await asyncio.sleep(0.01)
+        async with asyncio.timeout(HANG):  # the other replica hears of it over Redis
+            while True:
+                await b.get(path)
+                if reads() == 3:
+                    break
+                await asyncio.sleep(0.01)
         assert reads() == 3
         await b.get(path)
         assert reads() == 3  # and keeps the fresh answer again
