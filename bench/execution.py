@@ -18,8 +18,9 @@ In-process figures run on the same 1,000 vehicles, read once through the adapter
 ``json.dumps`` of the response, decoding the 10 vendor pages they came from (written as
 JSON again) and mapping their rows to canonical models, building the graph objects, and
 graphql-core execution on the prebuilt objects with the schema's own execution context,
-all with the collector set as the API sets it (``graph.gc_tuning``). End to end less these stages is the rest: HTTP on both sides, the request's dataloaders
-and collections, encoding the response.
+all with the collector set as the API sets it (``graph.gc_tuning``). End to end less these
+stages is the rest: HTTP on both sides, the request's dataloaders and collections,
+encoding the response.
 
 Every measurement runs once per round, rounds interleave them, and each row prints the
 median with the spread (min-max) over rounds. Run:
