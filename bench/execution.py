@@ -505,6 +505,19 @@ async def run(rounds: int, scale: float, seconds: float) -> None:
                     [await client.cpu_of(PAGE, {**dealership, "first": 100}) for _ in range(5)]
                 )
                 row("API CPU per row at 100 rows", "us", 1e6).samples.append(small / 100)
+                # What a list request costs before its rows: a 1-row page (one vendor
+                # request of one row). The 100-row figure per row carries a hundredth of it,
+                # the 1,000-row one a thousandth.
+                fixed = statistics.median(
+                    [await client.cpu_of(PAGE, {**dealership, "first": 1}) for _ in range(5)]
+                )
+                row("  API CPU of a 1-row page", "ms", 1e3).samples.append(fixed)
+                row("  per row at 100 rows, less the 1-row page", "us", 1e6).samples.append(
+                    (small - fixed) / 99
+                )
+                row("  per row at 1,000 rows, less the 1-row page", "us", 1e6).samples.append(
+                    (page_cpu - fixed) / 999
+                )
                 # What each further row adds: flat per-row cost means this stays put.
                 row("  each row from 100 to 1,000 rows", "us", 1e6).samples.append(
                     (page_cpu - small) / 900
