@@ -39,7 +39,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection as Pipe
@@ -123,6 +124,21 @@ def _sandbox_child(scale: float, pipe: Pipe) -> None:
     asyncio.run(serve())
 
 
+@asynccontextmanager
+async def distinct_stores(scale: float) -> AsyncIterator[list[list[LocalVendor]]]:
+    """The sandbox child while the block runs: its sandboxes' vendors, as ``bench_config``
+    takes them."""
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    child = ctx.Process(target=_sandbox_child, args=(scale, theirs), daemon=True)
+    child.start()
+    try:
+        yield await asyncio.get_running_loop().run_in_executor(None, ours.recv)
+    finally:
+        ours.send("stop")
+        child.join(timeout=10)
+
+
 # --- the API's configuration ---------------------------------------------------------------
 
 
@@ -202,7 +218,14 @@ def to_toml(config: AppConfig) -> str:
 # --- the API, as ``dealergraph serve`` in a child process ----------------------------------
 
 
-def _free_port() -> int:
+def config_file(config: AppConfig) -> Path:
+    """The configuration as a file ``dealergraph serve --config`` reads."""
+    path = Path(tempfile.mkdtemp(prefix="dealergraph-bench-")) / "config.toml"
+    path.write_text(to_toml(config))
+    return path
+
+
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -235,9 +258,8 @@ class ApiProcess:
 
 
 async def start_api(config: AppConfig, environ: dict[str, str], *options: str) -> ApiProcess:
-    path = Path(tempfile.mkdtemp(prefix="dealergraph-bench-")) / "config.toml"
-    path.write_text(to_toml(config))
-    port = _free_port()
+    path = config_file(config)
+    port = free_port()
     exe = Path(sys.executable).with_name("dealergraph")
     begun = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
@@ -442,14 +464,13 @@ def _timed(fn: Callable[[], Any], repeat: int) -> float:
 
 
 async def run(rounds: int, scale: float, seconds: float) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    ours, theirs = ctx.Pipe()
-    child = ctx.Process(target=_sandbox_child, args=(scale, theirs), daemon=True)
-    child.start()
-    sandboxes: list[list[LocalVendor]] = await asyncio.get_running_loop().run_in_executor(
-        None, ours.recv
-    )
-    config, environ = bench_config(sandboxes)
+    async with distinct_stores(scale) as sandboxes:
+        await _measure(rounds, scale, seconds, *bench_config(sandboxes))
+
+
+async def _measure(
+    rounds: int, scale: float, seconds: float, config: AppConfig, environ: dict[str, str]
+) -> None:
     api = await start_api(config, environ)
     rows: dict[str, Row] = {}
 
@@ -561,8 +582,6 @@ async def run(rounds: int, scale: float, seconds: float) -> None:
         if api.process.returncode is None:
             api.process.terminate()
             await api.process.wait()
-        ours.send("stop")
-        child.join(timeout=10)
 
 
 def main() -> None:
