@@ -39,7 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -257,16 +257,17 @@ class ApiProcess:
         return 0.0
 
 
-async def start_api(config: AppConfig, environ: dict[str, str], *options: str) -> ApiProcess:
-    path = config_file(config)
+async def serve(
+    config: AppConfig, environ: dict[str, str], command: Sequence[str], *options: str
+) -> tuple[asyncio.subprocess.Process, str]:
+    """``command serve --config FILE --port PORT *options``, once it prints its serving
+    line: the process and its GraphQL address."""
     port = free_port()
-    exe = Path(sys.executable).with_name("dealergraph")
-    begun = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
-        str(exe),
+        *command,
         "serve",
         "--config",
-        str(path),
+        str(config_file(config)),
         "--port",
         str(port),
         *options,
@@ -278,8 +279,14 @@ async def start_api(config: AppConfig, environ: dict[str, str], *options: str) -
     while b"serving" not in (line := await process.stdout.readline()):
         if not line:
             raise RuntimeError("dealergraph serve ended before serving")
-    started = time.perf_counter() - begun
-    api = ApiProcess(process, f"http://127.0.0.1:{port}/graphql", started)
+    return process, f"http://127.0.0.1:{port}/graphql"
+
+
+async def start_api(config: AppConfig, environ: dict[str, str], *options: str) -> ApiProcess:
+    exe = Path(sys.executable).with_name("dealergraph")
+    begun = time.perf_counter()
+    process, url = await serve(config, environ, [str(exe)], *options)
+    api = ApiProcess(process, url, time.perf_counter() - begun)
     api.started_rss_mib = api.memory_mib()
     return api
 

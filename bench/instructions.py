@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import sys
 import tempfile
@@ -44,9 +43,8 @@ from bench.execution import (
     SMALL_LIST,
     TYPENAME,
     bench_config,
-    config_file,
     distinct_stores,
-    free_port,
+    serve,
 )
 from graph.config import AppConfig
 from graph.ids import encode_global_id
@@ -95,28 +93,16 @@ def _total(dump: Path) -> int:
 
 async def start_counted(config: AppConfig, environ: dict[str, str]) -> CountedApi:
     dumps = Path(tempfile.mkdtemp(prefix="dealergraph-callgrind-"))
-    port = free_port()
-    process = await asyncio.create_subprocess_exec(
+    under_callgrind = [
         "valgrind",
         "--tool=callgrind",
         f"--callgrind-out-file={dumps}/callgrind.%p",
         sys.executable,
         "-c",
         "import sys; from graph.cli import main; sys.exit(main())",
-        "serve",
-        "--config",
-        str(config_file(config)),
-        "--port",
-        str(port),
-        env={**os.environ, **environ},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    while b"serving" not in (line := await process.stdout.readline()):
-        if not line:
-            raise RuntimeError("dealergraph serve ended before serving")
-    return CountedApi(process, f"http://127.0.0.1:{port}/graphql", dumps)
+    ]
+    process, url = await serve(config, environ, under_callgrind)
+    return CountedApi(process, url, dumps)
 
 
 async def run(scale: float, dashboards: bool) -> None:
