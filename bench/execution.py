@@ -311,24 +311,31 @@ class Row:
         )
 
 
+async def post(
+    http: aiohttp.ClientSession, url: str, query: str, variables: dict[str, Any], key: str = KEY
+) -> bytes:
+    """The API's answer to one query; anything but a 200 with expected errors raises."""
+    headers = {"Authorization": f"Bearer {key}"}
+    body = {"query": query, "variables": variables}
+    async with http.post(url, json=body, headers=headers) as resp:
+        raw = await resp.read()
+    if resp.status != 200:
+        raise RuntimeError(f"{resp.status}: {raw[:300]!r}")
+    if b'"errors"' in raw:
+        # A DMS without a list (DealerCenter has no service side) is an expected answer.
+        codes = {e["extensions"]["code"] for e in json.loads(raw)["errors"]}
+        if codes - {"NOT_SUPPORTED_BY_DMS"}:
+            raise RuntimeError(f"unexpected errors {codes}: {raw[-600:]!r}")
+    return raw
+
+
 class Client:
     def __init__(self, http: aiohttp.ClientSession, api: ApiProcess) -> None:
         self.http = http
         self.api = api
 
     async def post(self, query: str, variables: dict[str, Any], key: str = KEY) -> bytes:
-        headers = {"Authorization": f"Bearer {key}"}
-        body = {"query": query, "variables": variables}
-        async with self.http.post(self.api.url, json=body, headers=headers) as resp:
-            raw = await resp.read()
-        if resp.status != 200:
-            raise RuntimeError(f"{resp.status}: {raw[:300]!r}")
-        if b'"errors"' in raw:
-            # A DMS without a list (DealerCenter has no service side) is an expected answer.
-            codes = {e["extensions"]["code"] for e in json.loads(raw)["errors"]}
-            if codes - {"NOT_SUPPORTED_BY_DMS"}:
-                raise RuntimeError(f"unexpected errors {codes}: {raw[-600:]!r}")
-        return raw
+        return await post(self.http, self.api.url, query, variables, key)
 
     async def cpu_of(self, query: str, variables: dict[str, Any], key: str = KEY) -> float:
         before = self.api.cpu()

@@ -46,6 +46,7 @@ from bench.execution import (
     TYPENAME,
     bench_config,
     distinct_stores,
+    post,
     serve,
 )
 from graph.config import AppConfig
@@ -75,10 +76,10 @@ class CountedApi:
         if await control.wait() != 0:
             raise RuntimeError(f"callgrind_control {option} failed")
 
-    async def instructions(self, post: Callable[[], Awaitable[None]]) -> int:
-        """The instructions the API executes while ``post()`` is answered."""
+    async def instructions(self, answer: Callable[[], Awaitable[Any]]) -> int:
+        """The instructions the API executes while ``answer()`` is answered."""
         await self._control("--zero")
-        await post()
+        await answer()
         before = set(self.dumps.iterdir())
         await self._control("--dump")
         dumped = sorted(set(self.dumps.iterdir()) - before, key=lambda p: p.stat().st_mtime)
@@ -144,23 +145,13 @@ async def _count(
     timeout = aiohttp.ClientTimeout(total=1800)
     counted: dict[str, int] = {}
     async with aiohttp.ClientSession(timeout=timeout) as http:
-
-        async def post(query: str, variables: dict[str, Any], key: str) -> None:
-            headers = {"Authorization": f"Bearer {key}"}
-            body = {"query": query, "variables": variables}
-            async with http.post(api.url, json=body, headers=headers) as resp:
-                raw = await resp.read()
-            if resp.status != 200:
-                raise RuntimeError(f"{resp.status}: {raw[:300]!r}")
-
         # Sign every login in and run each kind once before counting.
         for _, query, variables, key in requests:
-            await post(query, variables, key)
+            await post(http, api.url, query, variables, key)
         for label, query, variables, key in requests:
             times = COUNTED if "dashboard" not in label else 1
-            counted[label] = min(
-                [await api.instructions(partial(post, query, variables, key)) for _ in range(times)]
-            )
+            answer = partial(post, http, api.url, query, variables, key)
+            counted[label] = min([await api.instructions(answer) for _ in range(times)])
     print(f"bench.instructions: sandbox scale {scale}, API under callgrind")
     print(f"API: {started:.0f} s to the serving line under callgrind")
     print(f"{'':<44}{'instructions':>16}")
