@@ -31,7 +31,6 @@ from graph.request_ids import REQUEST_ID, request_id_middleware
 from graph.response_json import encode_response
 from graph.runtime import NOBODY, ApiClient, Runtime
 from graph.schema import build_schema
-from graph.throttle_redis import RedisCostBuckets
 from graph.traceback_release import release_tracebacks
 from graph.tracing import OperationTrace
 from graph.ws_frames import TextFrameWebSocketAdapter
@@ -70,7 +69,11 @@ class DealerGraphView(GraphQLView):
     ) -> None:
         redis = runtime.shared.redis
         # Replicas on one Redis give each client one cost bucket, not one per process.
-        shared_buckets = RedisCostBuckets(redis) if redis is not None else None
+        shared_buckets = None
+        if redis is not None:
+            from graph.throttle_redis import RedisCostBuckets  # redis-py only when configured
+
+            shared_buckets = RedisCostBuckets(redis)
         schema = build_schema(
             runtime.server, shared_buckets=shared_buckets, log_answers=log_answers
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import gc
 import logging
 import os
 import secrets
@@ -138,6 +139,8 @@ def _code_login(text: str) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command != "serve" or args.default_gc:
+        gc.enable()  # paused by graph.launch while modules load; serve resumes it once up
     logs.configure("text")
     try:
         if args.command == "export-schema":

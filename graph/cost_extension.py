@@ -21,7 +21,7 @@ from graphql import DocumentNode, GraphQLError, OperationType, ValidationContext
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
-from adapters.shared_redis.store import SharedStateUnavailable
+from adapters.errors import SharedStateUnavailable
 from graph.config import ServerConfig
 from graph.context import Context
 from graph.cost import CostSettings, PlanTooComplex, QueryPlan, alias_count

@@ -30,3 +30,4 @@ def tune_for_serving(thresholds: tuple[int, int, int] = REQUEST_SIZED_THRESHOLDS
     gc.collect()
     gc.freeze()
     gc.set_threshold(*thresholds)
+    gc.enable()  # paused while the process started (graph.launch)

@@ -4,10 +4,14 @@ several server processes (README, "Running several processes")."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from adapters.shared_redis import RedisShared, SharedStateUnavailable
+from adapters.errors import SharedStateUnavailable
 from graph.config import ConfigError, SharedConfig
 from graph.token_vault import TokenKeyError, fernet_for
+
+if TYPE_CHECKING:
+    from adapters.shared_redis import RedisShared
 
 
 async def shared_redis(config: SharedConfig, environ: Mapping[str, str]) -> RedisShared | None:
@@ -27,6 +31,9 @@ async def shared_redis(config: SharedConfig, environ: Mapping[str, str]) -> Redi
         sealer = fernet_for(key)
     except TokenKeyError as exc:
         raise ConfigError(f"{config.key_env}: {exc}") from None
+    # Imported here: redis-py costs a process that shares nothing about 60 ms of start-up.
+    from adapters.shared_redis import RedisShared
+
     try:
         return await RedisShared.connect(config.redis_url, prefix=config.key_prefix, sealer=sealer)
     except SharedStateUnavailable as exc:
