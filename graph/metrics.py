@@ -32,6 +32,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -48,6 +49,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _SIGN_IN_WORDS = ("sessions", "oauth")
 
 
+@lru_cache(maxsize=4096)  # a list's path repeats on every request; paths with ids are bounded
 def endpoint_class(path: str) -> str:
     """A vendor path's kind (``repair_orders``, ``sign_in``...), never its ids."""
     if any(word in path for word in _SIGN_IN_WORDS):

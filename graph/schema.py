@@ -16,7 +16,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.federation.schema import FederationAny
@@ -37,6 +36,7 @@ from graph.sdl import self_contained
 from graph.subscriptions import Subscription
 from graph.throttle import AsyncBuckets, AwaitedBuckets, CostBuckets
 from graph.types.values import SCALAR_OVERRIDES
+from graph.validation_cache import ValidatedDocuments, ValidationCache
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ def build_schema(
     server = server or ServerConfig()
     cost_buckets = shared_buckets or AwaitedBuckets(buckets or CostBuckets())
     plans = PlanCache(maxsize=DOCUMENT_CACHE_SIZE)
+    validated = ValidatedDocuments(maxsize=DOCUMENT_CACHE_SIZE)
     schema = DealerGraphSchema(
         query=Query,
         mutation=Mutation,
@@ -151,9 +152,10 @@ def build_schema(
             lambda: MaxAliasesLimiter(max_alias_count=server.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=server.max_tokens),
             # Clients send the same few documents again and again: parse and validate each
-            # once (bounded LRU caches keyed by the text, and by document and rules).
+            # once (bounded LRU caches keyed by the text, and by the parsed document's
+            # identity and the rules).
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(validated),
             lambda: MaskInternalErrors(should_mask_error=_is_internal),
             OperationNameRequired,
             NameOperation,
