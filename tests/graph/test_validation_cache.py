@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from graphql import NoUnusedFragmentsRule, parse, specified_rules
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    NoUnusedFragmentsRule,
+    parse,
+    specified_rules,
+)
 
 import graph.validation_cache as validation_cache
 from graph.schema import build_schema
-from graph.validation_cache import ValidatedDocuments
+from graph.validation_cache import Rules, ValidatedDocuments
 
 SCHEMA = build_schema()._schema
 RULES = tuple(specified_rules)
@@ -19,7 +26,7 @@ def validations(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     seen: list[object] = []
     real = validation_cache.validate_document
 
-    def counted(schema, document, rules):  # noqa: ANN001, ANN202
+    def counted(schema: GraphQLSchema, document: DocumentNode, rules: Rules) -> list[GraphQLError]:
         seen.append(document)
         return real(schema, document, rules)
 
