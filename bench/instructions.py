@@ -103,7 +103,7 @@ async def start_counted(config: AppConfig, environ: dict[str, str]) -> CountedAp
         f"--callgrind-out-file={dumps}/callgrind.%p",
         sys.executable,
         "-c",
-        "import sys; from graph.cli import main; sys.exit(main())",
+        "import sys; from graph.launch import main; sys.exit(main())",  # as the command runs
     ]
     process, url = await serve(config, environ, under_callgrind)
     return CountedApi(process, url, dumps)
