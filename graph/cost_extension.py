@@ -11,7 +11,6 @@ so a document sent again with the same variables is not walked again.
 from __future__ import annotations
 
 import contextlib
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +24,7 @@ from adapters.errors import SharedStateUnavailable
 from graph.config import ServerConfig
 from graph.context import Context
 from graph.cost import CostSettings, PlanTooComplex, QueryPlan, alias_count
+from graph.document_cache import KeptByDocument
 from graph.errors import GraphError
 from graph.throttle import Allowance, AsyncBuckets, Taken, ThrottleStatus
 
@@ -212,19 +212,12 @@ class _NotKeyed(Exception):
     pass
 
 
-class PlanCache:
+class PlanCache(KeptByDocument[PlanKey, Planned]):
     """Plans by document, operation, variables and the number of dealerships the client
     sees: everything a plan reads besides the server's settings, which one schema keeps.
     Clients send the same few documents with the same few variables again and again, and
-    planning one walks it all (tens of microseconds for a 20-field list).
-
-    Documents are keyed by identity (the parser cache hands out the same one for the same
-    text); an entry keeps its document, so its id cannot be reused while the entry lives.
-    Least recently used entries go first."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._plans: OrderedDict[PlanKey, tuple[DocumentNode, Planned]] = OrderedDict()
+    planning one walks it all (tens of microseconds for a 20-field list). Documents are
+    keyed by identity (``graph.document_cache``); least recently used entries go first."""
 
     @staticmethod
     def key(
@@ -239,19 +232,6 @@ class PlanCache:
         except _NotKeyed:
             return None
         return id(document), operation_name, frozen, visible_dealerships
-
-    def get(self, key: PlanKey, document: DocumentNode) -> Planned | None:
-        entry = self._plans.get(key)
-        if entry is None or entry[0] is not document:
-            return None
-        self._plans.move_to_end(key)
-        return entry[1]
-
-    def put(self, key: PlanKey, document: DocumentNode, planned: Planned) -> None:
-        self._plans[key] = (document, planned)
-        self._plans.move_to_end(key)
-        while len(self._plans) > self.maxsize:
-            self._plans.popitem(last=False)
 
 
 _KEYED_SCALARS = (str, int, float, bool, type(None))

@@ -2,19 +2,19 @@
 
 Strawberry's ``ValidationCache`` keys an LRU cache by the document itself, and a graphql-core
 document hashes by walking every one of its nodes: each request paid for that walk to find
-what it validated before. The parser cache hands out the same ``DocumentNode`` for the same
-text, so its identity finds the entry; an entry keeps its document, so that id cannot be
-reused while the entry lives (as ``graph.cost_extension.PlanCache`` does for plans).
+what it validated before. Here the document's identity finds it (``graph.document_cache``),
+with the rules the document was validated against.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+
+from graph.document_cache import KeptByDocument
 
 Rules = tuple[type[ASTValidationRule], ...]
 
@@ -24,23 +24,18 @@ class ValidatedDocuments:
     used out first."""
 
     def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._entries: OrderedDict[int, tuple[DocumentNode, Rules, list[GraphQLError]]]
-        self._entries = OrderedDict()
+        self._kept: KeptByDocument[tuple[int, Rules], list[GraphQLError]]
+        self._kept = KeptByDocument(maxsize)
 
     def errors(
         self, schema: GraphQLSchema, document: DocumentNode, rules: Rules
     ) -> list[GraphQLError]:
-        key = id(document)
-        entry = self._entries.get(key)
-        # The same rules too: they are classes, compared one by one without a walk.
-        if entry is not None and entry[0] is document and entry[1] == rules:
-            self._entries.move_to_end(key)
-            return entry[2]
-        errors = validate_document(schema, document, rules)
-        self._entries[key] = (document, tuple(rules), errors)
-        if len(self._entries) > self.maxsize:
-            self._entries.popitem(last=False)
+        # The rules are classes: hashing and comparing them walks no document.
+        key = (id(document), tuple(rules))
+        errors = self._kept.get(key, document)
+        if errors is None:
+            errors = validate_document(schema, document, rules)
+            self._kept.put(key, document, errors)
         return errors
 
 
